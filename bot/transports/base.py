@@ -1,10 +1,36 @@
-"""What every transport adapter hands its events to."""
+"""The port every transport adapter implements, and what all of them share.
+
+A transport is one messenger framework (aiogram, python-telegram-bot). Its `api` applies the
+core's effects (`ChatApi`); `receiver(handler, menus=...)` turns the framework's updates into core
+`Inbound` events for `handler`, whether they arrive by long polling (`start`) or from elsewhere,
+such as a webhook server (`feed_update`). Both adapters expose exactly this surface, so the
+runtime, the webhook server and the tests never import a framework.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from bot.core.events import Inbound
+from bot.core.ports import ChatApi
+
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
+"""The update kinds mentorbot asks for, explicitly: Telegram otherwise keeps the last list any
+client stored, and aiogram would derive its own from its handlers."""
+
+REQUEST_TIMEOUT = 30.0
+"""Seconds for one Bot API request; below the sender's lease, so a hung request cannot outlive
+it. Long polls add their own wait to it."""
+
+POLL_TIMEOUT = 10
+"""Seconds a long poll (`getUpdates`) waits for updates."""
+
+Commands = Sequence[tuple[str, str]]
+"""A command menu: (command without the slash, description) pairs."""
+
+Menus = Mapping[str | None, Commands]
+"""The menu for each language code; None is everyone whose language has no menu of its own."""
 
 
 class UpdateHandler(Protocol):
@@ -12,3 +38,59 @@ class UpdateHandler(Protocol):
     serialisation happen behind it)."""
 
     async def handle(self, event: Inbound) -> None: ...
+
+
+class UpdateReceiver(Protocol):
+    """Receives updates and hands each, as an `Inbound`, to the handler; update kinds mentorbot
+    ignores, and failures of the handler, are logged and go no further."""
+
+    async def start(self) -> None:
+        """Delete any webhook (keeping pending updates), publish the menus, start long polling
+        for `ALLOWED_UPDATES`."""
+        ...
+
+    async def start_webhook(self, url: str, *, secret_token: str | None = None) -> None:
+        """Publish the menus and register `url` as the webhook for `ALLOWED_UPDATES`; the
+        updates then come through `feed_update`."""
+        ...
+
+    async def feed_update(self, raw: Mapping[str, Any]) -> None:
+        """Handle one update given as the Bot API's JSON object (from a webhook request);
+        return once the core has handled it. A malformed update is logged and dropped."""
+        ...
+
+    async def stop(self) -> None:
+        """Stop receiving (polling: confirm what was fetched), then wait a short grace for
+        the handlers under way. The HTTP client stays open for the sender's last messages."""
+        ...
+
+
+class TransportAdapter(Protocol):
+    """One messenger framework, wired to one bot token and Bot API server."""
+
+    @property
+    def api(self) -> ChatApi:
+        """Applies the core's effects (used by the one outbound sender)."""
+        ...
+
+    def receiver(self, handler: UpdateHandler, *, menus: Menus) -> UpdateReceiver:
+        """A receiver handing updates to `handler` and publishing `menus` when it starts."""
+        ...
+
+    async def set_commands(
+        self, commands: Commands, *, language: str | None = None, chat_id: int | None = None
+    ) -> None:
+        """Publish a command menu for a language (None: the default), for every private chat
+        or, with `chat_id`, for that one chat only (a staff menu). An empty menu removes it.
+        Raises `bot.core.errors.DeliveryError`s only."""
+        ...
+
+    async def close(self) -> None:
+        """Release the HTTP client, once the sender has sent its last messages."""
+        ...
+
+
+async def publish_menus(adapter: TransportAdapter, menus: Menus) -> None:
+    """Publish every language's menu, the default (None) first."""
+    for language in sorted(menus, key=lambda code: code or ""):
+        await adapter.set_commands(menus[language], language=language)

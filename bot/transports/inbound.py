@@ -1,0 +1,206 @@
+"""Building the core's `Inbound` events from the fields of a Telegram update, for every transport.
+
+Each adapter reads the fields from its own framework's objects (typed, framework-specific) and
+calls these builders, so the rules — only private chats, commands versus text, which media kind
+wins, what a membership change means — live in one place. No framework is imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.core.events import (
+    BotBlocked,
+    BotUnblocked,
+    ButtonPress,
+    Command,
+    Inbound,
+    MediaKind,
+    MediaMessage,
+    MessageEdited,
+    TextMessage,
+    UserRef,
+    parse_command,
+)
+
+PRIVATE = "private"
+KICKED = "kicked"
+MEMBER = "member"
+
+# Checked in this order: an animation also carries a `document` for old clients.
+MEDIA_ATTRIBUTES: tuple[tuple[str, MediaKind], ...] = (
+    ("animation", MediaKind.ANIMATION),
+    ("video", MediaKind.VIDEO),
+    ("video_note", MediaKind.VIDEO_NOTE),
+    ("voice", MediaKind.VOICE),
+    ("audio", MediaKind.AUDIO),
+    ("document", MediaKind.DOCUMENT),
+    ("sticker", MediaKind.STICKER),
+)
+
+
+class PhotoSizeLike(Protocol):
+    """What both frameworks' `PhotoSize` carry."""
+
+    @property
+    def file_id(self) -> str: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def file_size(self) -> int | None: ...
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC datetime (naive ones are taken as UTC, as Telegram's timestamps are)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def largest_photo(sizes: Sequence[PhotoSizeLike]) -> str:
+    """The file id of the largest size of a photo."""
+    return max(sizes, key=lambda p: (p.width * p.height, p.file_size or 0)).file_id
+
+
+def media_of(message: Any) -> tuple[MediaKind, str | None] | None:
+    """The kind of a non-text message and the id of its file (None for contacts and
+    locations), read from the attributes both frameworks name after the Bot API's fields."""
+    photo = getattr(message, "photo", None)
+    if photo:
+        return MediaKind.PHOTO, largest_photo(photo)
+    for attribute, kind in MEDIA_ATTRIBUTES:
+        attachment = getattr(message, attribute, None)
+        if attachment is not None:
+            return kind, str(attachment.file_id)
+    if getattr(message, "contact", None) is not None:
+        return MediaKind.CONTACT, None
+    if getattr(message, "location", None) is not None:  # venues carry a location too
+        return MediaKind.LOCATION, None
+    return None
+
+
+def message_event(
+    *,
+    update_id: int,
+    user: UserRef,
+    chat_id: int,
+    at: datetime,
+    message_id: int,
+    text: str | None,
+    caption: str | None,
+    media: tuple[MediaKind, str | None] | None,
+    media_group_id: str | None,
+    reply_to_message_id: int | None,
+) -> Inbound | None:
+    """A new private message: a command, a text, a media message, or None (a service message
+    or a kind mentorbot does not relay)."""
+    at = utc(at)
+    if text is not None:
+        command = parse_command(text)
+        if command is not None:
+            return Command(
+                update_id=update_id,
+                user=user,
+                chat_id=chat_id,
+                at=at,
+                message_id=message_id,
+                name=command[0],
+                args=command[1],
+                reply_to_message_id=reply_to_message_id,
+            )
+        return TextMessage(
+            update_id=update_id,
+            user=user,
+            chat_id=chat_id,
+            at=at,
+            message_id=message_id,
+            text=text,
+            reply_to_message_id=reply_to_message_id,
+        )
+    if media is None:
+        return None
+    return MediaMessage(
+        update_id=update_id,
+        user=user,
+        chat_id=chat_id,
+        at=at,
+        message_id=message_id,
+        media=media[0],
+        file_id=media[1],
+        caption=caption,
+        media_group_id=media_group_id,
+        reply_to_message_id=reply_to_message_id,
+    )
+
+
+def edit_event(
+    *,
+    update_id: int,
+    user: UserRef,
+    chat_id: int,
+    at: datetime,
+    message_id: int,
+    text: str | None,
+    caption: str | None,
+) -> MessageEdited:
+    """A private message edited; `at` is the edit's date (or the message's, lacking one)."""
+    return MessageEdited(
+        update_id=update_id,
+        user=user,
+        chat_id=chat_id,
+        at=utc(at),
+        message_id=message_id,
+        text=text,
+        caption=caption,
+    )
+
+
+def button_event(
+    *,
+    update_id: int,
+    user: UserRef,
+    chat_type: str | None,
+    chat_id: int | None,
+    at: datetime,
+    callback_id: str,
+    data: str | None,
+    message_id: int | None,
+) -> Inbound | None:
+    """A button press; `chat_type`/`chat_id` are None when the press carries no message, and
+    `message_id` is None when the message is inaccessible. Presses in groups are ignored."""
+    if chat_type is not None and chat_type != PRIVATE:
+        return None
+    return ButtonPress(
+        update_id=update_id,
+        user=user,
+        chat_id=chat_id if chat_id is not None else user.id,
+        at=utc(at),
+        callback_id=callback_id,
+        data=data or "",
+        message_id=message_id,
+    )
+
+
+def membership_event(
+    *,
+    update_id: int,
+    user: UserRef,
+    chat_type: str,
+    chat_id: int,
+    at: datetime,
+    old_status: str,
+    new_status: str,
+) -> Inbound | None:
+    """The person blocked the bot, unblocked it, or (None) something else changed."""
+    if chat_type != PRIVATE:
+        return None
+    at = utc(at)
+    if new_status == KICKED:
+        return BotBlocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
+    if new_status == MEMBER and old_status == KICKED:
+        return BotUnblocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
+    return None
