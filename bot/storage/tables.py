@@ -159,6 +159,8 @@ class PersonRow(Base):
     blocked_bot: Mapped[bool] = mapped_column(Boolean, server_default=false())
     training_passed_at: Mapped[datetime | None]
     approved_at: Mapped[datetime | None]
+    # set on the stand-in row that keeps the other side of a forgotten person's pairs
+    forgotten_at: Mapped[datetime | None]
     # pairs → persons and persons → pairs form a cycle: `use_alter` lets metadata sort the
     # tables (and create the constraint after both), the migration adds it in a batch ALTER.
     active_pair_id: Mapped[int | None] = mapped_column(
@@ -398,6 +400,11 @@ class ReportRow(Base):
     created_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # a person named in this report asked to be forgotten while it was open: it is kept until
+    # REPORT_RETENTION_DAYS after it is resolved, then deleted (`erase_reporter`) or the
+    # reported person's id is removed
+    erasure_requested_at: Mapped[datetime | None]
+    erase_reporter: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class RelationshipRatingRow(Base):
