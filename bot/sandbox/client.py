@@ -348,6 +348,17 @@ class SandboxClient:
     async def reset(self) -> None:
         await self._call("POST", "/sandbox/reset")
 
+    async def webhook(self) -> dict[str, Any]:
+        """Webhook delivery: ``url``, ``targets``, ``pending``, ``in_flight``, ``delivered`` and
+        every ``attempts`` entry (``update_id``, ``url``, ``status``, ``error``)."""
+        result: dict[str, Any] = await self._call("GET", "/sandbox/webhook")
+        return result
+
+    async def set_webhook_targets(self, urls: list[str]) -> None:
+        """Spread webhook deliveries round-robin over ``urls`` (several bot replicas); an empty
+        list delivers to the URL given to ``setWebhook`` again."""
+        await self._call("POST", "/sandbox/webhook/targets", json={"urls": urls})
+
 
 def _b64(content: bytes | None) -> str | None:
     return base64.b64encode(content).decode("ascii") if content is not None else None

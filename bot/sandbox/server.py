@@ -17,6 +17,7 @@ from bot.sandbox.ratelimit import RateLimits
 from bot.sandbox.spec import BotApiSpec
 from bot.sandbox.state import Sandbox
 from bot.sandbox.web_common import SANDBOX_KEY, control_errors
+from bot.sandbox.webhooks import add_webhook_delivery
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
@@ -30,6 +31,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
     add_bot_api_routes(app)
     add_user_routes(app)
     add_system_routes(app)
+    add_webhook_delivery(app)
     return app
 
 

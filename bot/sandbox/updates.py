@@ -1,4 +1,4 @@
-"""The update queue behind ``getUpdates`` (and, later, webhook delivery).
+"""The update queue behind ``getUpdates`` and webhook delivery (``bot.sandbox.webhooks``).
 
 Semantics follow Telegram: an ``offset`` confirms every update with a smaller id, a negative
 offset keeps only the last ``-offset`` updates, ``limit`` is clamped to 1–100, a call long-polls up
@@ -27,13 +27,15 @@ FIRST_UPDATE_ID = 10_001
 
 @dataclass
 class WebhookConfig:
-    """What ``setWebhook`` stored (updates are delivered by ``getUpdates`` only)."""
+    """What ``setWebhook`` stored, and the last delivery error (``bot.sandbox.webhooks``)."""
 
     url: str = ""
     secret_token: str | None = None
     max_connections: int = 40
     allowed_updates: list[str] | None = None
     ip_address: str | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
 
     def to_info(self, pending: int) -> dict[str, Any]:
         """The Bot API ``WebhookInfo`` object."""
@@ -48,6 +50,9 @@ class WebhookConfig:
                 info["ip_address"] = self.ip_address
             if self.allowed_updates is not None:
                 info["allowed_updates"] = list(self.allowed_updates)
+            if self.last_error_date is not None:
+                info["last_error_date"] = self.last_error_date
+                info["last_error_message"] = self.last_error_message or ""
         return info
 
 
@@ -83,6 +88,7 @@ class UpdateQueue:
         self._poll: _Poll | None = None
         self.allowed_updates: list[str] | None = None
         self.webhook = WebhookConfig()
+        self.arrived = asyncio.Event()  # set whenever an update is queued (webhook delivery)
         self.closed = False
 
     def close(self) -> None:
@@ -112,6 +118,7 @@ class UpdateQueue:
 
     def _enqueue(self, entry: _Entry) -> None:
         bisect.insort(self._pending, entry, key=lambda e: e.update_id)
+        self.arrived.set()
         if self._poll is not None:
             self._poll.wake.set()
 
@@ -121,6 +128,14 @@ class UpdateQueue:
 
     def drop_pending(self) -> None:
         self._pending.clear()
+
+    def pending_updates(self) -> list[dict[str, Any]]:
+        """The pending updates in id order (webhook delivery reads them; copies)."""
+        return [copy.deepcopy(e.update) for e in self._pending]
+
+    def acknowledge(self, update_id: int) -> None:
+        """A webhook delivery of ``update_id`` succeeded (or was filtered out): forget it."""
+        self._pending = [e for e in self._pending if e.update_id != update_id]
 
     # ------------------------------------------------------------------ consuming updates
 
