@@ -52,6 +52,10 @@ SentCallback = Callable[[fx.Effect, fx.Sent], Awaitable[None]]
 """Called after each successful apply, before the success is recorded (the relay links a copy
 to its original here). A failure in it is logged and changes nothing else."""
 
+AppliedCallback = Callable[[OutboxItem, fx.Effect, datetime], None]
+"""Told of each item the chat app accepted, with the time (metrics: relayed messages and their
+latency). Must be quick and must not raise."""
+
 
 @dataclass
 class _Entry:
@@ -93,6 +97,7 @@ class Sender:
         self._api = api
         self._clock = clock
         self._on_sent = on_sent
+        self.on_applied: AppliedCallback | None = None  # metrics: called after each success
         self._batch_size = batch_size
         self._lease_seconds = lease_seconds
         self._lease_margin = timedelta(seconds=min(5.0, lease_seconds / 4))
@@ -343,6 +348,8 @@ class Sender:
                 if rate_limited < MAX_429_PER_TRY:
                     lane.applying = False
                     continue
+            if error is None and self.on_applied is not None:
+                self.on_applied(item, effect, self._clock.now())
             if error is None and self._on_sent is not None:
                 await self._after_sent(item, effect, sent)
             return await self._outcomes.settle(entry.item, effect, sent, error)
