@@ -50,6 +50,8 @@ class CurriculumDelivery:
         self.skipped = 0
         self.postponed = 0
         self.nudged = 0
+        self.due = 0  # rows a round found due (metrics)
+        self.late = 0  # rows handled after their program's late_after, sent or skipped
         self._templates: StepCache = {}  # rendered step texts, per step, role and language
 
     async def run_due(self) -> int:
@@ -97,6 +99,7 @@ class CurriculumDelivery:
                 continue
             t = self.catalogs.translator(person.language)
             late = now - row.due_at > program.schedule.late_after
+            self.late += late
             if late and program.schedule.late_policy is LatePolicy.SKIP:
                 skipped.append(row.id)
                 effects.append(skipped_message(person.chat_id, curriculum, step, t))
@@ -114,6 +117,7 @@ class CurriculumDelivery:
         self.sent += len(sent)
         self.skipped += len(skipped)
         self.postponed += len(later)
+        self.due += len(rows)
         if skipped or cancelled:
             log.info(
                 "round: %d sent, %d skipped as too late, %d cancelled",
