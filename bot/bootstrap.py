@@ -17,6 +17,7 @@ from bot.core.clock import SystemClock
 from bot.core.conversations import Conversations
 from bot.core.engine import FlowEngine
 from bot.core.ports import ChatApi, Clock
+from bot.core.privacy import Retention
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
@@ -79,7 +80,9 @@ async def build_core(
     engine = FlowEngine(FLOWS, programs, settings.min_age)
     matchmaker = Matchmaker(programs, catalogs)
     staff = Staff(settings.superadmin_ids, settings.default_language)
-    dispatcher = MentorbotDispatcher(engine, catalogs.languages, matchmaker, staff=staff)
+    dispatcher = MentorbotDispatcher(
+        engine, catalogs.languages, matchmaker, staff=staff, retention=retention_of(settings)
+    )
     conversations = Conversations(
         uows, clock, catalogs, dispatcher, idle_expiry=settings.flow_idle_expiry
     )
@@ -97,6 +100,11 @@ async def build_core(
     return Core(
         settings, db, clock, catalogs, programs, conversations, sender, delivery, matchmaker
     )
+
+
+def retention_of(settings: Settings) -> Retention:
+    """How long records are kept (RELAY_RETENTION_DAYS, REPORT_RETENTION_DAYS)."""
+    return Retention(settings.relay_retention_days, settings.report_retention_days)
 
 
 async def purge_seen_updates(core: Core) -> None:

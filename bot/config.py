@@ -60,6 +60,15 @@ class Settings(BaseSettings):
     clock_source: ClockSource = ClockSource.SYSTEM
     send_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    relay_retention_days: int = Field(
+        default=90, ge=1, le=3650, description="Days relayed-message and delivery records are kept."
+    )
+    report_retention_days: int = Field(
+        default=180,
+        ge=1,
+        le=3650,
+        description="Days a resolved report naming a forgotten person is kept, then erased.",
+    )
 
     @model_validator(mode="after")
     def _rate_within_telegram_limits(self) -> Settings:

@@ -13,10 +13,11 @@ from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.bootstrap import Core, build_core, purge_seen_updates
+from bot.bootstrap import Core, build_core, purge_seen_updates, retention_of
 from bot.config import ClockSource, Settings, SettingsError, Transport, require_token
 from bot.core.ports import Clock
 from bot.sandbox.remote_clock import RemoteSandboxClock
+from bot.services.privacy import retention_round
 from bot.services.relationship_checkins import RelationshipCheckins
 from bot.transports.aiogram.api import AiogramChatApi
 from bot.transports.aiogram.runner import AiogramPolling, make_bot
@@ -60,6 +61,10 @@ async def running_bot(settings: Settings, *, clock: Clock | None = None) -> Asyn
         "nudges": (core.delivery.nudge_silent, max(tick, 60.0)),
         "relationship-checkins": (checkins.run, max(tick, 60.0)),
         "purge-seen-updates": (partial(purge_seen_updates, core), 6 * 3600.0),
+        "privacy-retention": (
+            partial(retention_round, core.conversations.uows, core.clock, retention_of(settings)),
+            3600.0,
+        ),
     }
     for job_id, (job, every) in jobs.items():
         scheduler.add_job(

@@ -29,6 +29,8 @@ COMMANDS: tuple[UserCommand, ...] = (
     UserCommand("end", N_("End your mentorship")),
     UserCommand("language", N_("Change the language")),
     UserCommand("privacy", N_("What we keep about you, and why")),
+    UserCommand("mydata", N_("Get a file with everything we keep about you")),
+    UserCommand("forgetme", N_("Erase your data and end your mentorships")),
     UserCommand("cancel", N_("Stop the current question")),
     UserCommand("restart", N_("Start the sign-up again from the beginning")),
 )

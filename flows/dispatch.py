@@ -23,6 +23,7 @@ from bot.core.events import (
 )
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
+from bot.core.privacy import Retention
 from bot.core.turn import Turn
 from bot.i18n import language_name
 from bot.services.alerts import Staff
@@ -32,15 +33,16 @@ from flows.commands import help_text
 from flows.matching_commands import FIND_MENTOR, MatchingCommands
 from flows.matching_messages import PROPOSAL_PREFIX
 from flows.pair_commands import PairCommands
+from flows.privacy_commands import PrivacyCommands
 from flows.relay import Relay, Screen
 from flows.relay_messages import RELAY_PREFIX
 from flows.safety_commands import SafetyCommands
 from flows.safety_messages import SAFETY_PREFIX
 from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX
-from flows.texts import locked_reply, privacy_summary
+from flows.texts import locked_reply
 
 LANGUAGE_PREFIX = "lang:"
-ALWAYS_ALLOWED = frozenset({"help", "privacy", "language"})
+ALWAYS_ALLOWED = frozenset({"help", "privacy", "language", "mydata", "forgetme"})
 
 
 class MentorbotDispatcher:
@@ -55,6 +57,7 @@ class MentorbotDispatcher:
         staff: Staff = Staff(()),
         crisis_folder: Path | None = None,
         screen: Screen | None = None,
+        retention: Retention = Retention(),
     ) -> None:
         """`screen` replaces the safeguarding check of relayed messages (tests only)."""
         self.engine = engine
@@ -65,6 +68,7 @@ class MentorbotDispatcher:
         self.relay = Relay(
             engine, matchmaker.catalogs, staff=staff, screen=screen or self.safety.screen
         )
+        self.privacy = PrivacyCommands(engine, matchmaker.catalogs, staff, retention)
 
     async def dispatch(self, turn: Turn, uow: UnitOfWork) -> None:
         """Decide and record what this event does."""
@@ -95,10 +99,13 @@ class MentorbotDispatcher:
         elif isinstance(event, TextMessage | MediaMessage):
             await self._message(turn, event, uow)
         await self.safety.complete(turn, uow)  # a report or an ending answered in this turn
+        await self.privacy.complete(turn, uow)  # an erasure confirmed in this turn
 
     async def _press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         if press.data.startswith(LANGUAGE_PREFIX):
             self._set_language(turn, press)
+        elif self.privacy.owns_press(turn, press):  # /forgetme works under the age lock too
+            self.engine.on_press(turn, press.callback_id, press.message_id, press.data)
         elif turn.person.is_age_locked:
             turn.answer(press.callback_id, locked_reply(turn.t, self.engine.min_age), alert=True)
         elif press.data.startswith(CHECKIN_PREFIX):
@@ -141,8 +148,11 @@ class MentorbotDispatcher:
             turn.say(help_text(turn.t))
             self.engine.resume(turn)
         elif name == "privacy":
-            turn.say(privacy_summary(turn.t))
-            self.engine.resume(turn)
+            self.privacy.notice(turn)
+        elif name == "mydata":
+            await self.privacy.export(turn, uow)
+        elif name == "forgetme":
+            await self.privacy.forget(turn, uow)
         elif name == "report":
             await self.safety.report(turn, uow)
         elif name == "block":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.flow import Flow
-from flows import checkin, ending, onboarding, relay, report, training
+from flows import checkin, ending, onboarding, privacy, relay, report, training
 
 FLOWS: dict[str, Flow] = {
     f.name: f
@@ -14,5 +14,6 @@ FLOWS: dict[str, Flow] = {
         report.FLOW,
         ending.FLOW,
         relay.FLOW,
+        privacy.FLOW,
     )
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.core.privacy import Retention
 from bot.i18n import Translator
 
 
 def privacy_summary(t: Translator) -> str:
-    """The plain-language privacy summary shown before consent and by /privacy."""
+    """The plain-language privacy summary shown before consent (/privacy has the full text)."""
     return t._(
         "<b>Your privacy, in plain words</b>\n"
         "• <b>What we keep:</b> your answers here (role, program, goals, interests, languages, "
@@ -17,9 +18,66 @@ def privacy_summary(t: Translator) -> str:
         "good time for you.\n"
         "• <b>Who sees it:</b> the program team of the nonprofit running your program. The "
         "person you are matched with sees only the name you choose.\n"
-        "• <b>How long:</b> while you take part. Records of relayed messages are deleted after "
-        "90 days. You can ask the program team to show you or erase your data at any time.\n"
+        "• <b>How long:</b> while you take part; records of relayed messages are deleted after "
+        "a fixed time. /privacy tells you more, /mydata sends you a copy of your data and "
+        "/forgetme erases it, at any time.\n"
         "• You can stop at any moment with /cancel."
+    )
+
+
+def privacy_notice(t: Translator, retention: Retention) -> str:
+    """The full plain-language notice shown by /privacy."""
+    return "\n\n".join(
+        (
+            t._("<b>Your privacy, in plain words</b>"),
+            t._(
+                "<b>What we keep about you</b>\n"
+                "• Your Telegram user id (to reach you) and your language.\n"
+                "• Your sign-up answers: role, program, goals, interests, experiences, languages, "
+                "time zone, preferred hour, how many mentees you offer to guide, and the name "
+                "you chose.\n"
+                "• Your year of birth and whether you are 18 or over. Never your full date of "
+                "birth, and never your Telegram name, username or phone number.\n"
+                "• Your mentorships: when they started, paused or ended, and the curriculum "
+                "steps sent to you, your answers to check-ins, your 1–5 ratings and your "
+                "training results.\n"
+                "• Your requests for a mentor, and the mentees you were asked to guide.\n"
+                "• Reports you send with /report.\n"
+                "• For relayed messages, only which copy belongs to which message (their ids), "
+                "never what you wrote; and a delivery record of each message we send."
+            ),
+            t._(
+                "<b>Why</b>\n"
+                "To match you with the right person, to pass messages between you without "
+                "revealing who you are, to send program messages at a good time for you, and to "
+                "keep everyone safe."
+            ),
+            t._(
+                "<b>Who can see it</b>\n"
+                "The staff of the nonprofit running your program. The person you are matched "
+                "with never sees your Telegram id, username, phone number or the rest of your "
+                "profile: only the name you chose and the messages you send them."
+            ),
+            t._(
+                "<b>How long</b>\n"
+                "• Your profile and mentorships: while you take part, until you erase them.\n"
+                "• Records of relayed messages and of delivered messages: {days} days, then "
+                "they are deleted automatically.\n"
+                "• If you erase your data while a safeguarding report about you, or by you, is "
+                "still open, the program team keeps that report (and only it) until it is "
+                "resolved, then for {report_days} more days.\n"
+                "• If you were told you are too young to take part, we keep only that decision, "
+                "so that the age check cannot be retried.",
+                days=retention.relay_days,
+                report_days=retention.report_days,
+            ),
+            t._(
+                "<b>Your choices</b>\n"
+                "• /mydata sends you a file with everything we keep about you.\n"
+                "• /forgetme erases it: your mentorships end (your partner is only told that "
+                "the mentorship has ended) and you start afresh if you write again."
+            ),
+        )
     )
 
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from bot.core.effects import Effect
 from bot.core.events import BotBlocked, BotUnblocked, Inbound
 from bot.core.locks import KeyedLocks
-from bot.core.models import Person
+from bot.core.models import FlowState, Person
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.turn import Turn
 from bot.core.writes import apply_write
@@ -94,22 +94,29 @@ class Conversations:
                     turn.expired_flow = flow.flow
                     log.info("flow %s of user %s expired", flow.flow, event.user.id)
                 await self._dispatcher.dispatch(turn, uow)
-
-                if stored is None:
-                    await uow.persons.add(turn.person)
-                elif turn.person != stored:
-                    await uow.persons.update(turn.person)
-                if turn.flow != flow:
-                    if turn.flow is None:
-                        await uow.flows.delete(event.user.id)
-                    else:
-                        await uow.flows.save(turn.flow)
-                for write in turn.writes:
-                    await apply_write(uow, write)
+                if not turn.forgotten:
+                    await self._store(uow, turn, stored, flow)
                 await uow.outbox.add(turn.effects, now)
                 await uow.commit()
         if turn.effects:
             self.on_committed()
+
+    @staticmethod
+    async def _store(
+        uow: UnitOfWork, turn: Turn, stored: Person | None, flow: FlowState | None
+    ) -> None:
+        """Persist what the turn changed about its person."""
+        if stored is None:
+            await uow.persons.add(turn.person)
+        elif turn.person != stored:
+            await uow.persons.update(turn.person)
+        if turn.flow != flow:
+            if turn.flow is None:
+                await uow.flows.delete(turn.person.id)
+            else:
+                await uow.flows.save(turn.flow)
+        for write in turn.writes:
+            await apply_write(uow, write)
 
     async def recipient_blocked(self, chat_id: int) -> None:
         """The chat app says this person blocked the bot: remember it (sends stop), then let

@@ -29,6 +29,7 @@ from bot.core.models import (
     ScheduledStep,
     StepStatus,
 )
+from bot.core.privacy import Erased, Erasure, PersonalRecords
 
 
 class Clock(Protocol):
@@ -267,6 +268,27 @@ class SafetyRepository(Protocol):
         ...
 
 
+class PrivacyRepository(Protocol):
+    """Reads and erasures across every table for one person, and the retention purges."""
+
+    async def records(self, person_id: int) -> PersonalRecords:
+        """Everything stored about a person besides their profile and conversation."""
+        ...
+
+    async def erase(self, erasure: Erasure) -> Erased:
+        """Erase a person (see `bot.core.privacy.Erasure`); their pairs must have ended."""
+        ...
+
+    async def purge_delivery_records(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` finished outbox rows created before `before`."""
+        ...
+
+    async def release_held_reports(self, resolved_before: datetime) -> int:
+        """Reports held for a forgotten person and resolved before `resolved_before`: deleted
+        when the reporter asked, else stripped of the reported person's id. How many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over all repositories; nothing is written unless `commit` is called."""
 
@@ -281,6 +303,7 @@ class UnitOfWork(Protocol):
     matching: MatchingRepository
     relay: RelayRepository
     safety: SafetyRepository
+    privacy: PrivacyRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

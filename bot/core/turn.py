@@ -35,6 +35,12 @@ class Turn:
         self._answered = False
         self.expired_flow: str | None = None
         self.writes: list[Write] = []
+        self.forgotten = False
+
+    def forget(self) -> None:
+        """The person's records were erased in this turn (/forgetme): nothing of theirs is
+        stored again at its end; its effects still go out."""
+        self.forgotten = True
 
     @property
     def t(self) -> Translator:

@@ -22,6 +22,7 @@ from bot.core.ports import (
     Outbox,
     PairRepository,
     PersonRepository,
+    PrivacyRepository,
     RelayRepository,
     SafetyRepository,
     ScheduleRepository,
@@ -33,6 +34,7 @@ from bot.core.ports import (
 from bot.storage.matching import SqlMatchingRepository
 from bot.storage.outbox import SqlOutbox
 from bot.storage.pairs import SqlPairRepository
+from bot.storage.privacy import SqlPrivacyRepository
 from bot.storage.relay import SqlRelayRepository
 from bot.storage.repositories import SqlFlowRepository, SqlPersonRepository, SqlUpdateLog
 from bot.storage.safety import SqlSafetyRepository
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     matching: MatchingRepository
     relay: RelayRepository
     safety: SafetyRepository
+    privacy: PrivacyRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -86,6 +89,7 @@ class SqlUnitOfWork:
         self.matching = SqlMatchingRepository(session)
         self.relay = SqlRelayRepository(session)
         self.safety = SqlSafetyRepository(session)
+        self.privacy = SqlPrivacyRepository(session)
         return self
 
     async def __aexit__(

@@ -27,6 +27,9 @@ class _Outbox:
     def __init__(self, rows: list[_Row]) -> None:
         self.rows = rows
 
+    def _next_id(self) -> int:
+        return self.rows[-1].item.id + 1 if self.rows else 1  # ids only grow, like a sequence
+
     def _find(self, item_id: int) -> _Row:
         return next(r for r in self.rows if r.item.id == item_id)
 
@@ -35,7 +38,7 @@ class _Outbox:
     ) -> None:
         for effect in effects:
             item = OutboxItem(
-                id=len(self.rows) + 1,
+                id=self._next_id(),
                 chat_id=fx.chat_of(effect),
                 payload=fx.to_json(effect),
                 attempts=0,

@@ -28,6 +28,7 @@ from bot.core.ports import (
     Outbox,
     PairRepository,
     PersonRepository,
+    PrivacyRepository,
     RelayRepository,
     SafetyRepository,
     ScheduleRepository,
@@ -38,6 +39,7 @@ from tests.fakes.matching import _Matching, _Relay, _Safety
 from tests.fakes.outbox import _Outbox, _Row
 from tests.fakes.pairs import _Checkins, _Pairs, _Schedule, _Training
 from tests.fakes.people import _Flows, _Persons, _Updates
+from tests.fakes.privacy import HeldReports, _Privacy
 
 TrainingKey = tuple[int, str, str]
 RatingKey = tuple[int, int, datetime]
@@ -60,6 +62,7 @@ class MemoryStore:
         self.relay: list[RelayLink] = []
         self.reports: dict[int, Report] = {}
         self.ratings: dict[RatingKey, RelationshipRating] = {}
+        self.held: HeldReports = {}
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
@@ -82,6 +85,7 @@ class FakeUnitOfWork:
     matching: MatchingRepository
     relay: RelayRepository
     safety: SafetyRepository
+    privacy: PrivacyRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
@@ -101,6 +105,7 @@ class FakeUnitOfWork:
         self._relay = list(self.store.relay)
         self._reports = dict(self.store.reports)
         self._ratings = dict(self.store.ratings)
+        self._held = dict(self.store.held)
         self.persons = _Persons(self._persons)
         self.flows = _Flows(self._flows)
         self.updates = _Updates(self._updates)
@@ -112,6 +117,7 @@ class FakeUnitOfWork:
         self.matching = _Matching(self._requests, self._proposals)
         self.relay = _Relay(self._relay)
         self.safety = _Safety(self._reports, self._ratings)
+        self.privacy = _Privacy(self)
         return self
 
     async def __aexit__(
@@ -136,6 +142,7 @@ class FakeUnitOfWork:
         self.store.relay = list(self._relay)
         self.store.reports = dict(self._reports)
         self.store.ratings = dict(self._ratings)
+        self.store.held = dict(self._held)
         self._outbox = copy.deepcopy(self._outbox)
         self.outbox = _Outbox(self._outbox)
         self.committed = True

@@ -1,0 +1,171 @@
+"""People's control over their data: what an export holds, what an erasure needs, how long
+records are kept, and the pure rules that decide which stored messages name a person.
+
+Storage (`bot.storage.privacy`) and the in-memory fakes apply the same rules, so "does this
+delivery record or conversation name the forgotten person?" has one answer everywhere.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.core.models import (
+    CheckinAnswer,
+    MatchRequest,
+    ModuleResult,
+    Pair,
+    Proposal,
+    RelationshipRating,
+    RelayLink,
+    Report,
+    ScheduledStep,
+)
+
+FINISHED = frozenset({"sent", "failed", "dropped"})
+PEOPLE_KEYS = frozenset({"chat_id", "from_chat_id", "sender_id", "source_chat_id"})
+"""Keys of a stored effect whose integer value is a person or their chat."""
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long records are kept (days): relayed-message records and delivery records, and
+    a report held for a forgotten person after it is resolved."""
+
+    relay_days: int = 90
+    report_days: int = 180
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonalRecords:
+    """Everything stored about one person besides their profile and conversation."""
+
+    pairs: tuple[Pair, ...] = ()  # ended ones too
+    steps: tuple[ScheduledStep, ...] = ()  # their own side of each step
+    checkins: tuple[CheckinAnswer, ...] = ()
+    training: tuple[ModuleResult, ...] = ()
+    ratings: tuple[RelationshipRating, ...] = ()  # given by them
+    requests: tuple[MatchRequest, ...] = ()  # as a mentee
+    proposals: tuple[Proposal, ...] = ()  # made to them, as a mentor
+    reports: tuple[Report, ...] = ()  # filed by them
+    relayed: tuple[RelayLink, ...] = ()  # messages they sent or received through the relay
+
+
+@dataclass(frozen=True, kw_only=True)
+class Erasure:
+    """What to erase for one person, in one transaction.
+
+    `stand_in_id` becomes the other side of their pairs (a row with no personal data, so the
+    partner's history stays whole); `names` are scrubbed from delivery records and from the
+    partners' conversations (replaced by `partner_labels[partner id]`); pending messages that
+    name them by name are dropped only in `related_chats` (partners, staff). `keep_age_lock`
+    keeps only the under-age decision, so the age check cannot be retried.
+    """
+
+    person_id: int
+    chat_id: int
+    stand_in_id: int
+    at: datetime
+    names: tuple[str, ...] = ()
+    related_chats: frozenset[int] = frozenset()
+    partner_labels: Mapping[int, str] = field(default_factory=dict)
+    keep_age_lock: bool = False
+
+    @property
+    def ids(self) -> frozenset[int]:
+        return frozenset({self.person_id, self.chat_id})
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure did."""
+
+    pairs: tuple[int, ...] = ()  # every pair they were in, now with the stand-in
+    held_reports: tuple[int, ...] = ()  # open reports kept under the retention clock
+    deleted_reports: int = 0
+    delivery_records: int = 0
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What a retention round deleted."""
+
+    relay_links: int = 0
+    delivery_records: int = 0
+    reports: int = 0
+
+
+def _name_forms(names: tuple[str, ...]) -> list[str]:
+    forms: set[str] = set()
+    for name in names:
+        name = name.strip()
+        if name:
+            forms |= {name, html.escape(name, quote=False), html.escape(name)}
+    return sorted(forms, key=len, reverse=True)
+
+
+def text_needles(erasure: Erasure) -> list[str]:
+    """Substrings a stored JSON text must contain to possibly name the person (a cheap SQL
+    prefilter; `names_person` decides)."""
+    needles = [json.dumps(form, ensure_ascii=False)[1:-1] for form in _name_forms(erasure.names)]
+    return needles + sorted(str(i) for i in erasure.ids)
+
+
+def _pattern(erasure: Erasure) -> re.Pattern[str]:
+    words = [re.escape(form) for form in _name_forms(erasure.names)]
+    words += [re.escape(str(i)) for i in sorted(erasure.ids)]
+    return re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])")
+
+
+def _walk(value: Any, key: str | None = None) -> list[tuple[str | None, Any]]:
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in _walk(v, str(k))]
+    if isinstance(value, list | tuple):
+        return [pair for v in value for pair in _walk(v, key)]
+    return [(key, value)]
+
+
+def tied_by_id(payload: Mapping[str, Any], erasure: Erasure) -> bool:
+    """True when a stored effect goes to, comes from or copies the person (by id)."""
+    return any(
+        key in PEOPLE_KEYS and isinstance(v, int) and not isinstance(v, bool) and v in erasure.ids
+        for key, v in _walk(dict(payload))
+    )
+
+
+def names_person(payload: Mapping[str, Any], erasure: Erasure) -> bool:
+    """True when a stored effect's texts name the person (display name or id, whole words)."""
+    pattern = _pattern(erasure)
+    return any(isinstance(v, str) and pattern.search(v) for _, v in _walk(dict(payload)))
+
+
+def delivery_record_to_erase(
+    chat_id: int | None, status: str, payload: Mapping[str, Any], erasure: Erasure
+) -> bool:
+    """Whether an outbox row goes with the person. Rows being sent right now are left alone
+    (the retention purge removes their records later); a pending message naming them only by
+    name is dropped in related chats, never in a stranger's."""
+    if status == "sending":
+        return False
+    if chat_id in erasure.ids or tied_by_id(payload, erasure):
+        return True
+    if not names_person(payload, erasure):
+        return False
+    return status in FINISHED or chat_id in erasure.related_chats
+
+
+def relabel(value: Any, names: tuple[str, ...], label: str) -> Any:
+    """`value` (flow data) with every string that is one of `names` replaced by `label`."""
+    wanted = {n.strip() for n in names if n.strip()}
+    if isinstance(value, dict):
+        return {k: relabel(v, names, label) for k, v in value.items()}
+    if isinstance(value, list):
+        return [relabel(v, names, label) for v in value]
+    if isinstance(value, str) and value.strip() in wanted:
+        return label
+    return value

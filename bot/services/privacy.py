@@ -1,0 +1,217 @@
+"""People's control over their data: /mydata (an export), /forgetme (an erasure), and the
+retention round that deletes old relayed-message and delivery records.
+
+Forgetting someone, in one transaction: their mentorships end (each partner is told only that
+the mentorship has ended, as after /block), mentors who were asked about them are told the
+request is withdrawn, and `PrivacyRepository.erase` removes their profile, conversation,
+curriculum rows, answers, ratings, training, requests, proposals and relayed-message records,
+and every delivery record that names them. An open safeguarding report that names them is kept
+(only it) until `Retention.report_days` after it is resolved. Someone who writes again later
+starts afresh, as a new person; only an under-age decision is kept, so the age check cannot be
+retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core.effects import Effect, SendDocument, SendText
+from bot.core.models import Pair, Person, ProposalStatus
+from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.privacy import Erased, Erasure, Purged, Retention
+from bot.core.programs import ProgramCatalog
+from bot.i18n import Catalogs, Html, Translator
+from bot.services.alerts import Staff, staff_alerts
+from bot.services.privacy_export import export_bytes, personal_document
+from bot.services.safety import end_pair
+from flows.safety_messages import new_mentor_hint
+
+log = logging.getLogger(__name__)
+
+FORGOTTEN = "forgotten"  # the closing reason of a pair ended by /forgetme
+PURGE_BATCH = 5000  # delivery records deleted per transaction (short write locks on SQLite)
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What forgetting someone did, and the messages for the partners and the staff."""
+
+    erased: Erased
+    effects: list[Effect]
+
+
+class Privacy:
+    """The privacy service (stateless apart from its configuration)."""
+
+    def __init__(
+        self,
+        catalog: ProgramCatalog,
+        catalogs: Catalogs,
+        staff: Staff,
+        retention: Retention = Retention(),
+    ) -> None:
+        self.catalog = catalog
+        self.catalogs = catalogs
+        self.staff = staff
+        self.retention = retention
+
+    # ------------------------------------------------------------------ /mydata
+
+    async def export(self, uow: UnitOfWork, person: Person, now: datetime) -> SendDocument:
+        """Everything kept about `person`, as a JSON document for their chat."""
+        records = await uow.privacy.records(person.id)
+        flow = await uow.flows.get(person.id)
+        document = personal_document(person, flow, records, now=now, retention=self.retention)
+        t = self.catalogs.translator(person.language)
+        log.info("person %s exported their data", person.id)
+        return SendDocument(
+            chat_id=person.chat_id,
+            filename=f"mentorbot-my-data-{now:%Y-%m-%d}.json",
+            content=export_bytes(document),
+            caption=t._("Everything we keep about you, as of today."),
+        )
+
+    # ------------------------------------------------------------------ /forgetme
+
+    async def forget(self, uow: UnitOfWork, person: Person, now: datetime) -> Forgotten:
+        """End the person's mentorships, tell whom it concerns, then erase them."""
+        me = person.id
+        ending = await uow.pairs.of_person(me)
+        records = await uow.privacy.records(me)
+        partner_ids = {p.partner_of(me) for p in records.pairs}
+        partners = {p.id: p for p in await uow.persons.get_many(partner_ids)}
+        effects: list[Effect] = []
+        for pair in ending:
+            await end_pair(uow, pair, me, FORGOTTEN, now)
+            partner = partners.get(pair.partner_of(me))
+            if partner is not None:
+                effects.append(self._ended(partner, pair))
+        effects += await self._withdraw_request(uow, me)
+        labels = {
+            pid: self._former(partner, records.pairs, me) for pid, partner in partners.items()
+        }
+        erasure = Erasure(
+            person_id=me,
+            chat_id=person.chat_id,
+            stand_in_id=await self._stand_in_id(uow),
+            at=now,
+            names=(person.display_name,) if person.display_name else (),
+            related_chats=frozenset(
+                {p.chat_id for p in partners.values()} | set(self.staff.chat_ids)
+            ),
+            partner_labels=labels,
+            keep_age_lock=person.is_age_locked,
+        )
+        erased = await uow.privacy.erase(erasure)
+        if ending or erased.held_reports:
+            effects += self._alert(ending, erased)
+        log.info(
+            "a person was forgotten (stand-in %s): %d pairs ended, %d reports held",
+            erasure.stand_in_id,
+            len(ending),
+            len(erased.held_reports),
+        )
+        return Forgotten(erased, effects)
+
+    def _ended(self, partner: Person, pair: Pair) -> SendText:
+        t = self.catalogs.translator(partner.language)
+        lines = [t._("Your mentorship has ended.")]
+        if partner.id == pair.mentee_id:
+            lines.append(new_mentor_hint(t))
+        return SendText(chat_id=partner.chat_id, text="\n\n".join(lines))
+
+    def _former(self, partner: Person, pairs: tuple[Pair, ...], me: int) -> str:
+        t = self.catalogs.translator(partner.language)
+        was_mentor = any(p.mentor_id == me and p.mentee_id == partner.id for p in pairs)
+        return t._("your former mentor") if was_mentor else t._("your former mentee")
+
+    async def _withdraw_request(self, uow: UnitOfWork, me: int) -> list[Effect]:
+        """Mentors asked about this mentee are told there is nothing left to decide."""
+        request = await uow.matching.open_request(me)
+        if request is None:
+            return []
+        asked = [
+            p.mentor_id
+            for p in await uow.matching.proposals_for(request.id)
+            if p.status is ProposalStatus.PENDING
+        ]
+        told: list[Effect] = []
+        for mentor in await uow.persons.get_many(asked):
+            t = self.catalogs.translator(mentor.language)
+            told.append(
+                SendText(
+                    chat_id=mentor.chat_id,
+                    text=t._(
+                        "The person we asked you about is no longer looking for a mentor, so "
+                        "there is nothing to decide. Thank you!"
+                    ),
+                )
+            )
+        return told
+
+    @staticmethod
+    async def _stand_in_id(uow: UnitOfWork) -> int:
+        """A fresh negative id (Telegram user ids are positive, so it never names anyone)."""
+        while True:
+            candidate = -(secrets.randbelow(2**62) + 1)
+            if await uow.persons.get(candidate) is None:
+                return candidate
+
+    def _alert(self, ended: list[Pair], erased: Erased) -> list[Effect]:
+        t = self.catalogs.translator(self.staff.language)
+        lines = [t._("Someone asked for their data to be erased (/forgetme). It has been erased.")]
+        if ended:
+            lines.append(
+                t._(
+                    "Mentorships ended (each partner was told only that it has ended): {pairs}.",
+                    pairs=Html(", ".join(self._pair_line(p, t) for p in ended)),
+                )
+            )
+        if erased.held_reports:
+            lines.append(
+                t._(
+                    "Kept for safeguarding until {days} days after being resolved: {reports}.",
+                    reports=", ".join(t._("report #{id}", id=n) for n in erased.held_reports),
+                    days=self.retention.report_days,
+                )
+            )
+        return staff_alerts(self.staff, "\n".join(lines))
+
+    def _pair_line(self, pair: Pair, t: Translator) -> str:
+        program = self.catalog.get(pair.program)
+        name = program.name.get(t.language) if program else pair.program
+        return t._("#{pair} ({program})", pair=pair.id, program=name)
+
+
+async def retention_round(
+    uows: UnitOfWorkFactory, clock: Clock, retention: Retention, batch: int = PURGE_BATCH
+) -> Purged:
+    """The scheduled purge: relayed-message records and finished delivery records older than
+    `retention.relay_days`, and held reports resolved more than `retention.report_days` ago."""
+    now = clock.now()
+    before = now - timedelta(days=retention.relay_days)
+    async with uows() as uow:
+        links = await uow.relay.purge(before)
+        reports = await uow.privacy.release_held_reports(
+            now - timedelta(days=retention.report_days)
+        )
+        await uow.commit()
+    records = 0
+    while True:
+        async with uows() as uow:
+            purged = await uow.privacy.purge_delivery_records(before, batch)
+            await uow.commit()
+        records += purged
+        if purged < batch:
+            break
+    if links or records or reports:
+        log.info(
+            "retention: %d relay links, %d delivery records, %d held reports purged",
+            links,
+            records,
+            reports,
+        )
+    return Purged(links, records, reports)

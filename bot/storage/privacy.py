@@ -1,0 +1,314 @@
+"""SQL implementation of the core's PrivacyRepository: one person's records across every table,
+their erasure in one transaction, and the retention purges.
+
+Erasure keeps the other side of each pair whole: the person's place in their pairs goes to a
+stand-in row (`persons.forgotten_at` set, no personal data). Delivery records (the outbox) and
+the partners' conversations are searched for the person with a cheap SQL prefilter (`LIKE` on
+the JSON text) and decided in Python by `bot.core.privacy`, the same rules the fakes use.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.models import AgeStatus, RelationshipRating, ReportStatus
+from bot.core.privacy import (
+    FINISHED,
+    Erased,
+    Erasure,
+    PersonalRecords,
+    delivery_record_to_erase,
+    relabel,
+    text_needles,
+)
+from bot.storage.matching import _proposal_from_row, _request_from_row
+from bot.storage.pairs import _pair_from_row
+from bot.storage.relay import _link_from_row, _select_links
+from bot.storage.repositories import chunks, rowcount
+from bot.storage.safety import _report_from_row
+from bot.storage.schedule import _answer_from_row, _select_steps, _step_from_row
+from bot.storage.tables import (
+    CheckinAnswerRow,
+    FlowStateRow,
+    MatchRequestRow,
+    OutboxRow,
+    PairRow,
+    PersonRow,
+    ProposalRow,
+    RelationshipRatingRow,
+    RelayLinkRow,
+    ReportRow,
+    ScheduledStepRow,
+    TrainingResultRow,
+)
+from bot.storage.training import _result_from_row
+
+__all__ = ["SqlPrivacyRepository"]
+
+
+def _t(row: type[Any]) -> Table:
+    table: Table = row.__table__
+    return table
+
+
+_persons, _flows, _outbox = _t(PersonRow), _t(FlowStateRow), _t(OutboxRow)
+_pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRow)
+_training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
+_links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
+_OPEN = ReportStatus.OPEN.value
+
+
+class SqlPrivacyRepository:
+    """Reads and erasures across every table for one person, and the retention purges."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def _all(self, statement: Any) -> list[Any]:
+        return list((await self._session.execute(statement)).mappings())
+
+    async def records(self, person_id: int) -> PersonalRecords:
+        """Everything stored about a person besides their profile and conversation."""
+        p, s, a = _pairs.c, _steps.c, _answers.c
+        pairs = await self._all(
+            select(_pairs)
+            .where(or_(p.mentee_id == person_id, p.mentor_id == person_id))
+            .order_by(p.id)
+        )
+        steps = await self._session.execute(
+            _select_steps().where(s.person_id == person_id).order_by(s.pair_id, s.position)
+        )
+        answers = await self._all(
+            select(_answers).where(a.person_id == person_id).order_by(a.answered_at)
+        )
+        training = await self._all(
+            select(_training)
+            .where(_training.c.person_id == person_id)
+            .order_by(_training.c.curriculum, _training.c.module_id)
+        )
+        ratings = await self._all(
+            select(_ratings).where(_ratings.c.person_id == person_id).order_by(_ratings.c.at)
+        )
+        requests = await self._all(
+            select(_requests).where(_requests.c.mentee_id == person_id).order_by(_requests.c.id)
+        )
+        proposals = await self._all(
+            select(_proposals).where(_proposals.c.mentor_id == person_id).order_by(_proposals.c.id)
+        )
+        reports = await self._all(
+            select(_reports).where(_reports.c.reporter_id == person_id).order_by(_reports.c.id)
+        )
+        pair_ids = [row["id"] for row in pairs]
+        relayed = []
+        for chunk in chunks(pair_ids):
+            result = await self._session.execute(
+                _select_links()
+                .where(_links.c.pair_id.in_(chunk))
+                .order_by(_links.c.created_at, _links.c.id)
+            )
+            relayed += [_link_from_row(row) for row in result]
+        return PersonalRecords(
+            pairs=tuple(_pair_from_row(row) for row in pairs),
+            steps=tuple(_step_from_row(row) for row in steps),
+            checkins=tuple(_answer_from_row(row) for row in answers),
+            training=tuple(_result_from_row(row) for row in training),
+            ratings=tuple(
+                RelationshipRating(
+                    pair_id=r["pair_id"], person_id=r["person_id"], rating=r["rating"], at=r["at"]
+                )
+                for r in ratings
+            ),
+            requests=tuple(_request_from_row(row) for row in requests),
+            proposals=tuple(_proposal_from_row(row) for row in proposals),
+            reports=tuple(_report_from_row(row) for row in reports),
+            relayed=tuple(relayed),
+        )
+
+    # ------------------------------------------------------------------ erasure
+
+    async def erase(self, erasure: Erasure) -> Erased:
+        """Erase a person in the caller's transaction (see `bot.core.privacy.Erasure`)."""
+        me = erasure.person_id
+        held, deleted_reports = await self._reports_of(erasure)
+        await self._session.execute(delete(_flows).where(_flows.c.user_id == me))
+        await self._relabel_partner_flows(erasure)
+        records = await self._scrub_outbox(erasure)
+        p = _pairs.c
+        pair_ids = list(
+            (
+                await self._session.execute(
+                    select(p.id).where(or_(p.mentee_id == me, p.mentor_id == me)).order_by(p.id)
+                )
+            ).scalars()
+        )
+        if pair_ids:
+            await self._session.execute(_persons.insert().values(**_stand_in(erasure)))
+            for column in (p.mentee_id, p.mentor_id):
+                await self._session.execute(
+                    update(_pairs).where(column == me).values({column.name: erasure.stand_in_id})
+                )
+            for chunk in chunks(pair_ids):
+                await self._session.execute(delete(_links).where(_links.c.pair_id.in_(chunk)))
+        await self._session.execute(
+            update(_pairs).where(p.ended_by == me).values(ended_by=erasure.stand_in_id)
+        )
+        await self._session.execute(delete(_ratings).where(_ratings.c.person_id == me))
+        await self._session.execute(delete(_answers).where(_answers.c.person_id == me))
+        await self._session.execute(delete(_steps).where(_steps.c.person_id == me))
+        await self._session.execute(delete(_training).where(_training.c.person_id == me))
+        await self._session.execute(
+            delete(_proposals).where(
+                or_(_proposals.c.mentor_id == me, _proposals.c.mentee_id == me)
+            )
+        )
+        await self._session.execute(delete(_requests).where(_requests.c.mentee_id == me))
+        if erasure.keep_age_lock:
+            await self._session.execute(
+                update(_persons).where(_persons.c.id == me).values(**_lock_only(erasure))
+            )
+        else:
+            await self._session.execute(delete(_persons).where(_persons.c.id == me))
+        return Erased(tuple(pair_ids), held, deleted_reports, records)
+
+    async def _reports_of(self, erasure: Erasure) -> tuple[tuple[int, ...], int]:
+        me, r = erasure.person_id, _reports.c
+        rows = await self._all(
+            select(r.id, r.reporter_id, r.status, r.erasure_requested_at)
+            .where(or_(r.reporter_id == me, r.reported_id == me))
+            .order_by(r.id)
+        )
+        held: list[int] = []
+        deleted = 0
+        for row in rows:
+            reporter = row["reporter_id"] == me
+            if row["status"] == _OPEN:
+                held.append(row["id"])
+                values: dict[str, Any] = {
+                    "erasure_requested_at": row["erasure_requested_at"] or erasure.at
+                }
+                if reporter:
+                    values["erase_reporter"] = True
+                await self._session.execute(
+                    update(_reports).where(r.id == row["id"]).values(**values)
+                )
+            elif reporter:
+                await self._session.execute(delete(_reports).where(r.id == row["id"]))
+                deleted += 1
+            else:
+                await self._session.execute(
+                    update(_reports).where(r.id == row["id"]).values(reported_id=None)
+                )
+        return tuple(held), deleted
+
+    async def _relabel_partner_flows(self, erasure: Erasure) -> None:
+        c = _flows.c
+        for partner, label in erasure.partner_labels.items():
+            row = (
+                await self._session.execute(select(c.data).where(c.user_id == partner))
+            ).one_or_none()
+            if row is None:
+                continue
+            data = relabel(dict(row.data), erasure.names, label)
+            if data != row.data:
+                await self._session.execute(
+                    update(_flows).where(c.user_id == partner).values(data=data)
+                )
+
+    async def _scrub_outbox(self, erasure: Erasure) -> int:
+        c = _outbox.c
+        text = cast(c.payload, Text)
+        matches: list[ColumnElement[bool]] = [c.chat_id.in_(sorted(erasure.ids))]
+        matches += [text.contains(needle, autoescape=True) for needle in text_needles(erasure)]
+        rows = await self._session.execute(
+            select(c.id, c.chat_id, c.status, c.payload).where(or_(*matches))
+        )
+        doomed = [
+            row.id
+            for row in rows
+            if delivery_record_to_erase(row.chat_id, row.status, row.payload, erasure)
+        ]
+        for chunk in chunks(doomed):
+            await self._session.execute(delete(_outbox).where(c.id.in_(chunk)))
+        return len(doomed)
+
+    # ------------------------------------------------------------------ retention
+
+    async def purge_delivery_records(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` finished outbox rows created before `before`, oldest first."""
+        c = _outbox.c
+        ids = list(
+            (
+                await self._session.execute(
+                    select(c.id)
+                    .where(c.status.in_(sorted(FINISHED)), c.created_at < before)
+                    .order_by(c.id)
+                    .limit(limit)
+                )
+            ).scalars()
+        )
+        if ids:
+            await self._session.execute(delete(_outbox).where(c.id.in_(ids)))
+        return len(ids)
+
+    async def release_held_reports(self, resolved_before: datetime) -> int:
+        """Held reports resolved before `resolved_before`: deleted when the reporter asked to
+        be forgotten, else stripped of the reported person's id."""
+        r = _reports.c
+        due = (
+            r.erasure_requested_at.is_not(None),
+            r.status != _OPEN,
+            r.resolved_at < resolved_before,
+        )
+        gone = await self._session.execute(
+            delete(_reports).where(*due, r.erase_reporter.is_(True))
+        )
+        kept = await self._session.execute(
+            update(_reports)
+            .where(*due, r.erase_reporter.is_(False))
+            .values(reported_id=None, erasure_requested_at=None)
+        )
+        return rowcount(gone) + rowcount(kept)
+
+
+def _stand_in(erasure: Erasure) -> dict[str, Any]:
+    return {
+        "id": erasure.stand_in_id,
+        "chat_id": erasure.stand_in_id,
+        "language": "en",
+        "created_at": erasure.at,
+        "updated_at": erasure.at,
+        "age_status": AgeStatus.UNKNOWN.value,
+        "goals": [],
+        "interests": [],
+        "experiences": [],
+        "languages": [],
+        "forgotten_at": erasure.at,
+    }
+
+
+def _lock_only(erasure: Erasure) -> dict[str, Any]:
+    """An under-age person's row reduced to the lock (the age check cannot be retried)."""
+    return {
+        "updated_at": erasure.at,
+        "consent_at": None,
+        "birth_year": None,
+        "role": None,
+        "program": None,
+        "display_name": None,
+        "goals": [],
+        "interests": [],
+        "experiences": [],
+        "languages": [],
+        "time_zone": None,
+        "preferred_hour": None,
+        "capacity": None,
+        "onboarded_at": None,
+        "training_passed_at": None,
+        "approved_at": None,
+        "active_pair_id": None,
+        "age_status": AgeStatus.MINOR.value,
+    }

@@ -1,0 +1,345 @@
+"""Privacy as transcripts over in-memory storage: /privacy, /mydata, /forgetme (with its stale,
+forged and typed confirmations), the under-age lock, held reports and starting afresh."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.core import effects as fx
+from bot.core.conversations import Conversations
+from bot.core.engine import FlowEngine, button_data
+from bot.core.models import (
+    AgeStatus,
+    PairStatus,
+    RelayLink,
+    Report,
+    ReportStatus,
+    Role,
+)
+from bot.core.privacy import Retention
+from bot.i18n import Catalogs
+from bot.services.alerts import Staff
+from bot.services.matchmaking import Matchmaker
+from bot.services.pairs import start_pair
+from bot.services.privacy import retention_round
+from flows.dispatch import MentorbotDispatcher
+from flows.registry import FLOWS
+from tests.dialog import Bot, Dialog, answers, texts
+from tests.factories import onboarded_person
+
+STAFF = 900
+ANNA, MARCO = 710, 711
+DAY = 86400.0
+
+
+def privacy_bot(retention: Retention = Retention(30, 60)) -> Bot:
+    bot = Bot()
+    catalogs = Catalogs("en")
+    dispatcher = MentorbotDispatcher(
+        FlowEngine(FLOWS, bot.programs, 18),
+        catalogs.languages,
+        Matchmaker(bot.programs, catalogs),
+        staff=Staff((STAFF,)),
+        retention=retention,
+    )
+    bot.conversations = Conversations(
+        bot.store.uow, bot.clock, catalogs, dispatcher, idle_expiry=timedelta(days=30)
+    )
+    return bot
+
+
+async def paired(bot: Bot) -> tuple[Dialog, Dialog, Dialog, int]:
+    """Anna (mentee, with distinctive answers) and Marco (mentor), paired, with a relayed
+    message each way."""
+    now = bot.clock.now()
+    bot.store.persons[ANNA] = onboarded_person(
+        ANNA,
+        Role.MENTEE,
+        "college",
+        now,
+        display_name="Annabel Quill",
+        birth_year=1994,
+        goals=("financial_aid",),
+        time_zone="Europe/Lisbon",
+    )
+    bot.store.persons[MARCO] = onboarded_person(
+        MARCO,
+        Role.MENTOR,
+        "college",
+        now,
+        display_name="Marco Zephyr",
+        birth_year=1971,
+        time_zone="America/Toronto",
+    )
+    async with bot.store.uow() as uow:
+        pair = await start_pair(
+            uow, bot.programs, mentee_id=ANNA, mentor_id=MARCO, program="college", at=now
+        )
+        for n, (sender, receiver) in enumerate(((ANNA, MARCO), (MARCO, ANNA)), start=1):
+            await uow.relay.add(
+                RelayLink(
+                    pair_id=pair.id,
+                    sender_id=sender,
+                    source_chat_id=sender,
+                    source_message_id=10 + n,
+                    target_chat_id=receiver,
+                    target_message_id=20 + n,
+                    created_at=now,
+                )
+            )
+        await uow.commit()
+    return Dialog(bot, ANNA), Dialog(bot, MARCO), Dialog(bot, STAFF), pair.id
+
+
+async def mydata(bot: Bot, d: Dialog) -> dict[str, object]:
+    """The document /mydata sends."""
+    out = await d.say("/mydata")
+    assert out == [], "only the document"
+    docs = [
+        e
+        for e in bot.store.pending_effects()
+        if isinstance(e, fx.SendDocument) and e.chat_id == d.user.id
+    ]
+    assert len(docs) == 1, docs
+    assert docs[0].caption == "Everything we keep about you, as of today."
+    assert docs[0].filename.endswith(".json")
+    loaded: dict[str, object] = json.loads(docs[0].content)
+    return loaded
+
+
+# --- /privacy ----------------------------------------------------------------------------------
+
+
+async def test_privacy_tells_what_why_how_long_and_who_with_the_configured_retention() -> None:
+    bot = privacy_bot(Retention(relay_days=45, report_days=120))
+    out = await Dialog(bot, ANNA).say("/privacy")
+    notice = out[0]
+    for part in ("What we keep", "Why", "Who can see it", "How long", "/mydata", "/forgetme"):
+        assert part in notice
+    assert "45 days" in notice and "120 more days" in notice
+    assert "never sees your Telegram id" in notice
+
+
+# --- /mydata -----------------------------------------------------------------------------------
+
+
+async def test_mydata_holds_the_persons_data_and_none_of_the_partners() -> None:
+    bot = privacy_bot()
+    anna, _marco, _staff, pair_id = await paired(bot)
+    async with bot.store.uow() as uow:
+        await uow.safety.add_report(
+            Report(
+                reporter_id=ANNA,
+                pair_id=pair_id,
+                reported_id=MARCO,
+                reason="other",
+                text="Anna's own words",
+                created_at=bot.clock.now(),
+            )
+        )
+        await uow.commit()
+    data = await mydata(bot, anna)
+    raw = json.dumps(data)
+    profile = data["profile"]
+    assert isinstance(profile, dict)
+    assert profile["display_name"] == "Annabel Quill" and profile["birth_year"] == 1994
+    assert profile["telegram_user_id"] == ANNA and profile["time_zone"] == "Europe/Lisbon"
+    assert data["mentorships"] == [
+        {
+            "mentorship": "mentorship 1",
+            "program": "college",
+            "your_role": "mentee",
+            "partner": "your mentor",
+            "status": "active",
+            "started_at": bot.clock.now().isoformat(),
+            "paused_at": None,
+            "ended_at": None,
+            "ended_by": None,
+            "your_reason_for_ending": None,
+            "last_message_at": None,
+        }
+    ]
+    steps = data["curriculum_steps"]
+    assert isinstance(steps, list) and len(steps) == 24, "her own side of each step only"
+    assert "Anna's own words" in raw
+    relayed = data["relayed_messages"]
+    assert isinstance(relayed, dict)
+    assert [(r["direction"], r["message_id_in_your_chat"]) for r in relayed["records"]] == [
+        ("sent", 11),
+        ("received", 22),
+    ], "ids in her own chat only"
+    for partners in ("Marco", "Zephyr", str(MARCO), "1971", "America/Toronto"):
+        assert partners not in raw, partners
+
+
+# --- /forgetme ---------------------------------------------------------------------------------
+
+
+async def test_forgetme_erases_ends_the_pair_tells_the_partner_and_alerts_staff() -> None:
+    bot = privacy_bot()
+    anna, marco, staff, pair_id = await paired(bot)
+    out = await anna.say("/forgetme")
+    assert "Erase your data?" in out[0] and "Your mentorship ends now" in out[0]
+    assert ANNA in bot.store.persons, "nothing is erased before the button"
+    done = await anna.press("Yes, erase my data")
+    said = texts(done)
+    assert said == [
+        "Done: everything we kept about you has been erased. Thank you for taking part. If you "
+        "ever write to me again, you will start afresh."
+    ]
+    assert texts(marco.new_effects()) == ["Your mentorship has ended."]
+    alert = texts(staff.new_effects())
+    assert len(alert) == 1 and "#1 (College First Year)" in alert[0]
+    assert "Annabel" not in alert[0] and str(ANNA) not in alert[0]
+    store = bot.store
+    assert ANNA not in store.persons and ANNA not in store.flows
+    pair = store.pairs[pair_id]
+    assert pair.status is PairStatus.ENDED and pair.mentor_id == MARCO
+    assert pair.mentee_id < 0 and pair.ended_by == pair.mentee_id
+    stand_in = store.persons[pair.mentee_id]
+    assert stand_in.display_name is None and stand_in.birth_year is None
+    assert not [s for s in store.schedule.values() if s.person_id == ANNA]
+    assert not store.relay, "the pair's relayed-message records are gone"
+    searched = repr(
+        (store.persons, store.flows, store.pairs, store.schedule, store.relay, store.reports)
+    ) + json.dumps([r.item.payload for r in store.outbox if r.item.chat_id != ANNA])
+    for value in ("Annabel", "Quill", "Europe/Lisbon", "1994", f"id={ANNA}"):
+        assert value not in searched, value
+    # she writes again: a new person, from the start
+    out = await anna.say("/start")
+    assert "Which language" in out[0]
+    assert store.persons[ANNA].display_name is None
+
+
+async def test_keeping_the_data_changes_nothing() -> None:
+    bot = privacy_bot()
+    anna, marco, _staff, pair_id = await paired(bot)
+    await anna.say("/forgetme")
+    out = texts(await anna.press("No, keep my data"))
+    assert out == ["Nothing has been erased."]
+    assert bot.store.persons[ANNA].display_name == "Annabel Quill"
+    assert bot.store.pairs[pair_id].status is PairStatus.ACTIVE
+    assert not marco.new_effects()
+
+
+async def test_stale_forged_and_typed_confirmations_erase_nothing() -> None:
+    bot = privacy_bot()
+    anna, marco, _staff, pair_id = await paired(bot)
+    await anna.say("/forgetme")
+    old = anna.last_keyboard().buttons[0][0].data
+    await anna.say("/forgetme")  # a new prompt: the first one's buttons are stale now
+    flow = bot.store.flows[ANNA]
+    stale = await anna.press("", data=old)
+    assert answers(stale) == ["This button is no longer active. Please use the latest message."]
+    forged = await anna.press("", data=button_data(flow.token, "everything"))
+    assert answers(forged) == [
+        "That option isn't available. Please use the buttons of the latest message."
+    ]
+    typed = await anna.say("Yes, erase my data")
+    assert "please use the buttons" in typed[0]
+    assert bot.store.persons[ANNA].display_name == "Annabel Quill"
+    assert bot.store.pairs[pair_id].status is PairStatus.ACTIVE
+    assert not marco.new_effects()
+    # the latest prompt still works
+    await anna.press("Yes, erase my data")
+    assert ANNA not in bot.store.persons
+    # and a press on any earlier prompt afterwards does nothing
+    after = await anna.press("", data=old)
+    assert answers(after) == ["This button is no longer active. Please use the latest message."]
+    fresh = bot.store.persons[ANNA]  # any event from her now is a new person's first
+    assert fresh.display_name is None and fresh.onboarded_at is None
+
+
+async def test_forgetme_with_nothing_stored_stores_nothing() -> None:
+    bot = privacy_bot()
+    out = await Dialog(bot, 999).say("/forgetme")
+    assert out == ["We don't keep anything about you, so there is nothing to erase."]
+    assert 999 not in bot.store.persons
+
+
+async def test_an_under_age_person_keeps_only_the_lock() -> None:
+    bot = privacy_bot()
+    now = bot.clock.now()
+    bot.store.persons[720] = replace(
+        onboarded_person(720, Role.MENTEE, "college", now),
+        age_status=AgeStatus.MINOR,
+        onboarded_at=None,
+        display_name="Kid Name",
+        birth_year=2012,
+    )
+    kid = Dialog(bot, 720)
+    await kid.say("/forgetme")
+    await kid.press("Yes, erase my data")
+    kept = bot.store.persons[720]
+    assert kept.age_status is AgeStatus.MINOR
+    assert (kept.display_name, kept.birth_year, kept.role, kept.program) == (None,) * 4
+    out = await kid.say("/start")
+    assert "only for people aged 18 and over" in out[0], "the age check cannot be retried"
+
+
+async def test_an_open_report_is_held_then_released_by_the_retention_round() -> None:
+    bot = privacy_bot(Retention(relay_days=30, report_days=60))
+    anna, marco, staff, pair_id = await paired(bot)
+    async with bot.store.uow() as uow:
+        about = await uow.safety.add_report(
+            Report(
+                reporter_id=MARCO,
+                pair_id=pair_id,
+                reported_id=ANNA,
+                reason="inappropriate",
+                text="Marco's words",
+                created_at=bot.clock.now(),
+            )
+        )
+        mine = await uow.safety.add_report(
+            Report(reporter_id=ANNA, pair_id=pair_id, reason="other", created_at=bot.clock.now())
+        )
+        await uow.commit()
+    await anna.say("/forgetme")
+    out = texts(await anna.press("Yes, erase my data"))
+    assert "a safeguarding report that names you is still open" in out[1]
+    assert "then for 60 more days" in out[1]
+    alert = texts(staff.new_effects())[0]
+    assert "report #1, report #2" in alert
+    assert set(bot.store.held) == {about.id, mine.id}
+    assert bot.store.reports[about.id].reported_id == ANNA, "kept while open"
+    for report in (about, mine):  # staff resolve both
+        bot.store.reports[report.id] = replace(
+            report, status=ReportStatus.RESOLVED, resolved_at=bot.clock.now()
+        )
+    bot.clock.advance(59 * DAY)
+    purged = await retention_round(bot.store.uow, bot.clock, Retention(30, 60))
+    assert purged.reports == 0 and set(bot.store.held) == {about.id, mine.id}
+    bot.clock.advance(2 * DAY)
+    purged = await retention_round(bot.store.uow, bot.clock, Retention(30, 60))
+    assert purged.reports == 2
+    assert mine.id not in bot.store.reports, "her own report goes"
+    kept = bot.store.reports[about.id]
+    assert kept.reported_id is None and kept.text == "Marco's words", (
+        "his report stays, without her"
+    )
+    assert not bot.store.held
+
+
+async def test_a_mentor_asked_about_a_forgotten_mentee_is_told_it_is_withdrawn() -> None:
+    bot = privacy_bot()
+    now = bot.clock.now()
+    bot.store.persons[ANNA] = onboarded_person(ANNA, Role.MENTEE, "college", now)
+    bot.store.persons[MARCO] = onboarded_person(MARCO, Role.MENTOR, "college", now)
+    async with bot.store.uow() as uow:
+        person = bot.store.persons[ANNA]
+        outcome = await Matchmaker(bot.programs, Catalogs("en")).ask(uow, person, now)
+        await uow.outbox.add(outcome.effects, now)
+        await uow.commit()
+    assert [p.mentor_id for p in bot.store.proposals.values()] == [MARCO]
+    anna, marco = Dialog(bot, ANNA), Dialog(bot, MARCO)
+    marco.new_effects()
+    await anna.say("/forgetme")
+    await anna.press("Yes, erase my data")
+    assert texts(marco.new_effects()) == [
+        "The person we asked you about is no longer looking for a mentor, so there is nothing "
+        "to decide. Thank you!"
+    ]
+    assert not bot.store.proposals and not bot.store.requests
