@@ -171,10 +171,11 @@ class Privacy:
                 )
             )
         if erased.held_reports:
+            held = [t._("report #{id}", id=n) for n in erased.held_reports]
             lines.append(
                 t._(
                     "Kept for safeguarding until {days} days after being resolved: {reports}.",
-                    reports=", ".join(t._("report #{id}", id=n) for n in erased.held_reports),
+                    reports=Html(", ".join(held)),
                     days=self.retention.report_days,
                 )
             )
