@@ -1,5 +1,6 @@
-"""The control API event feed: chat messages, edits, deletions and callback answers, long-polled
-by ``GET /sandbox/events`` (e.g. by a terminal chat client showing replies live)."""
+"""The control API event feed: chat messages, edits, deletions, callback answers and chat
+actions ("typing…"), long-polled by ``GET /sandbox/events`` (by the terminal chat client) and
+pushed to the web chat's sockets."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import asyncio
 import contextlib
 from typing import Any
 
-EVENT_TYPES = ("message", "edit", "delete", "callback_answer")
+EVENT_TYPES = ("message", "edit", "delete", "callback_answer", "chat_action")
 
 
 class EventLog:

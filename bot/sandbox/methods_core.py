@@ -205,4 +205,5 @@ async def send_chat_action(call: BotCall) -> bool:
     sandbox.ensure_not_blocked(chat)
     if action not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
+    sandbox.events.emit(chat.user.id, "chat_action", action=action)
     return True

@@ -17,6 +17,7 @@ from bot.sandbox.ratelimit import RateLimits
 from bot.sandbox.spec import BotApiSpec
 from bot.sandbox.state import Sandbox
 from bot.sandbox.web_common import SANDBOX_KEY, control_errors
+from bot.sandbox.webchat.routes import add_webchat_routes
 from bot.sandbox.webhooks import add_webhook_delivery
 
 logger = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
     add_user_routes(app)
     add_system_routes(app)
     add_webhook_delivery(app)
+    add_webchat_routes(app)
     return app
 
 
