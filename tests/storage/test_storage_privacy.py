@@ -1,0 +1,405 @@
+"""Contract tests of the PrivacyRepository on SQLite, PostgreSQL and the in-memory fake: one
+person's records, their erasure (with a search of the whole database on SQL), and the
+retention purges removing exactly the old rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.core.effects import CopyMessage, Effect, RelayTag, SendText
+from bot.core.models import (
+    AgeStatus,
+    CheckinAnswer,
+    FlowState,
+    MatchRequest,
+    ModuleResult,
+    Pair,
+    PairStatus,
+    Person,
+    Proposal,
+    RelationshipRating,
+    RelayLink,
+    Report,
+    ReportStatus,
+    Role,
+    ScheduledStep,
+)
+from bot.core.ports import UnitOfWorkFactory
+from bot.core.privacy import Erasure, Retention
+from bot.services.privacy import retention_round
+from bot.storage.db import session_factory
+from bot.storage.uow import sql_uow_factory
+from tests.db_search import search
+from tests.fakes import FakeClock
+
+T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+ANNA, MARCO, OTHER = 7_100_000_001, 7_100_000_002, 7_100_000_003
+STAFF = 7_900_000_000
+STAND_IN = -424242
+
+
+def person(user_id: int, role: Role, name: str, **fields: Any) -> Person:
+    values: dict[str, Any] = {
+        "id": user_id,
+        "chat_id": user_id,
+        "language": "en",
+        "created_at": T0,
+        "updated_at": T0,
+        "consent_at": T0,
+        "age_status": AgeStatus.ADULT,
+        "birth_year": 1990,
+        "role": role,
+        "program": "college",
+        "display_name": name,
+        "onboarded_at": T0,
+    }
+    values.update(fields)
+    return Person(**values)
+
+
+async def world(uow: UnitOfWorkFactory) -> Pair:
+    """Anna (mentee) and Marco (mentor) paired, with a record of each kind for each of them,
+    and Otto, a stranger."""
+    async with uow() as tx:
+        await tx.persons.add(
+            person(
+                ANNA,
+                Role.MENTEE,
+                "Annabel Quill",
+                birth_year=1994,
+                goals=("goal-anna",),
+                time_zone="Europe/Lisbon",
+            )
+        )
+        await tx.persons.add(person(MARCO, Role.MENTOR, "Marco Zephyr", capacity=2))
+        await tx.persons.add(person(OTHER, Role.MENTEE, "Otto"))
+        pair = await tx.pairs.add(
+            Pair(program="college", mentee_id=ANNA, mentor_id=MARCO, started_at=T0)
+        )
+        await tx.schedule.add_many(
+            [
+                ScheduledStep(
+                    pair_id=pair.id,
+                    person_id=who,
+                    role=role,
+                    curriculum="college",
+                    step_id="w1",
+                    position=0,
+                    due_at=T0,
+                )
+                for who, role in ((ANNA, Role.MENTEE), (MARCO, Role.MENTOR))
+            ]
+        )
+        steps = await tx.schedule.of_pair(pair.id)
+        for step in steps:
+            await tx.checkins.record(
+                CheckinAnswer(
+                    scheduled_step_id=step.id,
+                    pair_id=pair.id,
+                    person_id=step.person_id,
+                    step_id="w1",
+                    answer=f"answer of {step.person_id}",
+                    answered_at=T0,
+                )
+            )
+        await tx.training.record(
+            ModuleResult(
+                person_id=MARCO,
+                curriculum="training",
+                module_id="m1",
+                correct=3,
+                total=3,
+                passed=True,
+                completed_at=T0,
+            )
+        )
+        for who in (ANNA, MARCO):
+            await tx.safety.add_rating(
+                RelationshipRating(pair_id=pair.id, person_id=who, rating=4, at=T0)
+            )
+        request = await tx.matching.add_request(
+            MatchRequest(mentee_id=ANNA, program="college", created_at=T0)
+        )
+        await tx.matching.add_proposal(
+            Proposal(
+                request_id=request.id,
+                mentee_id=ANNA,
+                mentor_id=MARCO,
+                score=80.0,
+                created_at=T0,
+                deadline=T0 + timedelta(days=2),
+            )
+        )
+        for sender, receiver, n in ((ANNA, MARCO, 1), (MARCO, ANNA, 2)):
+            await tx.relay.add(
+                RelayLink(
+                    pair_id=pair.id,
+                    sender_id=sender,
+                    source_chat_id=sender,
+                    source_message_id=n,
+                    target_chat_id=receiver,
+                    target_message_id=100 + n,
+                    created_at=T0,
+                )
+            )
+        await tx.flows.save(
+            FlowState(
+                user_id=MARCO,
+                flow="report",
+                state="report.reason",
+                data={"pairs": [[pair.id, "Annabel Quill"]], "pair": pair.id},
+                token="abc",
+                updated_at=T0,
+            )
+        )
+        await tx.flows.save(
+            FlowState(user_id=ANNA, flow="forget", state="forget.erased", updated_at=T0)
+        )
+        await tx.commit()
+    return pair
+
+
+async def test_records_hold_the_persons_own_rows_only(any_uow: UnitOfWorkFactory) -> None:
+    pair = await world(any_uow)
+    async with any_uow() as tx:
+        await tx.safety.add_report(
+            Report(reporter_id=ANNA, pair_id=pair.id, reason="other", created_at=T0)
+        )
+        await tx.safety.add_report(
+            Report(reporter_id=MARCO, reported_id=ANNA, reason="other", created_at=T0)
+        )
+        anna = await tx.privacy.records(ANNA)
+        marco = await tx.privacy.records(MARCO)
+    assert [p.id for p in anna.pairs] == [pair.id]
+    assert {s.person_id for s in anna.steps} == {ANNA}
+    assert [a.answer for a in anna.checkins] == [f"answer of {ANNA}"]
+    assert [r.person_id for r in anna.ratings] == [ANNA]
+    assert [r.mentee_id for r in anna.requests] == [ANNA]
+    assert anna.proposals == () and anna.training == ()
+    assert [r.reporter_id for r in anna.reports] == [ANNA], "reports about her are not hers"
+    assert len(anna.relayed) == 2
+    assert [m.module_id for m in marco.training] == ["m1"]
+    assert [p.mentor_id for p in marco.proposals] == [MARCO]
+    assert marco.requests == ()
+
+
+def erasure(**fields: Any) -> Erasure:
+    values: dict[str, Any] = {
+        "person_id": ANNA,
+        "chat_id": ANNA,
+        "stand_in_id": STAND_IN,
+        "at": T0 + timedelta(hours=1),
+        "names": ("Annabel Quill",),
+        "related_chats": frozenset({MARCO, STAFF}),
+        "partner_labels": {MARCO: "your former mentee"},
+    }
+    values.update(fields)
+    return Erasure(**values)
+
+
+async def queue_messages(uow: UnitOfWorkFactory) -> dict[str, int]:
+    """Outbox rows of every kind; returns the ids of some, by name."""
+    tag = RelayTag(pair_id=1, sender_id=ANNA, source_chat_id=ANNA, source_message_ids=(5,))
+    effects: list[Effect] = [
+        SendText(chat_id=ANNA, text="Welcome back, Annabel Quill!"),  # 1 to her: goes
+        CopyMessage(chat_id=MARCO, from_chat_id=ANNA, message_id=5, relay=tag),  # 2 her copy
+        SendText(chat_id=STAFF, text=f"Report #1 from Annabel Quill (id {ANNA})"),  # 3 sent
+        SendText(chat_id=OTHER, text="Hello Annabel Quill!"),  # 4 pending, a stranger: kept
+        SendText(chat_id=MARCO, text="<b>Annabel Quill</b>: hi"),  # 5 pending, partner: goes
+        SendText(chat_id=OTHER, text="Nothing about her"),  # 6 kept
+        SendText(chat_id=MARCO, text="Annabel Quill wrote"),  # 7 being sent: kept
+    ]
+    async with uow() as tx:
+        await tx.outbox.add(effects, T0)
+        await tx.commit()
+    async with uow() as tx:
+        claimed = await tx.outbox.claim_due(T0, 10, 60)
+        ids = [item.id for item in claimed]
+        await tx.outbox.mark_sent_many([(ids[0], 1, T0), (ids[1], 2, T0), (ids[2], 3, T0)])
+        await tx.outbox.retry_later(ids[3], T0, "429")
+        await tx.outbox.retry_later(ids[4], T0, "429")
+        await tx.outbox.mark_sent(ids[5], 6, T0)
+        await tx.commit()
+    return {"stranger": ids[3], "unrelated": ids[5], "sending": ids[6]}
+
+
+async def test_erase_removes_the_person_and_keeps_everyone_elses(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    pair = await world(any_uow)
+    kept = await queue_messages(any_uow)
+    async with any_uow() as tx:
+        ended = replace(pair, status=PairStatus.ENDED, ended_at=T0, ended_by=ANNA)
+        await tx.pairs.update(ended)
+        done = await tx.privacy.erase(erasure())
+        await tx.commit()
+    assert done.pairs == (pair.id,) and done.delivery_records == 4
+    async with any_uow() as tx:
+        assert await tx.persons.get(ANNA) is None
+        assert await tx.flows.get(ANNA) is None
+        stand_in = await tx.persons.get(STAND_IN)
+        assert stand_in is not None and stand_in.display_name is None
+        assert stand_in.role is None and stand_in.program is None
+        stored = await tx.pairs.get(pair.id)
+        assert stored is not None
+        assert (stored.mentee_id, stored.mentor_id, stored.ended_by) == (
+            STAND_IN,
+            MARCO,
+            STAND_IN,
+        )
+        assert [s.person_id for s in await tx.schedule.of_pair(pair.id)] == [MARCO]
+        assert [a.person_id for a in await tx.checkins.of_pair(pair.id)] == [MARCO]
+        assert [r.person_id for r in await tx.safety.ratings(pair.id)] == [MARCO]
+        assert await tx.relay.recent(pair.id, 10) == []
+        assert await tx.matching.open_request(ANNA) is None
+        assert await tx.matching.pending_for_mentor(MARCO) == []
+        assert [m.module_id for m in await tx.training.of_person(MARCO, "training")] == ["m1"]
+        marco_flow = await tx.flows.get(MARCO)
+        assert marco_flow is not None
+        assert marco_flow.data == {"pairs": [[pair.id, "your former mentee"]], "pair": pair.id}
+        assert await tx.persons.get(OTHER) is not None
+        pending = await tx.outbox.pending_for_chat(OTHER)
+        assert [item.id for item in pending] == [kept["stranger"]], "a stranger's is kept"
+        again = await tx.privacy.records(ANNA)
+        assert again.pairs == () and again.steps == () and again.requests == ()
+
+
+async def test_erasing_someone_under_age_keeps_only_the_lock(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    async with any_uow() as tx:
+        await tx.persons.add(
+            person(ANNA, Role.MENTEE, "Kid", age_status=AgeStatus.MINOR, birth_year=2012)
+        )
+        await tx.privacy.erase(erasure(keep_age_lock=True))
+        await tx.commit()
+    async with any_uow() as tx:
+        kept = await tx.persons.get(ANNA)
+    assert kept is not None and kept.age_status is AgeStatus.MINOR
+    assert (kept.display_name, kept.birth_year, kept.role, kept.consent_at) == (None,) * 4
+
+
+async def test_after_erasure_no_table_holds_anything_of_the_person(
+    engine: AsyncEngine,
+) -> None:
+    uow = sql_uow_factory(session_factory(engine))
+    pair = await world(uow)
+    await queue_messages(uow)
+    anna = ("Annabel Quill", "goal-anna", "Europe/Lisbon", f"answer of {ANNA}")
+    before = await search(engine, anna, [ANNA])
+    assert {f.table for f in before} >= {
+        "persons",
+        "pairs",
+        "scheduled_steps",
+        "checkin_answers",
+        "relationship_ratings",
+        "match_requests",
+        "proposals",
+        "relay_links",
+        "outbox",
+        "flow_states",
+    }, "the search finds her everywhere before"
+    async with uow() as tx:
+        await tx.pairs.update(replace(pair, status=PairStatus.ENDED, ended_at=T0, ended_by=ANNA))
+        await tx.privacy.erase(erasure())
+        await tx.commit()
+    left = await search(engine, anna, [ANNA])
+    assert [(f.table, f.column) for f in left] == [("outbox", "payload")] * 2, left
+    texts = sorted(next(t for t in ("Hello", "wrote") if t in f.value) for f in left)
+    assert texts == ["Hello", "wrote"], "only a stranger's pending message and one in flight"
+
+
+async def test_held_reports_are_released_exactly_when_their_clock_runs_out(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    async with any_uow() as tx:
+        await tx.persons.add(person(ANNA, Role.MENTEE, "Annabel Quill"))
+        mine = await tx.safety.add_report(
+            Report(reporter_id=ANNA, reason="other", text="my words", created_at=T0)
+        )
+        about = await tx.safety.add_report(
+            Report(reporter_id=MARCO, reported_id=ANNA, reason="other", created_at=T0)
+        )
+        closed_mine = await tx.safety.add_report(
+            Report(
+                reporter_id=ANNA,
+                reason="other",
+                status=ReportStatus.RESOLVED,
+                resolved_at=T0,
+                created_at=T0,
+            )
+        )
+        unrelated = await tx.safety.add_report(
+            Report(reporter_id=OTHER, reason="other", created_at=T0)
+        )
+        done = await tx.privacy.erase(erasure())
+        await tx.commit()
+    assert done.held_reports == (mine.id, about.id) and done.deleted_reports == 1
+    resolved = T0 + timedelta(days=10)
+    async with any_uow() as tx:
+        for report in (mine, about, unrelated):
+            await tx.safety.update_report(
+                replace(report, status=ReportStatus.RESOLVED, resolved_at=resolved)
+            )
+        assert await tx.privacy.release_held_reports(resolved) == 0, "not before the clock"
+        assert await tx.privacy.release_held_reports(resolved + timedelta(seconds=1)) == 2
+        assert await tx.privacy.release_held_reports(resolved + timedelta(days=99)) == 0
+        await tx.commit()
+    async with any_uow() as tx:
+        left = await tx.privacy.records(MARCO)
+        assert [r.id for r in left.reports] == [about.id]
+        assert left.reports[0].reported_id is None, "his report stays, without her"
+        assert [r.id for r in (await tx.privacy.records(OTHER)).reports] == [unrelated.id]
+        assert (await tx.privacy.records(ANNA)).reports == ()
+    assert closed_mine.id not in (mine.id, about.id)
+
+
+async def test_retention_round_purges_exactly_the_old_rows(
+    any_uow: UnitOfWorkFactory, make_person: Callable[..., Person]
+) -> None:
+    async with any_uow() as tx:
+        await tx.persons.add(make_person(1))
+        await tx.persons.add(make_person(2))
+        pair = await tx.pairs.add(Pair(program="college", mentee_id=1, mentor_id=2, started_at=T0))
+        await tx.commit()
+    now = T0 + timedelta(days=100)
+    cutoff = now - timedelta(days=90)
+    just_old, just_new = cutoff - timedelta(microseconds=1), cutoff
+    async with any_uow() as tx:
+        for n, at in enumerate((T0, just_old, just_new, now)):
+            await tx.relay.add(
+                RelayLink(
+                    pair_id=pair.id,
+                    sender_id=1,
+                    source_chat_id=1,
+                    source_message_id=n,
+                    target_chat_id=2,
+                    target_message_id=n,
+                    created_at=at,
+                )
+            )
+        for n, at in enumerate((T0, just_old, just_new, now)):
+            await tx.outbox.add([SendText(chat_id=1, text=f"sent {n}")], at)
+        await tx.outbox.add([SendText(chat_id=1, text="never sent, old")], T0)
+        await tx.commit()
+    async with any_uow() as tx:
+        items = await tx.outbox.claim_due(now, 10, 60)
+        sent = [i for i in items if i.payload["text"].startswith("sent ")]
+        await tx.outbox.mark_sent_many([(i.id, 1, now) for i in sent])
+        await tx.outbox.retry_later(items[-1].id, now + timedelta(days=1), "later")
+        await tx.commit()
+    clock = FakeClock(now)
+    purged = await retention_round(any_uow, clock, Retention(relay_days=90), batch=1)
+    assert (purged.relay_links, purged.delivery_records, purged.reports) == (2, 2, 0)
+    async with any_uow() as tx:
+        assert [k.source_message_id for k in await tx.relay.recent(pair.id, 10)] == [3, 2]
+        assert [i.payload["text"] for i in await tx.outbox.pending_for_chat(1)] == [
+            "never sent, old"
+        ], "pending messages are never purged"
+    again = await retention_round(any_uow, clock, Retention(relay_days=90))
+    assert (again.relay_links, again.delivery_records) == (0, 0)
