@@ -113,7 +113,7 @@ async def file(request: web.Request) -> web.Response:
     stored = sandbox_of(request).files.get(request.match_info["file_id"])
     if stored is None or not stored.data:
         raise ControlError(404, "no such file")
-    mime = stored.mime_type or mimetypes.guess_type(stored.file_path)[0] or ""
+    mime = image_type(stored.data) or stored.mime_type or mimetypes.guess_type(stored.file_path)[0]
     name = stored.file_name or stored.file_path.rsplit("/", 1)[-1]
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=3600"}
     if mime in INLINE_IMAGE_TYPES:
@@ -121,6 +121,19 @@ async def file(request: web.Request) -> web.Response:
     safe_name = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
     headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return web.Response(body=stored.data, content_type="application/octet-stream", headers=headers)
+
+
+def image_type(data: bytes) -> str | None:
+    """The type of a PNG, JPEG, GIF or WebP image, read from its first bytes."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
 
 
 def translate(sandbox: Sandbox, event: dict[str, Any]) -> dict[str, Any] | None:
