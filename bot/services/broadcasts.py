@@ -1,0 +1,157 @@
+"""Broadcasts: who receives one, and the progress message that counts deliveries as they happen.
+
+A confirmed broadcast is a `broadcasts` row plus one outbox item per recipient, each tagged
+`bc:<id>`, after a progress message to the staff member tagged `bcp:<id>`; the rate-limited
+sender delivers them. `BroadcastProgress` is the sender's `on_sent` hook: it counts each delivered
+message in the row (atomically) and edits the progress message — at most once a second, and
+always when the count reaches the total — so staff watch "Sent 230 of 500" climb to 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from bot.core import effects as fx
+from bot.core.effects import EditText, Effect, SendText
+from bot.core.models import Person, Role
+from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.staff import BANNED, Broadcast
+from bot.i18n import Catalogs, Translator
+
+log = logging.getLogger(__name__)
+
+AUDIENCES = {
+    "mentees": (Role.MENTEE,),
+    "mentors": (Role.MENTOR,),
+    "all": (Role.MENTEE, Role.MENTOR),
+}
+ITEM_TAG = "bc:"
+PROGRESS_TAG = "bcp:"
+EDIT_EVERY = timedelta(seconds=1)
+
+SentCallback = Callable[[Effect, fx.Sent], Awaitable[None]]
+
+
+async def recipients(uow: UnitOfWork, program: str, audience: str) -> list[Person]:
+    """Onboarded people of the program in the audience, except those who blocked the bot or
+    were banned."""
+    roles = AUDIENCES[audience]
+    people = [
+        p
+        for p in await uow.staff.people([program])
+        if p.is_onboarded and p.role in roles and not p.blocked_bot
+    ]
+    banned = {f.user_id for f in await uow.staff.flags(p.id for p in people) if f.kind == BANNED}
+    return [p for p in people if p.id not in banned]
+
+
+def progress_text(broadcast: Broadcast, t: Translator) -> str:
+    """The progress line staff see."""
+    if broadcast.sent >= broadcast.total:
+        return t._(
+            "✅ Broadcast sent to {sent} of {total} people.",
+            sent=broadcast.sent,
+            total=broadcast.total,
+        )
+    return t._(
+        "📣 Sending the broadcast… {sent} of {total}", sent=broadcast.sent, total=broadcast.total
+    )
+
+
+def broadcast_effects(
+    broadcast: Broadcast, people: Sequence[Person], text: str, t: Translator
+) -> list[Effect]:
+    """The progress message, then the message for every recipient."""
+    effects: list[Effect] = [
+        SendText(
+            chat_id=broadcast.staff_chat_id,
+            text=progress_text(broadcast, t),
+            tag=f"{PROGRESS_TAG}{broadcast.id}",
+        )
+    ]
+    effects += [
+        SendText(chat_id=p.chat_id, text=text, tag=f"{ITEM_TAG}{broadcast.id}") for p in people
+    ]
+    return effects
+
+
+class BroadcastProgress:
+    """The sender's `on_sent` hook for broadcasts (see the module docstring)."""
+
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        catalogs: Catalogs,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._uows = uows
+        self._clock = clock
+        self._catalogs = catalogs
+        self.on_queued = on_queued
+
+    async def __call__(self, effect: Effect, sent: fx.Sent) -> None:
+        tag = effect.tag if isinstance(effect, SendText) else None
+        if not tag:
+            return
+        if tag.startswith(PROGRESS_TAG):
+            await self._progress_sent(int(tag.removeprefix(PROGRESS_TAG)), sent.message_id)
+        elif tag.startswith(ITEM_TAG):
+            await self._item_sent(int(tag.removeprefix(ITEM_TAG)))
+
+    async def _progress_sent(self, broadcast_id: int, message_id: int | None) -> None:
+        now = self._clock.now()
+        async with self._uows() as uow:
+            found = await uow.staff.get_broadcast(broadcast_id)
+            if found is None or message_id is None:
+                return
+            found = await self._edit(uow, found, message_id, now)
+            await uow.commit()
+        self.on_queued()
+
+    async def _item_sent(self, broadcast_id: int) -> None:
+        now = self._clock.now()
+        async with self._uows() as uow:
+            found = await uow.staff.count_sent(broadcast_id)
+            if found is None:
+                return
+            due = found.progress_at is None or now - found.progress_at >= EDIT_EVERY
+            edit = found.progress_message_id is not None and (found.sent >= found.total or due)
+            if edit:
+                assert found.progress_message_id is not None
+                await self._edit(uow, found, found.progress_message_id, now)
+            await uow.commit()
+        if edit:
+            self.on_queued()
+
+    async def _edit(
+        self, uow: UnitOfWork, found: Broadcast, message_id: int, now: datetime
+    ) -> Broadcast:
+        staff = await uow.persons.get(found.created_by)
+        t = self._catalogs.translator(staff.language if staff else self._catalogs.default)
+        found = replace(found, progress_message_id=message_id, progress_at=now)
+        await uow.staff.update_broadcast(found)
+        await uow.outbox.add(
+            [
+                EditText(
+                    chat_id=found.staff_chat_id,
+                    message_id=message_id,
+                    text=progress_text(found, t),
+                )
+            ],
+            now,
+        )
+        return found
+
+
+def fan_out(*hooks: SentCallback) -> SentCallback:
+    """One `on_sent` hook that calls several, in order."""
+
+    async def call(effect: Effect, sent: fx.Sent) -> None:
+        for hook in hooks:
+            await hook(effect, sent)
+
+    return call

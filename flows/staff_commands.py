@@ -1,0 +1,20 @@
+"""The staff router with every staff command and button wired in (one place to look)."""
+
+from __future__ import annotations
+
+from flows import staff_drafts, staff_figures, staff_org, staff_pairs, staff_people
+from flows.staff_kit import StaffServices
+from flows.staff_router import StaffRouter
+
+
+def build_staff_router(services: StaffServices) -> StaffRouter:
+    """A router for every staff command of `flows.commands`."""
+    handlers = {
+        **staff_people.HANDLERS,
+        **staff_pairs.HANDLERS,
+        **staff_org.HANDLERS,
+        **staff_drafts.HANDLERS,
+        **staff_figures.HANDLERS,
+    }
+    presses = {**staff_people.PRESSES, **staff_pairs.PRESSES, **staff_org.PRESSES}
+    return StaffRouter(services, handlers, presses, staff_drafts.CONFIRMATIONS)

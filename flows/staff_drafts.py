@@ -1,0 +1,231 @@
+"""Staff commands that are confirmed before they act: /broadcast and /match.
+
+Each stores a `StaffDraft` (one per staff member; `/cancel` drops it) and shows a preview with a
+confirm button carrying the draft's token, so an old or made-up button changes nothing. The
+router (`flows.staff_router`) checks the token and the presser's role again, then calls the
+confirmation here.
+
+/broadcast: preview → confirm → a `broadcasts` row and one outbox item per recipient, sent by
+the rate-limited sender, with a progress message that climbs to the total
+(`bot.services.broadcasts`). /match: an optimal batch draft for a program's unpaired mentees
+(`bot.services.batch_matching`), shown with scores; `/match publish` (or the button) starts the
+pairs, `/match discard` drops it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from bot.core.effects import Button
+from bot.core.matching import profile_of
+from bot.core.models import Role
+from bot.core.staff import BANNED, Broadcast, DraftKind, StaffDraft
+from bot.services.batch_matching import assign
+from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
+from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of
+from flows.staff_pairs import form_pair
+from flows.staff_router import CONFIRM, DISCARD, ConfirmHandler, Handler
+
+MAX_BROADCAST = 4000
+SHOWN_PAIRS = 30
+
+
+def _buttons(call: StaffCall, token: str, label: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            Button(label, data=f"{STAFF_PREFIX}{CONFIRM}:{token}"),
+            Button(call.t._("✖ Cancel"), data=f"{STAFF_PREFIX}{DISCARD}:{token}"),
+        ),
+    )
+
+
+async def broadcast(call: StaffCall) -> None:
+    parts = call.args.split(maxsplit=2)
+    if len(parts) < 3:
+        raise call.usage(call.t._("Please give the program, the audience and the message."))
+    program = call.program(parts[0])
+    audience = parts[1].lower()
+    if audience not in AUDIENCES:
+        raise call.usage(call.t._("The audience must be mentees, mentors or all."))
+    text = parts[2].strip()
+    if len(text) > MAX_BROADCAST:
+        raise call.usage(
+            call.t._("The message is too long (at most {n} characters).", n=MAX_BROADCAST)
+        )
+    people = await recipients(call.uow, program.code, audience)
+    if not people:
+        raise call.refuse(call.t._("Nobody in {program} would receive it.", program=program.code))
+    token = secrets.token_hex(4)
+    await call.uow.staff.save_draft(
+        StaffDraft(
+            user_id=call.actor.user_id,
+            kind=DraftKind.BROADCAST,
+            token=token,
+            data={"program": program.code, "audience": audience, "text": text},
+            created_at=call.now,
+        )
+    )
+    preview = call.t._(
+        "<b>Preview</b> — to {n} people ({audience}) of {program}:",
+        n=len(people),
+        audience=audience,
+        program=program.code,
+    )
+    call.say(
+        f"{preview}\n\n{esc(text)}",
+        _buttons(call, token, call.t._("📣 Send to {n} people", n=len(people))),
+    )
+
+
+async def _send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
+    program = call.program(str(data["program"]))
+    audience = str(data["audience"])
+    people = await recipients(call.uow, program.code, audience)
+    if not people:
+        raise call.refuse(call.t._("Nobody in {program} would receive it.", program=program.code))
+    record = await call.uow.staff.add_broadcast(
+        Broadcast(
+            organisation=program.organisation,
+            program=program.code,
+            audience=audience,
+            created_by=call.actor.user_id,
+            staff_chat_id=call.turn.person.chat_id,
+            total=len(people),
+            created_at=call.now,
+        )
+    )
+    call.turn.effects.extend(broadcast_effects(record, people, esc(str(data["text"])), call.t))
+    await call.audit("broadcast", program.code, audience, f"{len(people)} people")
+    if call.callback_id is not None:
+        call.turn.answer(call.callback_id, call.t._("Sending…"))
+        call.turn.edit(
+            call.message_id, call.t._("📣 Broadcast confirmed: {n} people.", n=len(people))
+        )
+
+
+async def match(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    word = words[0].lower()
+    if word in ("publish", "discard"):
+        draft = await call.uow.staff.draft(call.actor.user_id)
+        if draft is None or draft.kind is not DraftKind.MATCH:
+            raise call.refuse(
+                call.t._("There is no matching draft. Make one with /match PROGRAM.")
+            )
+        await call.uow.staff.delete_draft(call.actor.user_id)
+        if word == "discard":
+            call.say(call.t._("The matching draft is discarded; nothing changed."))
+        else:
+            await _publish(call, draft.data)
+        return
+    await _draft(call, call.program(word).code)
+
+
+async def _draft(call: StaffCall, code: str) -> None:
+    program = call.program(code)
+    people = await call.uow.staff.people([code])
+    banned = {
+        f.user_id for f in await call.uow.staff.flags(p.id for p in people) if f.kind == BANNED
+    }
+    paired = {
+        p.mentee_id for p in await call.uow.staff.pairs_of([code]) if p.status.value != "ended"
+    }
+    active: dict[int, int] = {}
+    for pair in await call.uow.staff.pairs_of([code]):
+        if pair.status.value != "ended":
+            active[pair.mentor_id] = active.get(pair.mentor_id, 0) + 1
+    matchmaker = call.services.matchmaker
+    mentees = [
+        profile_of(p, at=call.now)
+        for p in people
+        if p.role is Role.MENTEE and p.is_onboarded and p.id not in paired and p.id not in banned
+    ]
+    mentors = [
+        profile_of(
+            p,
+            at=call.now,
+            active_pairs=active.get(p.id, 0),
+            eligible=matchmaker.eligible(p, program) and p.id not in banned,
+        )
+        for p in people
+        if p.role is Role.MENTOR and p.is_onboarded
+    ]
+    if not mentees:
+        raise call.refuse(
+            call.t._("Every mentee of {program} already has a mentor.", program=code)
+        )
+    result = assign(mentees, mentors)
+    names = {p.id: p for p in people}
+    token = secrets.token_hex(4)
+    await call.uow.staff.save_draft(
+        StaffDraft(
+            user_id=call.actor.user_id,
+            kind=DraftKind.MATCH,
+            token=token,
+            created_at=call.now,
+            data={"program": code, "pairs": [[a, b, s] for a, b, s in result.pairs]},
+        )
+    )
+    lines = [
+        call.t._(
+            "<b>Matching draft for {program}</b>: {matched} of {total} mentees paired, "
+            "total score {score}.",
+            program=code,
+            matched=result.matched,
+            total=len(mentees),
+            score=f"{result.total_score:.2f}",
+        )
+    ]
+    lines += [
+        f"• {esc(name_of(names.get(a), a))} ↔ {esc(name_of(names.get(b), b))} · {s:.2f}"
+        for a, b, s in result.pairs[:SHOWN_PAIRS]
+    ]
+    if result.matched > SHOWN_PAIRS:
+        lines.append(call.t._("… and {n} more.", n=result.matched - SHOWN_PAIRS))
+    if result.unassigned:
+        lines.append(call.t._("Without a compatible mentor: {n}.", n=len(result.unassigned)))
+    lines.append(call.t._("Publish with /match publish, or drop it with /match discard."))
+    call.say(
+        "\n".join(lines), _buttons(call, token, call.t._("✅ Publish")) if result.pairs else ()
+    )
+
+
+async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
+    program = call.program(str(data["program"]))
+    made, skipped = 0, []
+    raw = data.get("pairs")
+    for mentee_id, mentor_id, _score in raw if isinstance(raw, list) else []:
+        mentee = await call.uow.persons.get(int(mentee_id))
+        mentor = await call.uow.persons.get(int(mentor_id))
+        if mentee is None or mentor is None:
+            skipped.append(call.t._("#{id}: no longer signed up", id=mentee_id))
+            continue
+        result = await form_pair(call, mentee, mentor, program)
+        if isinstance(result, str):
+            skipped.append(result)
+            continue
+        made += 1
+        await call.audit(
+            "match publish",
+            program.code,
+            f"#{result.id}",
+            f"{name_of(mentee)} + {name_of(mentor)}",
+        )
+    lines = [call.t._("✅ {n} pairs started in {program}.", n=made, program=program.code)]
+    if skipped:
+        lines.append(call.t._("Not started ({n}):", n=len(skipped)))
+        lines += [f"• {esc(s)}" for s in skipped[:20]]
+    if call.callback_id is not None:
+        call.turn.answer(call.callback_id)
+        call.turn.edit(call.message_id, call.t._("The matching draft was published."))
+    call.turn.say("\n".join(lines))
+
+
+HANDLERS: dict[str, Handler] = {"broadcast": broadcast, "match": match}
+CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {
+    DraftKind.BROADCAST: _send_broadcast,
+    DraftKind.MATCH: _publish,
+}

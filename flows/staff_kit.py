@@ -1,0 +1,247 @@
+"""What every staff command handler works with: the call (who, what, the unit of work), the
+argument readers (a person by display name or id, a program by code, a pair by `#id` or by one
+of its people), the organisation check on every target, the audit log and paginated lists.
+
+A reader that cannot resolve its argument says why, with the command's usage line, and raises
+`Refused`; the router catches it, so a handler never half-runs on a bad argument.
+"""
+
+from __future__ import annotations
+
+import html
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.effects import Button, Keyboard, SendText
+from bot.core.models import Pair, PairStatus, Person
+from bot.core.ports import UnitOfWork
+from bot.core.programs import Program, ProgramCatalog
+from bot.core.staff import Actor, AuditEntry
+from bot.core.turn import Turn
+from bot.i18n import Catalogs, Translator
+from bot.services.matchmaking import Matchmaker
+from flows.commands import UserCommand, usage_line
+
+STAFF_PREFIX = "st:"
+PAGE_SIZE = 10
+
+
+class Refused(Exception):
+    """The command cannot run; `message` was already said to the staff member."""
+
+
+@dataclass(frozen=True)
+class StaffServices:
+    """What the handlers share: programs, catalogs, and the bot's username (join links)."""
+
+    programs: ProgramCatalog
+    catalogs: Catalogs
+    superadmins: tuple[int, ...]
+    matchmaker: Matchmaker
+    bot_username: list[str]  # filled in once the transport knows it (a one-item box)
+
+
+@dataclass
+class StaffCall:
+    """One staff command or staff button being handled."""
+
+    turn: Turn
+    uow: UnitOfWork
+    actor: Actor
+    command: UserCommand
+    args: str
+    services: StaffServices
+    callback_id: str | None = None
+    message_id: int | None = None
+
+    @property
+    def t(self) -> Translator:
+        return self.turn.t
+
+    @property
+    def now(self) -> datetime:
+        return self.turn.now
+
+    @property
+    def programs(self) -> ProgramCatalog:
+        return self.services.programs
+
+    def say(self, text: str, buttons: Keyboard = ()) -> None:
+        """Reply (a button press is acknowledged first)."""
+        if self.callback_id is not None:
+            self.turn.answer(self.callback_id)
+        self.turn.say(text, buttons)
+
+    def show(self, text: str, buttons: Keyboard = ()) -> None:
+        """Replace the pressed message (a page turn), or reply to a command."""
+        if self.callback_id is not None and self.message_id is not None:
+            self.turn.answer(self.callback_id)
+            self.turn.edit(self.message_id, text, buttons)
+        else:
+            self.say(text, buttons)
+
+    def refuse(self, text: str) -> Refused:
+        """Say why the command cannot run; raise the result."""
+        if self.callback_id is not None:
+            self.turn.answer(self.callback_id, text, alert=True)
+        else:
+            self.turn.say(text)
+        return Refused(text)
+
+    def usage(self, problem: str = "") -> Refused:
+        """A usage line, after what was wrong with the arguments."""
+        line = self.t._("Usage: {usage}", usage=usage_line(self.command, self.t))
+        return self.refuse(f"{problem}\n{line}" if problem else line)
+
+    def words(self) -> list[str]:
+        """The arguments, split like a shell would ("Mia Rossi" in quotes stays one)."""
+        try:
+            return shlex.split(self.args)
+        except ValueError:
+            raise self.usage(
+                self.t._("I couldn't read the arguments (an unclosed quote?).")
+            ) from None
+
+    async def audit(self, action: str, program: str | None, target: str, detail: str = "") -> None:
+        """Write the action to the audit log (the organisation of `program`)."""
+        found = self.programs.get(program) if program else None
+        await self.audit_org(action, found.organisation if found else None, target, detail)
+
+    async def audit_org(
+        self, action: str, organisation: str | None, target: str, detail: str = ""
+    ) -> None:
+        """Write the action to the audit log of an organisation (None: the actor's own)."""
+        await self.uow.staff.record(
+            AuditEntry(
+                at=self.now,
+                actor_id=self.actor.user_id,
+                organisation=organisation or self.actor.organisation,
+                action=action,
+                target=target,
+                detail=detail[:500],
+            )
+        )
+
+    def tell(self, person: Person, text: Callable[[Translator], str]) -> None:
+        """A message to a person, in their language."""
+        t = self.services.catalogs.translator(person.language)
+        self.turn.effects.append(SendText(chat_id=person.chat_id, text=text(t)))
+
+    # -- argument readers ------------------------------------------------------------------
+
+    def program(self, word: str) -> Program:
+        """A program of the actor's organisation, by code."""
+        found = self.programs.get(word)
+        if found is None or not self.actor.reaches(found):
+            codes = ", ".join(self.actor.program_codes(self.programs)) or "—"
+            raise self.usage(
+                self.t._(
+                    "There is no program “{code}” in your organisation (yours: {codes}).",
+                    code=word,
+                    codes=codes,
+                )
+            )
+        return found
+
+    def programs_of(self, words: Sequence[str]) -> list[Program]:
+        """The program named by the first word, or all of the actor's programs."""
+        if words:
+            return [self.program(words[0])]
+        return self.actor.programs(self.programs)
+
+    async def person(self, word: str) -> Person:
+        """Someone of the actor's programs, by Telegram id or display name."""
+        codes = self.actor.program_codes(self.programs)
+        found: list[Person] = []
+        if word.lstrip("-").isdigit():
+            person = await self.uow.persons.get(int(word))
+            found = [person] if person is not None and person.program in codes else []
+        else:
+            wanted = word.casefold()
+            people = await self.uow.staff.people(codes)
+            found = [p for p in people if (p.display_name or "").casefold() == wanted]
+        if not found:
+            raise self.usage(
+                self.t._(
+                    "I can't find “{who}” among the people of your organisation's programs.",
+                    who=word,
+                )
+            )
+        if len(found) > 1:
+            choices = ", ".join(f"{p.id}" for p in found)
+            raise self.refuse(
+                self.t._(
+                    "Several people are called “{who}”: please use their id ({ids}).",
+                    who=word,
+                    ids=choices,
+                )
+            )
+        return found[0]
+
+    async def pair(self, word: str) -> Pair:
+        """A pair of the actor's programs, by `#id`, or the one pair of a person (not ended)."""
+        if word.startswith("#") and word[1:].isdigit():
+            pair = await self.uow.pairs.get(int(word[1:]))
+            if pair is None or not self.actor.reaches(self.programs.get(pair.program)):
+                raise self.usage(
+                    self.t._("There is no pair {ref} in your organisation's programs.", ref=word)
+                )
+            return pair
+        person = await self.person(word)
+        pairs = [p for p in await self.uow.pairs.of_person(person.id)]
+        if not pairs:
+            raise self.refuse(self.t._("{name} is not in a pair right now.", name=name_of(person)))
+        if len(pairs) > 1:
+            refs = ", ".join(f"#{p.id}" for p in pairs)
+            raise self.refuse(
+                self.t._(
+                    "{name} is in several pairs ({refs}): please name one, e.g. /{command} {ref}",
+                    name=name_of(person),
+                    refs=refs,
+                    command=self.command.name,
+                    ref=f"#{pairs[0].id}",
+                )
+            )
+        return pairs[0]
+
+
+def name_of(person: Person | None, fallback: int | None = None) -> str:
+    """A person's display name with their id, for staff."""
+    if person is None:
+        return f"#{fallback}" if fallback is not None else "?"
+    return f"{person.display_name or '—'} ({person.id})"
+
+
+def status_of(pair: Pair, t: Translator) -> str:
+    """A pair's status in words."""
+    return {
+        PairStatus.ACTIVE: t._("active"),
+        PairStatus.PAUSED: t._("paused"),
+        PairStatus.ENDED: t._("ended"),
+    }[pair.status]
+
+
+def page_buttons(command: str, key: str, page: int, pages: int, t: Translator) -> Keyboard:
+    """◀ / ▶ buttons that turn the page of a list (`st:<command>:<key>:<page>`)."""
+    row: list[Button] = []
+    if page > 0:
+        row.append(Button(t._("◀ Previous"), data=f"{STAFF_PREFIX}{command}:{key}:{page - 1}"))
+    if page + 1 < pages:
+        row.append(Button(t._("Next ▶"), data=f"{STAFF_PREFIX}{command}:{key}:{page + 1}"))
+    return (tuple(row),) if row else ()
+
+
+def paginate(lines: Sequence[str], page: int, title: str, t: Translator) -> tuple[str, int, int]:
+    """One page of a list: the text, the page shown (clamped) and the number of pages."""
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    footer = t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    return "\n".join([title, *shown, footer]).rstrip(), page, pages
+
+
+def esc(text: str) -> str:
+    """Escape text people typed, for HTML messages."""
+    return html.escape(text, quote=False)

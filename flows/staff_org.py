@@ -1,0 +1,292 @@
+"""Staff commands about the organisation: /staff, /program, /audit, /reports.
+
+`/staff add|remove` also gives or takes away the person's own command menu (`SetCommands`, a
+chat-scoped `setMyCommands`), so staff see their commands in Telegram's menu and others never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.effects import Effect, SetCommands
+from bot.core.models import ReportStatus
+from bot.core.ports import UnitOfWork
+from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
+from bot.i18n import Catalogs
+from flows.commands import staff_menu
+from flows.staff_kit import StaffCall, StaffServices, esc, name_of, page_buttons, paginate
+from flows.staff_router import Handler, PressHandler
+
+
+async def menu_effect(
+    uow: UnitOfWork,
+    catalogs: Catalogs,
+    user_id: int,
+    member: StaffMember | None,
+    superadmins: tuple[int, ...],
+) -> SetCommands:
+    """The chat-scoped menu for a user: their staff commands, or none (everyone's menu)."""
+    actor = actor_for(user_id, superadmins, member)
+    if not actor.is_staff:
+        return SetCommands(chat_id=user_id)
+    person = await uow.persons.get(user_id)
+    t = catalogs.translator(person.language if person else catalogs.default)
+    return SetCommands(chat_id=user_id, commands=tuple(staff_menu(t, actor.access)))
+
+
+async def all_menus(uow: UnitOfWork, services: StaffServices) -> list[Effect]:
+    """Every staff member's and super-admin's menu (queued at start-up)."""
+    members = {m.user_id: m for m in await uow.staff.members(None)}
+    ids = sorted(set(members) | set(services.superadmins))
+    return [
+        await menu_effect(uow, services.catalogs, i, members.get(i), services.superadmins)
+        for i in ids
+    ]
+
+
+async def staff(call: StaffCall) -> None:
+    words = call.words()
+    action = words[0].lower() if words else ""
+    if action == "list" and len(words) == 1:
+        await _list(call)
+    elif action == "add" and len(words) in (3, 4):
+        await _add(call, words[1], words[2].lower(), words[3] if len(words) == 4 else None)
+    elif action == "remove" and len(words) == 2:
+        await _remove(call, words[1])
+    else:
+        raise call.usage()
+
+
+async def _user_id(call: StaffCall, word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    return (await call.person(word)).id
+
+
+async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> None:
+    t = call.t
+    try:
+        role = StaffRole(role_word)
+    except ValueError:
+        raise call.usage(t._("The role must be admin or coordinator.")) from None
+    known = organisations(call.programs)
+    if call.actor.is_superadmin:
+        if org is None or org not in known:
+            raise call.usage(t._("Please name the organisation: {orgs}.", orgs=", ".join(known)))
+    else:
+        if org is not None and org != call.actor.organisation:
+            raise call.refuse(t._("You can only add staff to your own organisation."))
+        org = call.actor.organisation
+    assert org is not None
+    user_id = await _user_id(call, who)
+    if user_id in call.services.superadmins:
+        raise call.refuse(t._("{id} is a super-admin already.", id=user_id))
+    current = await call.uow.staff.member(user_id)
+    if current is not None and not call.actor.is_superadmin and current.organisation != org:
+        raise call.refuse(t._("{id} is staff of another organisation.", id=user_id))
+    member = StaffMember(
+        user_id=user_id,
+        organisation=org,
+        role=role,
+        added_at=call.now,
+        added_by=call.actor.user_id,
+    )
+    await call.uow.staff.save_member(member)
+    await call.audit_org("staff add", org, str(user_id), role.value)
+    call.turn.effects.append(
+        await menu_effect(
+            call.uow, call.services.catalogs, user_id, member, call.services.superadmins
+        )
+    )
+    person = await call.uow.persons.get(user_id)
+    if person is not None:
+        call.tell(
+            person,
+            lambda pt: pt._(
+                "You are now {role} of {organisation} in mentorbot. /help lists your staff "
+                "commands.",
+                role=role.value,
+                organisation=org,
+            ),
+        )
+    call.say(
+        t._(
+            "✅ {id} is now {role} of {organisation}.",
+            id=user_id,
+            role=role.value,
+            organisation=org,
+        )
+    )
+
+
+async def _remove(call: StaffCall, who: str) -> None:
+    t = call.t
+    user_id = await _user_id(call, who)
+    member = await call.uow.staff.member(user_id)
+    if member is None or (
+        not call.actor.is_superadmin and member.organisation != call.actor.organisation
+    ):
+        raise call.refuse(t._("{id} is not staff of your organisation.", id=user_id))
+    if user_id == call.actor.user_id:
+        raise call.refuse(t._("You can't remove yourself; ask another admin."))
+    await call.uow.staff.remove_member(user_id)
+    await call.audit_org("staff remove", member.organisation, str(user_id), member.role.value)
+    call.turn.effects.append(SetCommands(chat_id=user_id))
+    call.say(
+        t._(
+            "{id} is no longer staff of {organisation}.",
+            id=user_id,
+            organisation=member.organisation,
+        )
+    )
+
+
+async def _list(call: StaffCall) -> None:
+    members = await call.uow.staff.members(
+        None if call.actor.is_superadmin else call.actor.organisation
+    )
+    people = {p.id: p for p in await call.uow.persons.get_many(m.user_id for m in members)}
+    lines = [call.t._("<b>Staff</b>")]
+    lines += [
+        f"• {esc(name_of(people.get(m.user_id), m.user_id))} — {esc(m.organisation)} — "
+        f"{m.role.value}"
+        for m in members
+    ]
+    if call.actor.is_superadmin:
+        lines.append(
+            call.t._("Super-admins: {ids}", ids=", ".join(map(str, call.services.superadmins)))
+        )
+    elif not members:
+        lines.append(call.t._("No staff yet."))
+    call.say("\n".join(lines))
+
+
+async def program(call: StaffCall) -> None:
+    if call.args.strip():
+        raise call.usage()
+    bot = call.services.bot_username[0] if call.services.bot_username else "<bot>"
+    lang = call.t.language
+    lines = [call.t._("<b>Your programs</b>")]
+    for found in call.actor.programs(call.programs):
+        people = await call.uow.staff.people([found.code])
+        mentees = sum(1 for p in people if p.role and p.role.value == "mentee" and p.is_onboarded)
+        mentors = sum(1 for p in people if p.role and p.role.value == "mentor" and p.is_onboarded)
+        lines.append(
+            f"• <b>{esc(found.name.get(lang))}</b> (<code>{found.code}</code>, "
+            f"{esc(found.organisation)})\n  "
+            + call.t._(
+                "{mentees} mentees, {mentors} mentors · join link: {link}",
+                mentees=mentees,
+                mentors=mentors,
+                link=f"https://t.me/{bot}?start={found.code}",
+            )
+        )
+    call.say("\n".join(lines))
+
+
+def _audit_orgs(call: StaffCall) -> list[str] | None:
+    return None if call.actor.is_superadmin else [call.actor.organisation or ""]
+
+
+async def audit(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) > 1 or (words and not words[0].isdigit()):
+        raise call.usage()
+    await _audit_page(call, int(words[0]) - 1 if words else 0)
+
+
+async def audit_press(call: StaffCall, rest: list[str]) -> None:
+    if len(rest) != 2 or not rest[1].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    await _audit_page(call, int(rest[1]))
+
+
+async def _audit_page(call: StaffCall, page: int) -> None:
+    orgs = _audit_orgs(call)
+    total = await call.uow.staff.audit_count(orgs)
+    if total == 0:
+        call.show(call.t._("The audit log is empty."))
+        return
+    pages = max(1, -(-total // 10))
+    page = min(max(page, 0), pages - 1)
+    entries = await call.uow.staff.audit(orgs, 10, page * 10)
+    lines = [
+        f"{e.at:%Y-%m-%d %H:%M} · /{esc(e.action)} · {e.actor_id} → {esc(e.target)}"
+        + (f" · {esc(e.detail)}" if e.detail else "")
+        for e in entries
+    ]
+    title = call.t._("<b>Audit log</b> ({n} entries, newest first)", n=total)
+    text, _, _ = paginate(lines, 0, title, call.t)
+    if pages > 1:
+        text += "\n" + call.t._("Page {page} of {pages}", page=page + 1, pages=pages)
+    call.show(text, page_buttons("audit", "*", page, pages, call.t))
+
+
+async def reports(call: StaffCall) -> None:
+    words = call.words()
+    if not words:
+        await _open_reports(call)
+    elif words[0].lower() == "resolve" and len(words) >= 3 and words[1].lstrip("#").isdigit():
+        await _resolve(call, int(words[1].lstrip("#")), " ".join(words[2:]))
+    else:
+        raise call.usage()
+
+
+async def _report_program(call: StaffCall, pair_id: int | None, reporter_id: int) -> str | None:
+    if pair_id is not None:
+        found = await call.uow.pairs.get(pair_id)
+        if found is not None:
+            return found.program
+    reporter = await call.uow.persons.get(reporter_id)
+    return reporter.program if reporter else None
+
+
+async def _open_reports(call: StaffCall) -> None:
+    mine = []
+    for report in await call.uow.safety.open_reports():
+        code = await _report_program(call, report.pair_id, report.reporter_id)
+        if call.actor.reaches(call.programs.get(code)):
+            mine.append((report, code))
+    if not mine:
+        call.say(call.t._("There are no open reports."))
+        return
+    lines = [call.t._("<b>Open reports</b> ({n})", n=len(mine))]
+    for report, code in mine[:20]:
+        reporter = await call.uow.persons.get(report.reporter_id)
+        reported = await call.uow.persons.get(report.reported_id) if report.reported_id else None
+        pair_line = f" · #{report.pair_id}" if report.pair_id else ""
+        lines.append(
+            ("🚨 " if report.priority else "• ")
+            + f"<b>{report.id}</b> · {report.created_at:%Y-%m-%d %H:%M} · "
+            + f"{esc(code or '—')}{pair_line} · "
+            + f"{esc(report.reason)}\n  "
+            + call.t._("by {who}", who=name_of(reporter, report.reporter_id))
+            + (" → " + esc(name_of(reported, report.reported_id)) if report.reported_id else "")
+            + (f"\n  “{esc(report.text[:300])}”" if report.text else "")
+        )
+    lines.append(call.t._("Resolve one with /reports resolve ID NOTE"))
+    call.say("\n".join(lines))
+
+
+async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
+    found = next((r for r in await call.uow.safety.open_reports() if r.id == report_id), None)
+    code = await _report_program(call, found.pair_id, found.reporter_id) if found else None
+    if found is None or not call.actor.reaches(call.programs.get(code)):
+        raise call.usage(
+            call.t._("There is no open report {id} in your organisation's programs.", id=report_id)
+        )
+    await call.uow.safety.update_report(
+        replace(found, status=ReportStatus.RESOLVED, resolved_at=call.now, resolution_note=note)
+    )
+    await call.audit("reports resolve", code, f"report {report_id}", note)
+    call.say(call.t._("Report {id} is resolved.", id=report_id))
+
+
+HANDLERS: dict[str, Handler] = {
+    "staff": staff,
+    "program": program,
+    "audit": audit,
+    "reports": reports,
+}
+PRESSES: dict[str, PressHandler] = {"audit": audit_press}

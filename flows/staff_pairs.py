@@ -1,0 +1,274 @@
+"""Staff commands about pairs: /pair, /unpair, /pairs, /pause, /resume, /push.
+
+Pairs are started and changed through the same services as everywhere else (`start_pair`,
+`pause_pair`, `resume_pair`, `end_pair`), so the curriculum schedule, the matching queue and the
+mentor's capacity stay consistent; both people are told, in their own language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.health import HealthBucket, health
+from bot.core.models import (
+    Pair,
+    PairStatus,
+    Person,
+    ProposalStatus,
+    RequestStatus,
+    Role,
+    StepStatus,
+)
+from bot.core.programs import Program
+from bot.core.staff import BANNED
+from bot.i18n import Translator
+from bot.services.pairs import PairError, pause_pair, resume_pair, start_pair
+from bot.services.safety import end_pair
+from flows.matching_messages import matched_messages
+from flows.staff_kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
+from flows.staff_router import Handler, PressHandler
+
+
+def bucket_label(bucket: HealthBucket, t: Translator) -> str:
+    """A health bucket in words, with its colour."""
+    return {
+        HealthBucket.ON_TRACK: t._("🟢 on track"),
+        HealthBucket.NEEDS_CHECK_IN: t._("🟡 needs check-in"),
+        HealthBucket.AT_RISK: t._("🔴 at risk"),
+    }[bucket]
+
+
+async def form_pair(
+    call: StaffCall, mentee: Person, mentor: Person, program: Program
+) -> Pair | str:
+    """Start a pair chosen by staff (by hand or from a batch draft); a reason when it can't."""
+    t = call.t
+    if mentee.role is not Role.MENTEE or not mentee.is_onboarded:
+        return t._("{name} is not a mentee who finished signing up.", name=name_of(mentee))
+    if mentor.role is not Role.MENTOR or not mentor.is_onboarded:
+        return t._("{name} is not a mentor who finished signing up.", name=name_of(mentor))
+    if mentee.program != program.code or mentor.program != program.code:
+        return t._(
+            "{a} and {b} are not in the same program.", a=name_of(mentee), b=name_of(mentor)
+        )
+    flags = {(f.user_id, f.kind) for f in await call.uow.staff.flags([mentee.id, mentor.id])}
+    if (mentee.id, BANNED) in flags or (mentor.id, BANNED) in flags:
+        return t._("One of them is banned.")
+    matchmaker = call.services.matchmaker
+    if not matchmaker.eligible(mentor, program):
+        return t._("{name} is not approved or trained yet.", name=name_of(mentor))
+    if any(p.mentee_id == mentee.id for p in await call.uow.pairs.of_person(mentee.id)):
+        return t._("{name} already has a mentor.", name=name_of(mentee))
+    await call.uow.lock_person(mentor.id)
+    if (mentor.capacity or 0) - await matchmaker.active_pairs(call.uow, mentor.id) <= 0:
+        return t._("{name} has no free place left.", name=name_of(mentor))
+    pair = await start_pair(
+        call.uow,
+        call.programs,
+        mentee_id=mentee.id,
+        mentor_id=mentor.id,
+        program=program.code,
+        at=call.now,
+    )
+    request = await call.uow.matching.open_request(mentee.id)
+    if request is not None:
+        for proposal in await call.uow.matching.proposals_for(request.id):
+            if proposal.status is ProposalStatus.PENDING:
+                await call.uow.matching.update_proposal(
+                    replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=call.now)
+                )
+        await call.uow.matching.update_request(
+            replace(request, status=RequestStatus.MATCHED, closed_at=call.now, pair_id=pair.id)
+        )
+    await call.uow.persons.update(replace(mentor, active_pair_id=pair.id, updated_at=call.now))
+    catalogs = call.services.catalogs
+    call.turn.effects.extend(
+        matched_messages(
+            mentee,
+            mentor,
+            program,
+            catalogs.translator(mentee.language),
+            catalogs.translator(mentor.language),
+        )
+    )
+    return pair
+
+
+async def pair(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 2:
+        raise call.usage()
+    mentee, mentor = await call.person(words[0]), await call.person(words[1])
+    program = call.programs.get(mentee.program)
+    assert program is not None  # `person` only finds people of the actor's programs
+    made = await form_pair(call, mentee, mentor, program)
+    if isinstance(made, str):
+        raise call.refuse(made)
+    await call.audit("pair", program.code, f"#{made.id}", f"{name_of(mentee)} + {name_of(mentor)}")
+    call.say(
+        call.t._(
+            "✅ Pair #{id}: {mentee} with {mentor}.",
+            id=made.id,
+            mentee=name_of(mentee),
+            mentor=name_of(mentor),
+        )
+    )
+
+
+async def _both(call: StaffCall, found: Pair) -> list[Person]:
+    return await call.uow.persons.get_many([found.mentee_id, found.mentor_id])
+
+
+async def unpair(call: StaffCall) -> None:
+    words = call.words()
+    if not words:
+        raise call.usage()
+    found = await call.pair(words[0])
+    reason = " ".join(words[1:]) or "staff"
+    await end_pair(call.uow, found, call.actor.user_id, reason, call.now)
+    for person in await _both(call, found):
+        call.tell(
+            person,
+            lambda t: t._(
+                "The program team has ended your mentorship. Thank you for the time you gave it."
+            ),
+        )
+    await call.audit("unpair", found.program, f"#{found.id}", reason)
+    call.say(call.t._("Pair #{id} has ended.", id=found.id))
+
+
+async def pause(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    found = await call.pair(words[0])
+    if found.status is not PairStatus.ACTIVE:
+        raise call.refuse(
+            call.t._(
+                "Pair #{id} is {status}, not active.", id=found.id, status=status_of(found, call.t)
+            )
+        )
+    await pause_pair(call.uow, found.id, call.now)
+    for person in await _both(call, found):
+        call.tell(
+            person,
+            lambda t: t._(
+                "The program team has paused your mentorship's program steps for now. You can "
+                "still write to each other."
+            ),
+        )
+    await call.audit("pause", found.program, f"#{found.id}")
+    call.say(call.t._("Pair #{id} is paused.", id=found.id))
+
+
+async def resume(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    found = await call.pair(words[0])
+    if found.status is not PairStatus.PAUSED:
+        raise call.refuse(
+            call.t._(
+                "Pair #{id} is {status}, not paused.", id=found.id, status=status_of(found, call.t)
+            )
+        )
+    try:
+        await resume_pair(call.uow, call.programs, found.id, call.now)
+    except PairError:
+        raise call.refuse(call.t._("Pair #{id} can't be resumed.", id=found.id)) from None
+    for person in await _both(call, found):
+        call.tell(
+            person,
+            lambda t: t._("Your mentorship's program steps continue from where they stopped."),
+        )
+    await call.audit("resume", found.program, f"#{found.id}")
+    call.say(call.t._("Pair #{id} continues.", id=found.id))
+
+
+async def push(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    found = await call.pair(words[0])
+    if found.status is not PairStatus.ACTIVE:
+        raise call.refuse(
+            call.t._(
+                "Pair #{id} is {status}, not active.", id=found.id, status=status_of(found, call.t)
+            )
+        )
+    rows = [
+        r for r in await call.uow.schedule.of_pair(found.id) if r.status is StepStatus.SCHEDULED
+    ]
+    if not rows:
+        raise call.refuse(call.t._("Pair #{id} has received every step already.", id=found.id))
+    first = min(r.position for r in rows)
+    due = [r for r in rows if r.position == first]
+    # the delivery round sends it (exactly once, outside each person's quiet hours)
+    await call.uow.schedule.reschedule([(r.id, call.now) for r in due])
+    await call.audit("push", found.program, f"#{found.id}", due[0].step_id)
+    call.say(
+        call.t._(
+            "Step {n} of pair #{id} is on its way (people in their quiet hours get it when "
+            "those end).",
+            n=first + 1,
+            id=found.id,
+        )
+    )
+
+
+async def pairs(call: StaffCall) -> None:
+    await _pairs_page(call, call.words()[:1], 0)
+
+
+async def pairs_press(call: StaffCall, rest: list[str]) -> None:
+    if len(rest) != 2 or not rest[1].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    await _pairs_page(call, [] if rest[0] == "*" else [rest[0]], int(rest[1]))
+
+
+async def _pairs_page(call: StaffCall, words: list[str], page: int) -> None:
+    programs = {p.code: p for p in call.programs_of(words)}
+    found = [
+        p
+        for p in await call.uow.staff.pairs_of(list(programs))
+        if p.status is not PairStatus.ENDED
+    ]
+    if not found:
+        call.show(call.t._("There are no pairs yet."))
+        return
+    title = call.t._("<b>Pairs</b> ({n})", n=len(found))
+    _, page, pages = paginate([""] * len(found), page, title, call.t)
+    shown = found[page * 10 : (page + 1) * 10]
+    people = {
+        p.id: p
+        for p in await call.uow.persons.get_many(
+            {x for s in shown for x in (s.mentee_id, s.mentor_id)}
+        )
+    }
+    lines = []
+    for item in shown:
+        program = programs[item.program]
+        ratings = await call.uow.safety.ratings(item.id)
+        bucket = health(item, ratings, item.last_activity_at, call.now, program.safety.health)
+        last = (item.last_activity_at or item.started_at).strftime("%Y-%m-%d")
+        lines.append(
+            f"#{item.id} {esc(name_of(people.get(item.mentee_id), item.mentee_id))} ↔ "
+            f"{esc(name_of(people.get(item.mentor_id), item.mentor_id))} · {esc(item.program)} · "
+            f"{status_of(item, call.t)} · {bucket_label(bucket, call.t)} · "
+            + call.t._("last activity {when}", when=last)
+        )
+    footer = call.t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    text = "\n".join([title, *lines, footer]).rstrip()
+    call.show(text, page_buttons("pairs", words[0] if words else "*", page, pages, call.t))
+
+
+HANDLERS: dict[str, Handler] = {
+    "pair": pair,
+    "unpair": unpair,
+    "pause": pause,
+    "resume": resume,
+    "push": push,
+    "pairs": pairs,
+}
+PRESSES: dict[str, PressHandler] = {"pairs": pairs_press}

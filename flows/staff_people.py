@@ -1,0 +1,316 @@
+"""Staff commands about people: /pending, /approve, /reject, /user, /ban, /unban, /ageoverride.
+
+Each handler reads its arguments through `StaffCall` (which refuses people of other
+organisations), changes what it must, tells the person in their own language, and writes the
+action to the audit log. Nothing here ever shows what people wrote to each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.effects import Button
+from bot.core.models import AgeStatus, Person, RequestStatus, Role, StepStatus
+from bot.core.staff import BANNED, REJECTED, PersonFlag
+from bot.services.safety import end_pair
+from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of, page_buttons, paginate
+from flows.staff_router import Handler, PressHandler
+
+
+async def training_line(call: StaffCall, person: Person) -> str:
+    """ "passed", or how many training modules are passed so far."""
+    program = call.programs.get(person.program)
+    training = call.programs.training_of(program) if program else None
+    if person.training_passed_at is not None:
+        return call.t._("training passed")
+    if training is None:
+        return call.t._("no training needed")
+    results = await call.uow.training.of_person(person.id, training.id)
+    passed = len({r.module_id for r in results if r.passed})
+    return call.t._(
+        "training: {passed} of {total} modules passed", passed=passed, total=len(training.steps)
+    )
+
+
+async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
+    people = await call.uow.staff.people(codes)
+    flags = {(f.user_id, f.kind) for f in await call.uow.staff.flags(p.id for p in people)}
+    return [
+        p
+        for p in people
+        if p.role is Role.MENTOR
+        and p.is_onboarded
+        and p.approved_at is None
+        and (p.id, REJECTED) not in flags
+        and (p.id, BANNED) not in flags
+    ]
+
+
+async def pending(call: StaffCall) -> None:
+    await _pending_page(call, call.words()[:1], 0)
+
+
+async def pending_press(call: StaffCall, rest: list[str]) -> None:
+    if len(rest) != 2 or not rest[1].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    await _pending_page(call, [] if rest[0] == "*" else [rest[0]], int(rest[1]))
+
+
+async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
+    programs = call.programs_of(words)
+    mentors = await _awaiting(call, [p.code for p in programs])
+    if not mentors:
+        call.show(call.t._("No mentor is waiting for approval."))
+        return
+    lines = [
+        f"• {esc(name_of(m))} — {esc(m.program or '')} — {await training_line(call, m)}"
+        for m in mentors
+    ]
+    title = call.t._("<b>Mentors waiting for approval</b> ({n})", n=len(mentors))
+    text, page, pages = paginate(lines, page, title, call.t)
+    shown = mentors[page * 10 : (page + 1) * 10]
+    approve = tuple(
+        (
+            Button(
+                call.t._("✅ Approve {name}", name=m.display_name or m.id),
+                data=f"{STAFF_PREFIX}approve:{m.id}",
+            ),
+        )
+        for m in shown
+        if m.training_passed_at is not None
+    )
+    key = words[0] if words else "*"
+    call.show(text, approve + page_buttons("pending", key, page, pages, call.t))
+
+
+async def approve(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    await _approve(call, await call.person(words[0]))
+
+
+async def approve_press(call: StaffCall, rest: list[str]) -> None:
+    if len(rest) != 1 or not rest[0].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    await _approve(call, await call.person(rest[0]))
+
+
+async def _approve(call: StaffCall, person: Person) -> None:
+    if person.role is not Role.MENTOR or not person.is_onboarded:
+        raise call.refuse(
+            call.t._("{name} is not a mentor who finished signing up.", name=name_of(person))
+        )
+    if person.approved_at is not None:
+        raise call.refuse(call.t._("{name} is already approved.", name=name_of(person)))
+    program = call.programs.get(person.program)
+    if program and program.training and person.training_passed_at is None:
+        line = await training_line(call, person)
+        raise call.refuse(
+            call.t._(
+                "{name} hasn't passed the training yet ({training}).",
+                name=name_of(person),
+                training=line,
+            )
+        )
+    await call.uow.persons.update(replace(person, approved_at=call.now, updated_at=call.now))
+    await call.uow.staff.unflag(person.id, REJECTED)
+    await call.audit("approve", person.program, name_of(person))
+    call.tell(
+        person,
+        lambda t: t._(
+            "🎉 The program team approved you as a mentor. We'll let you know as soon as a "
+            "mentee is proposed to you."
+        ),
+    )
+    call.say(call.t._("✅ {name} is approved.", name=name_of(person)))
+
+
+async def reject(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) < 2:
+        raise call.usage(call.t._("Please give the person and a reason (the person is told it)."))
+    person = await call.person(words[0])
+    reason = " ".join(words[1:])
+    if person.role is not Role.MENTOR:
+        raise call.refuse(call.t._("{name} is not a mentor.", name=name_of(person)))
+    await call.uow.persons.update(replace(person, approved_at=None, updated_at=call.now))
+    await call.uow.staff.flag(
+        PersonFlag(
+            user_id=person.id, kind=REJECTED, reason=reason, at=call.now, by=call.actor.user_id
+        )
+    )
+    await call.audit("reject", person.program, name_of(person), reason)
+    call.tell(
+        person,
+        lambda t: t._(
+            "Thank you for offering to mentor. The program team can't approve your application "
+            "at this time. Their reason: {reason}",
+            reason=reason,
+        ),
+    )
+    call.say(call.t._("{name} was told that they are not approved.", name=name_of(person)))
+
+
+async def user(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    person = await call.person(words[0])
+    t = call.t
+    flags = await call.uow.staff.flags([person.id])
+    lines = [
+        f"<b>{esc(name_of(person))}</b>",
+        t._(
+            "Role: {role} · program: {program} · language: {language}",
+            role=person.role.value if person.role else "—",
+            program=person.program or "—",
+            language=person.language,
+        ),
+        t._("Signed up: {when}", when=_date(person.onboarded_at)),
+    ]
+    if person.role is Role.MENTOR:
+        approved = (
+            t._("approved on {when}", when=_date(person.approved_at))
+            if person.approved_at
+            else t._("not approved")
+        )
+        lines.append(
+            f"{approved} · {await training_line(call, person)} · "
+            + t._("capacity {n}", n=person.capacity or 0)
+        )
+    if person.is_age_locked:
+        lines.append(t._("🔒 Locked as under 18"))
+    if person.blocked_bot:
+        lines.append(t._("Has blocked the bot"))
+    for flag in flags:
+        label = t._("Banned") if flag.kind == BANNED else t._("Not approved")
+        lines.append(
+            t._(
+                "{label} on {when}: {reason}", label=label, when=_date(flag.at), reason=flag.reason
+            )
+        )
+    request = await call.uow.matching.open_request(person.id)
+    if request is not None and request.status is RequestStatus.WAITING:
+        lines.append(t._("Waiting for a mentor since {when}", when=_date(request.created_at)))
+    for pair in await call.uow.pairs.of_person(person.id):
+        partner = await call.uow.persons.get(pair.partner_of(person.id))
+        rows = [r for r in await call.uow.schedule.of_pair(pair.id) if r.person_id == person.id]
+        done = sum(1 for r in rows if r.status is StepStatus.SENT)
+        lines.append(
+            t._(
+                "Pair #{id} with {partner} ({status}) · step {done} of {total} · "
+                "last activity {when}",
+                id=pair.id,
+                partner=name_of(partner, pair.partner_of(person.id)),
+                status=pair.status.value,
+                done=done,
+                total=len(rows),
+                when=_date(pair.last_activity_at or pair.started_at),
+            )
+        )
+    call.say("\n".join(lines))
+
+
+async def ban(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) < 2:
+        raise call.usage(call.t._("Please give the person and a reason."))
+    person = await call.person(words[0])
+    reason = " ".join(words[1:])
+    if person.id == call.actor.user_id:
+        raise call.refuse(call.t._("You can't ban yourself."))
+    await call.uow.staff.flag(
+        PersonFlag(
+            user_id=person.id, kind=BANNED, reason=reason, at=call.now, by=call.actor.user_id
+        )
+    )
+    ended = 0
+    for pair in await call.uow.pairs.of_person(person.id):
+        await end_pair(call.uow, pair, call.actor.user_id, "banned", call.now)
+        partner = await call.uow.persons.get(pair.partner_of(person.id))
+        if partner is not None:
+            call.tell(
+                partner,
+                lambda t: t._(
+                    "Your mentorship has ended. Thank you for the time you gave it. You can use "
+                    "/findmentor (mentees) to be matched again."
+                ),
+            )
+        ended += 1
+    request = await call.uow.matching.open_request(person.id)
+    if request is not None:
+        await call.uow.matching.update_request(
+            replace(request, status=RequestStatus.CANCELLED, closed_at=call.now)
+        )
+    await call.uow.flows.delete(person.id)
+    await call.audit("ban", person.program, name_of(person), reason)
+    call.tell(person, lambda t: t._("The program team has closed your access to this service."))
+    call.say(call.t._("{name} is banned; {n} pair(s) ended.", name=name_of(person), n=ended))
+
+
+async def unban(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) != 1:
+        raise call.usage()
+    person = await call.person(words[0])
+    if not await call.uow.staff.unflag(person.id, BANNED):
+        raise call.refuse(call.t._("{name} is not banned.", name=name_of(person)))
+    await call.audit("unban", person.program, name_of(person))
+    call.tell(person, lambda t: t._("The program team has restored your access. Welcome back!"))
+    call.say(call.t._("{name} can use the service again.", name=name_of(person)))
+
+
+async def age_override(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) < 2 or not words[0].isdigit():
+        raise call.usage(call.t._("Please give the person's id and a reason."))
+    person = await call.uow.persons.get(int(words[0]))
+    reason = " ".join(words[1:])
+    program = call.programs.get(person.program) if person else None
+    if person is None or (program is not None and not call.actor.reaches(program)):
+        raise call.usage(
+            call.t._(
+                "I can't find “{who}” among the people of your organisation's programs.",
+                who=words[0],
+            )
+        )
+    if program is None and not call.actor.is_superadmin:
+        raise call.refuse(
+            call.t._(
+                "{name} hasn't joined a program yet, so only a super-admin can lift the lock.",
+                name=name_of(person),
+            )
+        )
+    if not person.is_age_locked:
+        raise call.refuse(call.t._("{name} is not locked by the age check.", name=name_of(person)))
+    await call.uow.persons.update(
+        replace(person, age_status=AgeStatus.ADULT, age_checked_at=call.now, updated_at=call.now)
+    )
+    await call.audit("ageoverride", person.program, name_of(person), reason)
+    call.tell(
+        person,
+        lambda t: t._(
+            "The program team has reviewed your age check: you can now sign up. Send /start "
+            "to continue."
+        ),
+    )
+    call.say(call.t._("The age lock of {name} is lifted.", name=name_of(person)))
+
+
+def _date(when: object) -> str:
+    return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"
+
+
+HANDLERS: dict[str, Handler] = {
+    "pending": pending,
+    "approve": approve,
+    "reject": reject,
+    "user": user,
+    "ban": ban,
+    "unban": unban,
+    "ageoverride": age_override,
+}
+PRESSES: dict[str, PressHandler] = {"pending": pending_press, "approve": approve_press}

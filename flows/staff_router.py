@@ -1,0 +1,174 @@
+"""The staff router: the one place where staff commands and staff buttons are authorised.
+
+Every command of `flows.commands` declares the least `Access` it needs. Before any staff command
+runs, and again on every press of a staff button (`st:<command>:…`, so a forged or replayed
+press is checked like a typed command), the router works out who is asking (`Actor`: a
+super-admin of `SUPERADMIN_IDS`, a staff member of one organisation, or nobody special) and
+refuses politely when their level is too low; handlers then check that every person, pair and
+program they touch belongs to the actor's organisation (`flows.staff_kit`). Hiding the menu is
+not the security: this is.
+
+Also here: `/help` for each role, `/cancel` of a pending confirmation, and the ban check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.core.events import ButtonPress, Command
+from bot.core.ports import UnitOfWork
+from bot.core.staff import BANNED, Access, Actor, DraftKind, actor_for
+from bot.core.turn import Turn
+from flows.commands import BY_NAME, UserCommand
+from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[StaffCall], Awaitable[None]]
+"""Runs a staff command (`call.args` holds the arguments)."""
+
+PressHandler = Callable[[StaffCall, list[str]], Awaitable[None]]
+"""Runs a staff button (the parts of its data after `st:<command>:`)."""
+
+ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
+"""Runs a confirmed draft (its stored data)."""
+
+CONFIRM = "ok"
+DISCARD = "no"
+BANNED_MAY_USE = frozenset({"help", "privacy", "language", "mydata", "forgetme"})
+
+
+class StaffRouter:
+    """Authorises and runs staff commands and buttons."""
+
+    def __init__(
+        self,
+        services: StaffServices,
+        handlers: Mapping[str, Handler],
+        presses: Mapping[str, PressHandler],
+        confirmations: Mapping[DraftKind, ConfirmHandler],
+    ) -> None:
+        missing = {c for c, spec in BY_NAME.items() if spec.access > Access.EVERYONE} - set(
+            handlers
+        )
+        if missing:
+            raise ValueError(f"staff commands without a handler: {sorted(missing)}")
+        self.services = services
+        self.handlers = dict(handlers)
+        self.presses = dict(presses)
+        self.confirmations = dict(confirmations)
+
+    async def actor(self, uow: UnitOfWork, user_id: int) -> Actor:
+        """Who this user is for staff purposes (read from storage every time)."""
+        if user_id in self.services.superadmins:
+            return actor_for(user_id, self.services.superadmins, None)
+        return actor_for(user_id, (), await uow.staff.member(user_id))
+
+    async def banned(self, turn: Turn, uow: UnitOfWork) -> bool:
+        """True (and the person told) when a banned person tries anything but their privacy
+        rights, /help and /language."""
+        flags = await uow.staff.flags([turn.person.id])
+        if not any(f.kind == BANNED for f in flags):
+            return False
+        event = turn.event
+        if isinstance(event, Command) and event.name in BANNED_MAY_USE:
+            return False
+        text = turn.t._(
+            "The program team has closed your access to this service. /privacy explains what "
+            "we keep about you and how to have it erased."
+        )
+        if isinstance(event, ButtonPress):
+            turn.answer(event.callback_id, text, alert=True)
+        else:
+            turn.say(text)
+        return True
+
+    async def command(self, turn: Turn, cmd: Command, uow: UnitOfWork) -> bool:
+        """Handle a staff command (or /cancel of a pending confirmation); False when the
+        command is someone else's business."""
+        if cmd.name == "cancel":
+            return await self._cancel(turn, uow)
+        spec = BY_NAME.get(cmd.name)
+        if spec is None or spec.access is Access.EVERYONE:
+            return False
+        actor = await self.actor(uow, turn.person.id)
+        if not actor.allows(spec.access):
+            turn.say(self._not_allowed(turn, actor, spec))
+            log.info("user %s refused /%s", turn.person.id, spec.name)
+            return True
+        call = StaffCall(turn, uow, actor, spec, cmd.args, self.services)
+        with contextlib.suppress(Refused):
+            await self.handlers[spec.name](call)
+        return True
+
+    async def press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
+        """A staff button: authorised again, from what is stored, before anything changes."""
+        parts = press.data.removeprefix(STAFF_PREFIX).split(":")
+        name, rest = parts[0], parts[1:]
+        spec = BY_NAME.get(name) if name not in (CONFIRM, DISCARD) else BY_NAME["pending"]
+        actor = await self.actor(uow, turn.person.id)
+        if spec is None or spec.access is Access.EVERYONE:
+            turn.answer_stale(press.callback_id)
+            return
+        if not actor.allows(spec.access):
+            turn.answer(press.callback_id, self._not_allowed(turn, actor, spec), alert=True)
+            log.info("user %s refused a %s button", turn.person.id, name)
+            return
+        call = StaffCall(
+            turn,
+            uow,
+            actor,
+            spec,
+            "",
+            self.services,
+            callback_id=press.callback_id,
+            message_id=press.message_id,
+        )
+        try:
+            if name in (CONFIRM, DISCARD):
+                await self._confirm(call, name == CONFIRM, rest)
+            elif name in self.presses:
+                await self.presses[name](call, rest)
+            else:
+                turn.answer_stale(press.callback_id)
+        except Refused:
+            pass
+        turn.answer(press.callback_id)  # once per turn: a no-op if a handler answered
+
+    async def _confirm(self, call: StaffCall, confirmed: bool, rest: list[str]) -> None:
+        draft = await call.uow.staff.draft(call.actor.user_id)
+        if draft is None or not rest or rest[0] != draft.token:
+            call.turn.answer_stale(call.callback_id or "")
+            return
+        await call.uow.staff.delete_draft(call.actor.user_id)
+        if not confirmed:
+            call.show(call.t._("Cancelled: nothing was sent or changed."))
+            return
+        call.command = BY_NAME[draft.kind.value]
+        call.args = ""
+        if not call.actor.allows(call.command.access):
+            raise call.refuse(self._not_allowed(call.turn, call.actor, call.command))
+        await self.confirmations[draft.kind](call, draft.data)
+
+    async def _cancel(self, turn: Turn, uow: UnitOfWork) -> bool:
+        if turn.flow is not None:
+            return False  # the dispatcher cancels the conversation under way
+        draft = await uow.staff.draft(turn.person.id)
+        if draft is None:
+            return False
+        await uow.staff.delete_draft(turn.person.id)
+        turn.say(turn.t._("Cancelled: nothing was sent or changed."))
+        return True
+
+    @staticmethod
+    def _not_allowed(turn: Turn, actor: Actor, spec: UserCommand) -> str:
+        if not actor.is_staff:
+            return turn.t._(
+                "/{name} is only for program staff. /help lists what you can do.", name=spec.name
+            )
+        return turn.t._(
+            "/{name} needs the admin role; ask an admin of your organisation.", name=spec.name
+        )
