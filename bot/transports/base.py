@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from bot.core import effects as fx
 from bot.core.events import Inbound
 from bot.core.ports import ChatApi
 
@@ -25,6 +26,11 @@ it. Long polls add their own wait to it."""
 
 POLL_TIMEOUT = 10
 """Seconds a long poll (`getUpdates`) waits for updates."""
+
+HTML = "HTML"
+"""The parse mode of every text and caption in effects (the core escapes what people typed)."""
+
+NOT_MODIFIED = "message is not modified"
 
 Commands = Sequence[tuple[str, str]]
 """A command menu: (command without the slash, description) pairs."""
@@ -94,3 +100,11 @@ async def publish_menus(adapter: TransportAdapter, menus: Menus) -> None:
     """Publish every language's menu, the default (None) first."""
     for language in sorted(menus, key=lambda code: code or ""):
         await adapter.set_commands(menus[language], language=language)
+
+
+def unchanged_edit(effect: fx.Effect, error_text: str) -> fx.Sent | None:
+    """An edit Telegram refused because the message already reads so counts as done (a
+    repeated press, a redelivered update): its `Sent`; None for any other refusal."""
+    if isinstance(effect, fx.EditText | fx.EditCaption) and NOT_MODIFIED in error_text.lower():
+        return fx.Sent(message_id=effect.message_id)
+    return None
