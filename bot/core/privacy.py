@@ -75,6 +75,8 @@ class Erasure:
     related_chats: frozenset[int] = frozenset()
     partner_labels: Mapping[int, str] = field(default_factory=dict)
     keep_age_lock: bool = False
+    buttons: tuple[str, ...] = ()
+    """Callback data (prefixes) of messages about the person, e.g. proposals of them."""
 
     @property
     def ids(self) -> frozenset[int]:
@@ -113,7 +115,7 @@ def text_needles(erasure: Erasure) -> list[str]:
     """Substrings a stored JSON text must contain to possibly name the person (a cheap SQL
     prefilter; `names_person` decides)."""
     needles = [json.dumps(form, ensure_ascii=False)[1:-1] for form in _name_forms(erasure.names)]
-    return needles + sorted(str(i) for i in erasure.ids)
+    return needles + sorted(str(i) for i in erasure.ids) + list(erasure.buttons)
 
 
 def _pattern(erasure: Erasure) -> re.Pattern[str]:
@@ -131,11 +133,16 @@ def _walk(value: Any, key: str | None = None) -> list[tuple[str | None, Any]]:
 
 
 def tied_by_id(payload: Mapping[str, Any], erasure: Erasure) -> bool:
-    """True when a stored effect goes to, comes from or copies the person (by id)."""
-    return any(
-        key in PEOPLE_KEYS and isinstance(v, int) and not isinstance(v, bool) and v in erasure.ids
-        for key, v in _walk(dict(payload))
-    )
+    """True when a stored effect goes to, comes from or copies the person (by id), or is
+    about them (its buttons are one of `erasure.buttons`)."""
+    for key, v in _walk(dict(payload)):
+        by_id = key in PEOPLE_KEYS and isinstance(v, int) and not isinstance(v, bool)
+        if by_id and v in erasure.ids:
+            return True
+        about = key == "data" and isinstance(v, str) and bool(erasure.buttons)
+        if about and v.startswith(erasure.buttons):
+            return True
+    return False
 
 
 def names_person(payload: Mapping[str, Any], erasure: Erasure) -> bool:

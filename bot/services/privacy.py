@@ -27,6 +27,7 @@ from bot.i18n import Catalogs, Html, Translator
 from bot.services.alerts import Staff, staff_alerts
 from bot.services.privacy_export import export_bytes, personal_document
 from bot.services.safety import end_pair
+from flows.matching_messages import PROPOSAL_PREFIX
 from flows.safety_messages import new_mentor_hint
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class Privacy:
         labels = {
             pid: self._former(partner, records.pairs, me) for pid, partner in partners.items()
         }
+        proposals = [p for r in records.requests for p in await uow.matching.proposals_for(r.id)]
         erasure = Erasure(
             person_id=me,
             chat_id=person.chat_id,
@@ -104,6 +106,7 @@ class Privacy:
             ),
             partner_labels=labels,
             keep_age_lock=person.is_age_locked,
+            buttons=tuple(f"{PROPOSAL_PREFIX}{p.id}:" for p in proposals),
         )
         erased = await uow.privacy.erase(erasure)
         if ending or erased.held_reports:

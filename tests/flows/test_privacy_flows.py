@@ -334,12 +334,14 @@ async def test_a_mentor_asked_about_a_forgotten_mentee_is_told_it_is_withdrawn()
         await uow.outbox.add(outcome.effects, now)
         await uow.commit()
     assert [p.mentor_id for p in bot.store.proposals.values()] == [MARCO]
-    anna, marco = Dialog(bot, ANNA), Dialog(bot, MARCO)
-    marco.new_effects()
+    anna = Dialog(bot, ANNA)
+    before = [e for e in bot.store.pending_effects() if fx.chat_of(e) == MARCO]
+    assert "Time zone" in texts(before)[0], "the proposal shows her anonymised profile"
     await anna.say("/forgetme")
     await anna.press("Yes, erase my data")
-    assert texts(marco.new_effects()) == [
+    after = [e for e in bot.store.pending_effects() if fx.chat_of(e) == MARCO]
+    assert texts(after) == [
         "The person we asked you about is no longer looking for a mentor, so there is nothing "
         "to decide. Thank you!"
-    ]
+    ], "the proposal about her is gone, unsent"
     assert not bot.store.proposals and not bot.store.requests

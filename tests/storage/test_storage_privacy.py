@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.effects import CopyMessage, Effect, RelayTag, SendText
+from bot.core.effects import Button, CopyMessage, Effect, RelayTag, SendText
 from bot.core.models import (
     AgeStatus,
     CheckinAnswer,
@@ -197,6 +197,7 @@ def erasure(**fields: Any) -> Erasure:
         "names": ("Annabel Quill",),
         "related_chats": frozenset({MARCO, STAFF}),
         "partner_labels": {MARCO: "your former mentee"},
+        "buttons": ("mp:77:",),
     }
     values.update(fields)
     return Erasure(**values)
@@ -213,6 +214,8 @@ async def queue_messages(uow: UnitOfWorkFactory) -> dict[str, int]:
         SendText(chat_id=MARCO, text="<b>Annabel Quill</b>: hi"),  # 5 pending, partner: goes
         SendText(chat_id=OTHER, text="Nothing about her"),  # 6 kept
         SendText(chat_id=MARCO, text="Annabel Quill wrote"),  # 7 being sent: kept
+        SendText(chat_id=OTHER, text="About her", buttons=((Button("Yes", "mp:77:ok"),),)),
+        SendText(chat_id=OTHER, text="Someone else", buttons=((Button("Yes", "mp:7:ok"),),)),
     ]
     async with uow() as tx:
         await tx.outbox.add(effects, T0)
@@ -224,8 +227,10 @@ async def queue_messages(uow: UnitOfWorkFactory) -> dict[str, int]:
         await tx.outbox.retry_later(ids[3], T0, "429")
         await tx.outbox.retry_later(ids[4], T0, "429")
         await tx.outbox.mark_sent(ids[5], 6, T0)
+        await tx.outbox.retry_later(ids[7], T0, "429")  # 8: a proposal of her, pending: goes
+        await tx.outbox.retry_later(ids[8], T0, "429")  # 9: someone else's proposal: kept
         await tx.commit()
-    return {"stranger": ids[3], "unrelated": ids[5], "sending": ids[6]}
+    return {"stranger": ids[3], "unrelated": ids[5], "sending": ids[6], "other": ids[8]}
 
 
 async def test_erase_removes_the_person_and_keeps_everyone_elses(
@@ -238,7 +243,7 @@ async def test_erase_removes_the_person_and_keeps_everyone_elses(
         await tx.pairs.update(ended)
         done = await tx.privacy.erase(erasure())
         await tx.commit()
-    assert done.pairs == (pair.id,) and done.delivery_records == 4
+    assert done.pairs == (pair.id,) and done.delivery_records == 5
     async with any_uow() as tx:
         assert await tx.persons.get(ANNA) is None
         assert await tx.flows.get(ANNA) is None
@@ -264,7 +269,7 @@ async def test_erase_removes_the_person_and_keeps_everyone_elses(
         assert marco_flow.data == {"pairs": [[pair.id, "your former mentee"]], "pair": pair.id}
         assert await tx.persons.get(OTHER) is not None
         pending = await tx.outbox.pending_for_chat(OTHER)
-        assert [item.id for item in pending] == [kept["stranger"]], "a stranger's is kept"
+        assert [item.id for item in pending] == [kept["stranger"], kept["other"]]
         again = await tx.privacy.records(ANNA)
         assert again.pairs == () and again.steps == () and again.requests == ()
 
