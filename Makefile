@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The web chat's address is the first line it prints (quieter logs unless LOG_LEVEL is set).
 demo: $(STAMP)
-	$(BIN)/mentorbot demo
+	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/mentorbot demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -1,52 +1,146 @@
-"""`mentorbot demo` (what `make demo` runs): the sandbox and the bot in one process, on SQLite,
-with no Telegram account and no internet. Ctrl-C stops both."""
+"""`mentorbot demo` (what `make demo` runs): the sandbox with its web chat and the bot in one
+process, on a fresh SQLite database seeded with staff and mentors, with no Telegram account and no
+internet. Ctrl-C stops both."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
 from bot.config import Settings
+from bot.demo_seed import MENTEE, MENTOR, STAFF_MEMBER, seed_demo
 from bot.runtime import running_bot, wait_for_signal
 from bot.sandbox.server import start_sandbox
+from bot.sandbox.webchat.routes import WEBCHAT_KEY
 
 log = logging.getLogger(__name__)
 DEMO_TOKEN = "123456:mentorbot-demo-token"
-DEMO_DATABASE = "sqlite+aiosqlite:///./var/demo.sqlite3"
+DEMO_DATABASE_FILE = Path("var/demo.sqlite3")
+DEMO_DATABASE = f"sqlite+aiosqlite:///./{DEMO_DATABASE_FILE}"
+DEMO_ZONE = ZoneInfo("Europe/Rome")
+DEMO_MORNING = 9
+
+
+def morning_after(now: datetime) -> datetime:
+    """The next 9:00 in Rome: the demo's day starts there, so moving the clock a day never
+    lands in anyone's quiet hours."""
+    local = now.astimezone(DEMO_ZONE)
+    start = local.replace(hour=DEMO_MORNING, minute=0, second=0, microsecond=0)
+    if start <= local:
+        start += timedelta(days=1)
+    return start.astimezone(now.tzinfo)
+
+
+def walkthrough() -> list[dict[str, Any]]:
+    """The steps the page's walkthrough shows (the README has the same)."""
+    return [
+        {
+            "title": "Join as a mentee",
+            "chat": MENTEE.id,
+            "text": (
+                f"In {MENTEE.name}'s chat send /start college (what a nonprofit's link "
+                "t.me/<bot>?start=college does). Choose English, agree, type a date of birth "
+                "such as 23/04/1990, pick “I'd like a mentor”, tick “Financial aid "
+                "and scholarships”, press Done, then answer the rest (a city such as Rome, an "
+                "hour, the name your mentor will see) and Confirm."
+            ),
+        },
+        {
+            "title": "Ask for a mentor",
+            "chat": MENTEE.id,
+            "text": (
+                "Press “🔎 Find a mentor” (or send /findmentor). The bot proposes "
+                f"{MENTEE.name}, anonymously, to the mentor who fits best: {MENTOR.name} shares "
+                "her goal."
+            ),
+        },
+        {
+            "title": "Accept as the mentor",
+            "chat": MENTOR.id,
+            "text": f"In {MENTOR.name}'s chat press Accept. Both are told they are matched.",
+        },
+        {
+            "title": "Talk through the bot",
+            "chat": MENTEE.id,
+            "text": (
+                f"Write to {MENTOR.name}, send a photo with the paper clip, reply to or edit a "
+                "message (hover it). The bot relays copies: neither sees the other's Telegram "
+                "account."
+            ),
+        },
+        {
+            "title": "Move time forward",
+            "chat": None,
+            "text": (
+                "Press +1 day at the top: step 1 of the 24-week curriculum arrives on both "
+                "sides, at each person's own hour."
+            ),
+        },
+        {
+            "title": "Run the program as staff",
+            "chat": STAFF_MEMBER.id,
+            "text": (
+                f"{STAFF_MEMBER.name} is an admin of the organisation that runs College First "
+                "Year: her Menu lists the staff commands. Send /stats to see the program's "
+                "figures and chart."
+            ),
+        },
+    ]
 
 
 def instructions(url: str, codes: list[str]) -> str:
-    """What to do next, printed once everything is up."""
+    """What to do next, printed once everything is up (the web chat's address first)."""
     links = "\n".join(f"    /start {code}" for code in codes)
-    return f"""
-mentorbot demo is running.
-  Bot API sandbox: {url}   (control API: {url}/sandbox/...)
+    return f"""Web chat: {url}/chat/   (open it in a browser)
 
-Chat with the bot from another terminal (buttons show as numbers: type 1, 2...):
-    .venv/bin/mentorbot chat --as Alice
-    .venv/bin/mentorbot chat --as Marco --language it
+mentorbot demo is running: the bot, a local Telegram-compatible sandbox and a fresh database
+with staff ({STAFF_MEMBER.name}) and trained volunteer mentors ({MENTOR.name} and others).
+Follow the walkthrough on the page, or chat from a terminal (buttons show as numbers):
+    .venv/bin/mentorbot chat --as {MENTEE.name}
+    .venv/bin/mentorbot chat --as {MENTOR.name}
 
 Join a program directly, as a nonprofit's link t.me/<bot>?start=<code> would:
 {links}
 
+Bot API sandbox: {url}   (control API: {url}/sandbox/...)
 Press Ctrl-C here to stop.
 """
 
 
+def fresh_database(path: Path = DEMO_DATABASE_FILE) -> None:
+    """Start every demo from an empty database (the sandbox's chats are new each time too)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 async def run_demo(settings: Settings, *, port: int = 8081) -> None:
-    """Start the sandbox, then the bot against it, until Ctrl-C."""
+    """Start the sandbox, then the bot against it, seed the demo, and run until Ctrl-C."""
+    overrides: dict[str, object] = {"bot_token": SecretStr(DEMO_TOKEN)}
+    if "database_url" not in settings.model_fields_set:
+        fresh_database()
+        overrides["database_url"] = DEMO_DATABASE
+    if "schedule_tick" not in settings.model_fields_set:
+        overrides["schedule_tick"] = timedelta(seconds=1)
     sandbox = await start_sandbox("127.0.0.1", port)
     try:
-        overrides: dict[str, object] = {
-            "bot_token": SecretStr(DEMO_TOKEN),
-            "telegram_api_url": sandbox.url,
-        }
-        if "database_url" not in settings.model_fields_set:
-            overrides["database_url"] = DEMO_DATABASE
+        clock = sandbox.sandbox.clock
+        clock.set(morning_after(clock.now()))
+        overrides["telegram_api_url"] = sandbox.url
         demo_settings = settings.model_copy(update=overrides)
-        async with running_bot(demo_settings) as core:
+        async with running_bot(demo_settings, clock=clock) as core:
+            await seed_demo(core, sandbox.sandbox)
+            webchat = sandbox.runner.app[WEBCHAT_KEY]
+            webchat.title = "mentorbot demo"
+            webchat.guide = walkthrough()
+            webchat.open_chats = [MENTEE.id, MENTOR.id, STAFF_MEMBER.id]
             print(instructions(sandbox.url, [p.code for p in core.programs]), flush=True)
             await wait_for_signal()
     finally:
         await sandbox.stop()
+        print("mentorbot demo stopped.", flush=True)

@@ -100,6 +100,7 @@ def serve(
             f"Sandbox Telegram Bot API listening on {running.url}\n"
             f"  Bot API:     {running.url}/bot<token>/<method>\n"
             f"  control API: {running.url}/sandbox/health\n"
+            f"  web chat:    {running.url}/chat/\n"
             "Press Ctrl-C to stop.\n"
         )
         sys.stdout.flush()

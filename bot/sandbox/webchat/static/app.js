@@ -129,13 +129,6 @@ function renderClock() {
     minute: "2-digit",
     timeZoneName: "short",
   });
-  const hours = Math.round(Math.abs(state.clockOffset) / 360) / 10;
-  const days = Math.floor(hours / 24);
-  const rest = Math.round((hours - days * 24) * 10) / 10;
-  const amount = `${days ? `${days} d ` : ""}${rest ? `${rest} h ` : ""}`;
-  $("clock-offset").textContent = amount
-    ? `(${amount}${state.clockOffset > 0 ? "ahead of" : "behind"} real time)`
-    : "";
 }
 
 function setClock(clock) {

@@ -31,7 +31,18 @@ export class ChatView {
       el("p", {}, `This is ${this.user.first_name}'s private chat with ${this.botName}.`),
       el("button", { type: "button", class: "start", onclick: () => this.send("/start") }, "Start"));
     this.context = el("div", { class: "composer-context", hidden: true });
-    this.menuPanel = el("ul", { class: "menu-panel", id: `${id}-menu`, hidden: true, "aria-label": "Bot commands" });
+    this.menuPanel = el("ul", {
+      class: "menu-panel",
+      id: `${id}-menu`,
+      hidden: true,
+      "aria-label": "Bot commands",
+      onkeydown: (event) => {
+        if (event.key === "Escape") {
+          this.toggleMenu(false);
+          this.menuButton.focus();
+        }
+      },
+    });
     this.replyKeyboard = el("div", { class: "reply-keyboard", role: "group", "aria-label": "Keyboard from the bot", hidden: true });
     this.input = el("textarea", {
       id: `${id}-input`,
@@ -238,7 +249,7 @@ export class ChatView {
     this.root.classList.toggle("is-typing", Boolean(this.typingAction));
     this.status.replaceChildren(this.typingAction
       ? el("span", { class: "typing" }, `${this.botName} is ${words[this.typingAction] || "typing"}`, el("span", { class: "dots", "aria-hidden": "true" }, "…"))
-      : `bot${this.user.language_code ? ` · ${this.user.language_code}` : ""}${this.user.blocked ? " · blocked" : ""}`);
+      : `with ${this.botName} (bot)${this.user.language_code ? ` · ${this.user.language_code}` : ""}${this.user.blocked ? " · blocked the bot" : ""}`);
   }
 
   setMenu(menu) {

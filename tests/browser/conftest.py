@@ -1,0 +1,98 @@
+"""Fixtures: the demo as `make demo` runs it (sandbox with its web chat, the bot on SQLite, the
+seeded staff and mentors) at a fixed morning, and a Chromium page with its errors collected."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from bot.demo import walkthrough
+from bot.demo_seed import MENTEE, MENTOR, STAFF_MEMBER, seed_demo
+from bot.sandbox.server import RunningSandbox, start_sandbox
+from bot.sandbox.spec import BotApiSpec, SpecNotFoundError
+from bot.sandbox.webchat.routes import WEBCHAT_KEY
+from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.e2e.harness import BotProcess, sqlite_url
+
+if TYPE_CHECKING:
+    from playwright.async_api import Page
+
+# A Monday, 9:00 in Rome: step 1 is due at each person's evening hour the same day.
+DEMO_MORNING = datetime(2026, 10, 12, 7, 0, tzinfo=UTC)
+
+
+@dataclass
+class Demo:
+    sandbox: RunningSandbox
+    bot: BotProcess
+
+    @property
+    def page_url(self) -> str:
+        return f"{self.sandbox.url}/chat/"
+
+
+def _spec() -> BotApiSpec | None:
+    try:
+        return BotApiSpec.load()
+    except SpecNotFoundError:
+        return None
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[RunningSandbox]:
+    running = await start_sandbox(spec=_spec())
+    running.sandbox.clock.set(DEMO_MORNING)
+    try:
+        yield running
+        assert not running.sandbox.spec_violations, running.sandbox.spec_violations
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+async def demo(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[Demo]:
+    bot = BotProcess(sandbox, sqlite_url(tmp_path), {"transport": "aiogram"})
+    core = await bot.start()
+    await seed_demo(core, sandbox.sandbox)
+    webchat = sandbox.runner.app[WEBCHAT_KEY]
+    webchat.title = "mentorbot demo"
+    webchat.guide = walkthrough()
+    webchat.open_chats = [MENTEE.id, MENTOR.id, STAFF_MEMBER.id]
+    try:
+        yield Demo(sandbox, bot)
+    finally:
+        await bot.stop()
+
+
+@pytest.fixture
+async def browser_page() -> AsyncIterator[Page]:
+    """A wide page in Rome's time zone; the test fails on any script error or failed request."""
+    from playwright.async_api import async_playwright
+
+    problems: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        context = await browser.new_context(
+            viewport={"width": 1680, "height": 960}, timezone_id="Europe/Rome", locale="en-GB"
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        page = await context.new_page()
+
+        def on_console(message: Any) -> None:
+            if message.type == "error":
+                problems.append(f"console: {message.text}")
+
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", on_console)
+        try:
+            yield page
+        finally:
+            await browser.close()
+    assert not problems, "\n".join(problems)
