@@ -9,13 +9,18 @@ new-roots.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
 
 from bot.core.models import Role
 from bot.core.staff import AuditEntry, StaffMember, StaffRole
 from bot.sandbox.client import SandboxClient
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_person
+from bot.sandbox.server import RunningSandbox
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_person, sqlite_url
 
 SUPER, ADMIN_A, COORD_A, ADMIN_B = 9000, 9101, 9102, 9201
 MIA, NED, ONA, REX, SOL = 1501, 1502, 1503, 1601, 1602
@@ -79,3 +84,24 @@ async def build_world(bot: BotProcess, client: SandboxClient) -> World:
         await uow.persons.update(replace(ona, approved_at=None))
         await uow.commit()
     return World(bot, client)
+
+
+@pytest.fixture
+async def staff_bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """The bot with a super-admin and a username for join links."""
+    process = BotProcess(
+        sandbox,
+        sqlite_url(tmp_path),
+        {"superadmin_ids": str(SUPER), "bot_username": "mentorbot_sandbox_bot"},
+    )
+    await process.start()
+    try:
+        yield process
+    finally:
+        await process.stop()
+
+
+@pytest.fixture
+async def world(staff_bot: BotProcess, client: SandboxClient) -> World:
+    """The world above, built in the running bot."""
+    return await build_world(staff_bot, client)

@@ -6,16 +6,10 @@ arguments get a usage line; /help and the Telegram menu follow each person's rol
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 
 from bot.core.staff import Access
 from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import RunningSandbox
 from flows.commands import COMMANDS, STAFF_COMMANDS
-from tests.e2e.harness import BotProcess, sqlite_url
 from tests.e2e.staff_world import (
     ADMIN_A,
     ADMIN_B,
@@ -25,27 +19,11 @@ from tests.e2e.staff_world import (
     ONA,
     SUPER,
     World,
-    build_world,
+    staff_bot,
+    world,
 )
 
-
-@pytest.fixture
-async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(
-        sandbox,
-        sqlite_url(tmp_path),
-        {"superadmin_ids": str(SUPER), "bot_username": "mentorbot_sandbox_bot"},
-    )
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
-
-
-@pytest.fixture
-async def world(bot: BotProcess, client: SandboxClient) -> World:
-    return await build_world(bot, client)
+__all__ = ["staff_bot", "world"]  # the fixtures
 
 
 async def test_every_staff_command_is_refused_to_mentees_and_mentors(world: World) -> None:

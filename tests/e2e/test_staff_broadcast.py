@@ -1,0 +1,59 @@
+"""/broadcast end to end: a preview, a confirm button, then 500 messages through the
+rate-limited sender with no 429 from the sandbox, and a progress message that reaches 500."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.models import Role
+from bot.sandbox.client import SandboxClient
+from tests.e2e.harness import User
+from tests.e2e.staff_world import COORD_A, World, staff_bot, world
+from tests.factories import onboarded_person
+
+__all__ = ["staff_bot", "world"]  # the fixtures
+
+PEOPLE = 500
+FIRST = 100_000
+
+
+async def seed_many(world: World, client: SandboxClient) -> None:
+    assert world.bot.core is not None
+    now = world.bot.core.clock.now()
+    for i in range(PEOPLE):
+        await client.create_user(f"M{i}", id=FIRST + i)
+    async with world.bot.core.conversations.uows() as uow:
+        for i in range(PEOPLE):
+            await uow.persons.add(onboarded_person(FIRST + i, Role.MENTEE, "college", now))
+        await uow.commit()
+
+
+async def test_broadcast_to_500_mentees_without_429_and_with_progress(
+    world: World, client: SandboxClient
+) -> None:
+    await seed_many(world, client)
+    preview = await world.ask(COORD_A, "/broadcast college mentees Orientation <b>Friday</b> 6pm")
+    assert "to 501 people (mentees) of college" in preview  # Mia too
+    assert "Orientation &lt;b&gt;Friday&lt;/b&gt; 6pm" in preview  # what staff typed, as text
+    await client.clear_requests()
+    coordinator = User(client, COORD_A)
+    await coordinator.press("Send to 501 people", expect=0)
+    progress = None
+    for _ in range(1200):  # up to 60 s; 501 messages at 30/s take about 17 s
+        messages = await client.bot_messages(COORD_A)
+        progress = next((m for m in messages if "of 501" in (m.text or "")), None)
+        if progress is not None and "sent to 501 of 501" in (progress.text or ""):
+            break
+        await asyncio.sleep(0.05)
+    assert progress is not None and "Broadcast sent to 501 of 501 people" in (progress.text or "")
+    assert progress.edited
+    sends = await client.requests("sendMessage")
+    assert [r.status for r in sends].count(429) == 0
+    received = await client.bot_messages(FIRST + PEOPLE - 1)
+    assert received[-1].text == "Orientation &lt;b&gt;Friday&lt;/b&gt; 6pm"
+    assert world.bot.core is not None
+    assert world.bot.core.sender.rate_limited_429 == 0
+    async with world.bot.core.conversations.uows() as uow:
+        record = await uow.staff.get_broadcast(1)
+    assert record is not None and (record.sent, record.total) == (501, 501)
+    assert (await world.actions()) == ["broadcast"]
