@@ -166,6 +166,15 @@ def delivery_record_to_erase(
     return status in FINISHED or chat_id in erasure.related_chats
 
 
+ERASED = "[erased]"
+REJECTED_FLAG = "rejected"  # a staff decision about a mentor application: erased with them
+
+
+def redact(text: str, erasure: Erasure) -> str:
+    """`text` (an audit log line) with the person's name and ids replaced by `ERASED`."""
+    return _pattern(erasure).sub(ERASED, text)
+
+
 def relabel(value: Any, names: tuple[str, ...], label: str) -> Any:
     """`value` (flow data) with every string that is one of `names` replaced by `label`."""
     wanted = {n.strip() for n in names if n.strip()}

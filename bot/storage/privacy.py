@@ -12,16 +12,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Text,
+    cast,
+    column,
+    delete,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import AgeStatus, RelationshipRating, ReportStatus
 from bot.core.privacy import (
     FINISHED,
+    REJECTED_FLAG,
     Erased,
     Erasure,
     PersonalRecords,
     delivery_record_to_erase,
+    redact,
     relabel,
     text_needles,
 )
@@ -60,6 +73,9 @@ _pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRo
 _training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
 _links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
 _OPEN = ReportStatus.OPEN.value
+# the staff tables (migration 0006), by name: only the columns erasure touches
+_flags = table("person_flags", column("user_id"), column("kind"))
+_audit = table("audit_log", column("id"), column("target"), column("detail"))
 
 
 class SqlPrivacyRepository:
@@ -166,6 +182,7 @@ class SqlPrivacyRepository:
             )
         )
         await self._session.execute(delete(_requests).where(_requests.c.mentee_id == me))
+        await self._staff_records(erasure)
         if erasure.keep_age_lock:
             await self._session.execute(
                 update(_persons).where(_persons.c.id == me).values(**_lock_only(erasure))
@@ -203,6 +220,34 @@ class SqlPrivacyRepository:
                     update(_reports).where(r.id == row["id"]).values(reported_id=None)
                 )
         return tuple(held), deleted
+
+    async def _staff_records(self, erasure: Erasure) -> None:
+        """Staff decisions about a mentor application go; a ban stays (like the age lock).
+        The audit log keeps what staff did, with the person's name and ids redacted."""
+        await self._session.execute(
+            delete(_flags).where(
+                _flags.c.user_id == erasure.person_id, _flags.c.kind == REJECTED_FLAG
+            )
+        )
+        a = _audit.c
+        needles = [n for n in text_needles(erasure) if n not in erasure.buttons]
+        rows = await self._session.execute(
+            select(a.id, a.target, a.detail).where(
+                or_(
+                    *(
+                        col.contains(n, autoescape=True)
+                        for col in (a.target, a.detail)
+                        for n in needles
+                    )
+                )
+            )
+        )
+        for row in list(rows):
+            target, detail = redact(row.target, erasure), redact(row.detail, erasure)
+            if (target, detail) != (row.target, row.detail):
+                await self._session.execute(
+                    update(_audit).where(a.id == row.id).values(target=target, detail=detail)
+                )
 
     async def _relabel_partner_flows(self, erasure: Erasure) -> None:
         c = _flows.c

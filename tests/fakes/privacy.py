@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.core.models import AgeStatus, Person, ReportStatus
 from bot.core.privacy import (
     FINISHED,
+    REJECTED_FLAG,
     Erased,
     Erasure,
     PersonalRecords,
     delivery_record_to_erase,
+    redact,
     relabel,
 )
 
@@ -127,6 +129,15 @@ class _Privacy:
         requests = {k for k, r in u._requests.items() if r.mentee_id == me}
         _drop(u._proposals, lambda p: me in (p.mentor_id, p.mentee_id) or p.request_id in requests)
         _drop(u._requests, lambda r: r.id in requests)
+        staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
+        if staff is not None:
+            _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED_FLAG)
+            for key, entry in list(staff.audit.items()):
+                staff.audit[key] = replace(
+                    entry,
+                    target=redact(entry.target, erasure),
+                    detail=redact(entry.detail, erasure),
+                )
         person = u._persons.get(me)
         if erasure.keep_age_lock and person is not None:
             u._persons[me] = Person(

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.effects import Button, CopyMessage, Effect, RelayTag, SendText
@@ -31,6 +32,7 @@ from bot.core.models import (
 )
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.privacy import Erasure, Retention
+from bot.core.staff import AuditEntry, PersonFlag
 from bot.services.privacy import retention_round
 from bot.storage.db import session_factory
 from bot.storage.uow import sql_uow_factory
@@ -408,3 +410,41 @@ async def test_retention_round_purges_exactly_the_old_rows(
         ], "pending messages are never purged"
     again = await retention_round(any_uow, clock, Retention(relay_days=90))
     assert (again.relay_links, again.delivery_records) == (0, 0)
+
+
+async def test_staff_records_keep_the_ban_and_redact_the_audit_log(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    async with any_uow() as tx:
+        staff = getattr(tx, "staff", None)
+        if staff is None:
+            pytest.skip("the staff tables arrive with the staff work")
+        await tx.persons.add(person(ANNA, Role.MENTOR, "Annabel Quill"))
+        for kind in ("rejected", "banned"):
+            await staff.flag(PersonFlag(user_id=ANNA, kind=kind, reason="why", at=T0, by=STAFF))
+        await staff.flag(PersonFlag(user_id=OTHER, kind="rejected", reason="x", at=T0, by=STAFF))
+        for target, detail in (("#3", "Annabel Quill + Marco Zephyr"), (str(ANNA), "approve")):
+            await staff.record(
+                AuditEntry(
+                    at=T0,
+                    actor_id=STAFF,
+                    organisation="org",
+                    action="pair",
+                    target=target,
+                    detail=detail,
+                )
+            )
+        await tx.privacy.erase(erasure())
+        await tx.commit()
+    async with any_uow() as tx:
+        staff = tx.staff
+        flags = await staff.flags([ANNA, OTHER])
+        assert sorted((f.user_id, f.kind) for f in flags) == [
+            (ANNA, "banned"),
+            (OTHER, "rejected"),
+        ]
+        entries = await staff.audit(None, 10)
+    assert sorted((e.target, e.detail) for e in entries) == [
+        ("#3", "[erased] + Marco Zephyr"),
+        ("[erased]", "approve"),
+    ]
