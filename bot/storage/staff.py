@@ -217,7 +217,9 @@ class SqlStaffRepository:
         found: list[PersonFlag] = []
         for chunk in chunks(sorted(set(user_ids))):
             result = await self._session.execute(
-                select(_flags).where(_flags.c.user_id.in_(chunk)).order_by(_flags.c.user_id)
+                select(_flags)
+                .where(_flags.c.user_id.in_(chunk))
+                .order_by(_flags.c.user_id, _flags.c.kind)
             )
             found.extend(PersonFlag(**dict(row)) for row in result.mappings())
         return found
