@@ -4,7 +4,6 @@ retention purges removing exactly the old rows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,18 +25,15 @@ from bot.core.models import (
     RelationshipRating,
     RelayLink,
     Report,
-    ReportStatus,
     Role,
     ScheduledStep,
 )
 from bot.core.ports import UnitOfWorkFactory
-from bot.core.privacy import Erasure, Retention
+from bot.core.privacy import Erasure
 from bot.core.staff import AuditEntry, PersonFlag
-from bot.services.privacy import retention_round
 from bot.storage.db import session_factory
 from bot.storage.uow import sql_uow_factory
 from tests.db_search import search
-from tests.fakes import FakeClock
 
 T0 = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 ANNA, MARCO, OTHER = 7_100_000_001, 7_100_000_002, 7_100_000_003
@@ -319,97 +315,6 @@ async def test_after_erasure_no_table_holds_anything_of_the_person(
     assert [(f.table, f.column) for f in left] == [("outbox", "payload")] * 2, left
     texts = sorted(next(t for t in ("Hello", "wrote") if t in f.value) for f in left)
     assert texts == ["Hello", "wrote"], "only a stranger's pending message and one in flight"
-
-
-async def test_held_reports_are_released_exactly_when_their_clock_runs_out(
-    any_uow: UnitOfWorkFactory,
-) -> None:
-    async with any_uow() as tx:
-        await tx.persons.add(person(ANNA, Role.MENTEE, "Annabel Quill"))
-        mine = await tx.safety.add_report(
-            Report(reporter_id=ANNA, reason="other", text="my words", created_at=T0)
-        )
-        about = await tx.safety.add_report(
-            Report(reporter_id=MARCO, reported_id=ANNA, reason="other", created_at=T0)
-        )
-        closed_mine = await tx.safety.add_report(
-            Report(
-                reporter_id=ANNA,
-                reason="other",
-                status=ReportStatus.RESOLVED,
-                resolved_at=T0,
-                created_at=T0,
-            )
-        )
-        unrelated = await tx.safety.add_report(
-            Report(reporter_id=OTHER, reason="other", created_at=T0)
-        )
-        done = await tx.privacy.erase(erasure())
-        await tx.commit()
-    assert done.held_reports == (mine.id, about.id) and done.deleted_reports == 1
-    resolved = T0 + timedelta(days=10)
-    async with any_uow() as tx:
-        for report in (mine, about, unrelated):
-            await tx.safety.update_report(
-                replace(report, status=ReportStatus.RESOLVED, resolved_at=resolved)
-            )
-        assert await tx.privacy.release_held_reports(resolved) == 0, "not before the clock"
-        assert await tx.privacy.release_held_reports(resolved + timedelta(seconds=1)) == 2
-        assert await tx.privacy.release_held_reports(resolved + timedelta(days=99)) == 0
-        await tx.commit()
-    async with any_uow() as tx:
-        left = await tx.privacy.records(MARCO)
-        assert [r.id for r in left.reports] == [about.id]
-        assert left.reports[0].reported_id is None, "his report stays, without her"
-        assert [r.id for r in (await tx.privacy.records(OTHER)).reports] == [unrelated.id]
-        assert (await tx.privacy.records(ANNA)).reports == ()
-    assert closed_mine.id not in (mine.id, about.id)
-
-
-async def test_retention_round_purges_exactly_the_old_rows(
-    any_uow: UnitOfWorkFactory, make_person: Callable[..., Person]
-) -> None:
-    async with any_uow() as tx:
-        await tx.persons.add(make_person(1))
-        await tx.persons.add(make_person(2))
-        pair = await tx.pairs.add(Pair(program="college", mentee_id=1, mentor_id=2, started_at=T0))
-        await tx.commit()
-    now = T0 + timedelta(days=100)
-    cutoff = now - timedelta(days=90)
-    just_old, just_new = cutoff - timedelta(microseconds=1), cutoff
-    async with any_uow() as tx:
-        for n, at in enumerate((T0, just_old, just_new, now)):
-            await tx.relay.add(
-                RelayLink(
-                    pair_id=pair.id,
-                    sender_id=1,
-                    source_chat_id=1,
-                    source_message_id=n,
-                    target_chat_id=2,
-                    target_message_id=n,
-                    created_at=at,
-                )
-            )
-        for n, at in enumerate((T0, just_old, just_new, now)):
-            await tx.outbox.add([SendText(chat_id=1, text=f"sent {n}")], at)
-        await tx.outbox.add([SendText(chat_id=1, text="never sent, old")], T0)
-        await tx.commit()
-    async with any_uow() as tx:
-        items = await tx.outbox.claim_due(now, 10, 60)
-        sent = [i for i in items if i.payload["text"].startswith("sent ")]
-        await tx.outbox.mark_sent_many([(i.id, 1, now) for i in sent])
-        await tx.outbox.retry_later(items[-1].id, now + timedelta(days=1), "later")
-        await tx.commit()
-    clock = FakeClock(now)
-    purged = await retention_round(any_uow, clock, Retention(relay_days=90), batch=1)
-    assert (purged.relay_links, purged.delivery_records, purged.reports) == (2, 2, 0)
-    async with any_uow() as tx:
-        assert [k.source_message_id for k in await tx.relay.recent(pair.id, 10)] == [3, 2]
-        assert [i.payload["text"] for i in await tx.outbox.pending_for_chat(1)] == [
-            "never sent, old"
-        ], "pending messages are never purged"
-    again = await retention_round(any_uow, clock, Retention(relay_days=90))
-    assert (again.relay_links, again.delivery_records) == (0, 0)
 
 
 async def test_staff_records_keep_the_ban_and_redact_the_audit_log(
