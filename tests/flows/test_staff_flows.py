@@ -1,0 +1,103 @@
+"""The staff router as transcripts over the in-memory fakes: every staff command has a handler,
+/help follows the role, a coordinator's press on an admin-only button and a stale confirmation
+change nothing, staff of another organisation cannot reach this one's people."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.core.models import Role
+from bot.core.staff import Access, StaffMember, StaffRole, actor_for
+from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
+from flows.staff_commands import build_staff_router
+from flows.staff_router import StaffRouter
+from tests.dialog import Bot, Dialog, answers
+from tests.factories import onboarded_person
+
+T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+ADMIN, COORDINATOR, OTHER = 900, 901, 902
+
+
+@pytest.fixture
+def bot() -> Bot:
+    bot = Bot()
+    staff = bot.store.staff
+    for user_id, org, role in (
+        (ADMIN, "college-mentors", StaffRole.ADMIN),
+        (COORDINATOR, "college-mentors", StaffRole.COORDINATOR),
+        (OTHER, "new-roots", StaffRole.ADMIN),
+    ):
+        staff.members[user_id] = StaffMember(
+            user_id=user_id, organisation=org, role=role, added_at=T0
+        )
+    for user_id, role in ((1, Role.MENTEE), (2, Role.MENTOR)):
+        bot.store.persons[user_id] = onboarded_person(
+            user_id, role, "college", T0, approved_at=None, display_name=f"P{user_id}"
+        )
+    return bot
+
+
+def test_every_staff_command_has_a_handler_and_usage(bot: Bot) -> None:
+    router = bot.conversations._dispatcher.staff  # type: ignore[attr-defined]
+    assert isinstance(router, StaffRouter)
+    assert {c.name for c in STAFF_COMMANDS} <= set(router.handlers)
+    assert all(c.description for c in STAFF_COMMANDS)
+    assert len(BY_NAME) == len({c.name for c in BY_NAME.values()})
+    with pytest.raises(ValueError, match="without a handler"):
+        StaffRouter(router.services, {}, {}, {})
+    assert build_staff_router(router.services).handlers.keys() == router.handlers.keys()
+
+
+def test_access_levels_nest() -> None:
+    coordinator = actor_for(
+        5, (), StaffMember(user_id=5, organisation="a", role=StaffRole.COORDINATOR, added_at=T0)
+    )
+    assert coordinator.allows(Access.COORDINATOR) and not coordinator.allows(Access.ADMIN)
+    assert actor_for(5, (5,), None).is_superadmin
+    assert not actor_for(6, (5,), None).is_staff
+    assert len(commands_for(Access.EVERYONE)) < len(commands_for(Access.COORDINATOR))
+    assert len(commands_for(Access.COORDINATOR)) < len(commands_for(Access.ADMIN))
+
+
+async def test_help_follows_the_role(bot: Bot) -> None:
+    [mentee] = await Dialog(bot, 1).say("/help")
+    [coordinator] = await Dialog(bot, COORDINATOR).say("/help")
+    [admin] = await Dialog(bot, ADMIN).say("/help")
+    assert "Staff commands" not in mentee
+    assert "/pending [PROGRAM]" in coordinator and "/export" not in coordinator
+    assert "/export [PROGRAM]" in admin and "/staff add PERSON" in admin
+
+
+async def test_admin_only_button_refused_to_a_coordinator(bot: Bot) -> None:
+    effects = await Dialog(bot, COORDINATOR).press("", data="st:export:college")
+    assert any("needs the admin role" in (a or "") for a in answers(effects))
+    assert bot.store.staff.audit == {}
+
+
+async def test_stale_confirmation_changes_nothing(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    [preview] = await coordinator.say("/broadcast college all Hello")
+    assert "Preview" in preview
+    effects = await coordinator.press("", data="st:ok:00000000")
+    assert any("no longer active" in (a or "") for a in answers(effects))
+    assert bot.store.staff.broadcasts == {} and bot.store.staff.drafts  # still pending
+    effects = await coordinator.press("Send to")
+    assert any("Broadcast confirmed" in e.text for e in effects if hasattr(e, "text"))
+    assert len(bot.store.staff.broadcasts) == 1 and not bot.store.staff.drafts
+
+
+async def test_other_organisation_cannot_approve(bot: Bot) -> None:
+    [reply] = await Dialog(bot, OTHER).say("/approve P2")
+    assert "can't find “P2”" in reply and "Usage: /approve PERSON" in reply
+    person = bot.person(2)
+    assert person is not None and person.approved_at is None
+    [done] = await Dialog(bot, COORDINATOR).say("/approve P2")
+    assert "is approved" in done
+    [entry] = bot.store.staff.audit.values()
+    assert (entry.action, entry.actor_id, entry.organisation) == (
+        "approve",
+        COORDINATOR,
+        "college-mentors",
+    )
