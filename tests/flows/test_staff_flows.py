@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from bot.core.effects import EditText
 from bot.core.models import Role
 from bot.core.staff import Access, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
@@ -24,13 +25,13 @@ ADMIN, COORDINATOR, OTHER = 900, 901, 902
 def bot() -> Bot:
     bot = Bot()
     staff = bot.store.staff
-    for user_id, org, role in (
+    for user_id, org, staff_role in (
         (ADMIN, "college-mentors", StaffRole.ADMIN),
         (COORDINATOR, "college-mentors", StaffRole.COORDINATOR),
         (OTHER, "new-roots", StaffRole.ADMIN),
     ):
         staff.members[user_id] = StaffMember(
-            user_id=user_id, organisation=org, role=role, added_at=T0
+            user_id=user_id, organisation=org, role=staff_role, added_at=T0
         )
     for user_id, role in ((1, Role.MENTEE), (2, Role.MENTOR)):
         bot.store.persons[user_id] = onboarded_person(
@@ -84,7 +85,7 @@ async def test_stale_confirmation_changes_nothing(bot: Bot) -> None:
     assert any("no longer active" in (a or "") for a in answers(effects))
     assert bot.store.staff.broadcasts == {} and bot.store.staff.drafts  # still pending
     effects = await coordinator.press("Send to")
-    assert any("Broadcast confirmed" in e.text for e in effects if hasattr(e, "text"))
+    assert any("Broadcast confirmed" in e.text for e in effects if isinstance(e, EditText))
     assert len(bot.store.staff.broadcasts) == 1 and not bot.store.staff.drafts
 
 
