@@ -38,6 +38,9 @@ from flows.relay import Relay, Screen
 from flows.relay_messages import RELAY_PREFIX
 from flows.safety_commands import SafetyCommands
 from flows.safety_messages import SAFETY_PREFIX
+from flows.staff_commands import build_staff_router
+from flows.staff_kit import STAFF_PREFIX, StaffServices
+from flows.staff_router import StaffRouter
 from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX
 from flows.texts import locked_reply
 
@@ -58,6 +61,7 @@ class MentorbotDispatcher:
         crisis_folder: Path | None = None,
         screen: Screen | None = None,
         retention: Retention = Retention(),
+        staff_router: StaffRouter | None = None,
     ) -> None:
         """`screen` replaces the safeguarding check of relayed messages (tests only)."""
         self.engine = engine
@@ -69,6 +73,9 @@ class MentorbotDispatcher:
             engine, matchmaker.catalogs, staff=staff, screen=screen or self.safety.screen
         )
         self.privacy = PrivacyCommands(engine, matchmaker.catalogs, staff, retention)
+        self.staff = staff_router or build_staff_router(
+            StaffServices(engine.programs, matchmaker.catalogs, staff.chat_ids, matchmaker, [])
+        )
 
     async def dispatch(self, turn: Turn, uow: UnitOfWork) -> None:
         """Decide and record what this event does."""
@@ -83,6 +90,9 @@ class MentorbotDispatcher:
             return
         if turn.person.blocked_bot:
             turn.set_person(replace(turn.person, blocked_bot=False))
+        erasing = isinstance(event, ButtonPress) and self.privacy.owns_press(turn, event)
+        if not erasing and await self.staff.banned(turn, uow):  # a banned person may /forgetme
+            return
         if turn.expired_flow and not isinstance(event, ButtonPress):
             turn.say(
                 turn.t._(
@@ -106,6 +116,8 @@ class MentorbotDispatcher:
             self._set_language(turn, press)
         elif self.privacy.owns_press(turn, press):  # /forgetme works under the age lock too
             self.engine.on_press(turn, press.callback_id, press.message_id, press.data)
+        elif press.data.startswith(STAFF_PREFIX):
+            await self.staff.press(turn, press, uow)
         elif turn.person.is_age_locked:
             turn.answer(press.callback_id, locked_reply(turn.t, self.engine.min_age), alert=True)
         elif press.data.startswith(CHECKIN_PREFIX):
@@ -128,6 +140,8 @@ class MentorbotDispatcher:
 
     async def _command(self, turn: Turn, cmd: Command, uow: UnitOfWork) -> None:
         name = cmd.name
+        if await self.staff.command(turn, cmd, uow):
+            return
         if turn.person.is_age_locked and name not in ALWAYS_ALLOWED:
             turn.say(locked_reply(turn.t, self.engine.min_age))
         elif name == "start":
@@ -145,7 +159,7 @@ class MentorbotDispatcher:
                 turn.set_flow(None)
                 turn.say(turn.t._("Cancelled. Send /start whenever you want to continue."))
         elif name == "help":
-            turn.say(help_text(turn.t))
+            turn.say(help_text(turn.t, (await self.staff.actor(uow, turn.person.id)).access))
             self.engine.resume(turn)
         elif name == "privacy":
             self.privacy.notice(turn)

@@ -51,6 +51,7 @@ class SendText:
     buttons: Keyboard = ()
     reply_to_message_id: int | None = None
     relay: RelayTag | None = None
+    tag: str | None = None  # who wants to know once it is sent (a broadcast counts its progress)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +125,15 @@ class SendPhoto:
     caption: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class SetCommands:
+    """Give one chat its own command menu (`setMyCommands` with a chat scope: staff see their
+    commands); with no commands, remove it (`deleteMyCommands`), back to everyone's menu."""
+
+    chat_id: int
+    commands: tuple[tuple[str, str], ...] = ()
+
+
 Effect = (
     SendText
     | EditText
@@ -133,6 +143,7 @@ Effect = (
     | SendPhoto
     | CopyMessages
     | EditCaption
+    | SetCommands
 )
 
 _BY_NAME: dict[str, type[Any]] = {
@@ -146,6 +157,7 @@ _BY_NAME: dict[str, type[Any]] = {
         SendPhoto,
         CopyMessages,
         EditCaption,
+        SetCommands,
     )
 }
 
@@ -215,6 +227,8 @@ def from_json(raw: dict[str, Any]) -> Effect:
         tag = dict(body["relay"])
         tag["source_message_ids"] = tuple(tag["source_message_ids"])
         body["relay"] = RelayTag(**tag)
+    if "commands" in body:
+        body["commands"] = tuple((name, text) for name, text in body["commands"])
     if "message_ids" in body:
         body["message_ids"] = tuple(body["message_ids"])
     known = {f.name for f in fields(cls)}

@@ -174,6 +174,9 @@ class Program(BaseModel):
     code: Code
     name: Text
     summary: Text
+    organisation: Code = Field(
+        default="main", description="the organisation whose staff run this program"
+    )
     mentor_approval: bool = True
     max_mentees_per_mentor: int = Field(default=3, ge=1, le=20)
     youth_services: Text

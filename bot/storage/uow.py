@@ -26,6 +26,7 @@ from bot.core.ports import (
     RelayRepository,
     SafetyRepository,
     ScheduleRepository,
+    StaffRepository,
     TrainingRepository,
     UnitOfWork,
     UnitOfWorkFactory,
@@ -39,6 +40,7 @@ from bot.storage.relay import SqlRelayRepository
 from bot.storage.repositories import SqlFlowRepository, SqlPersonRepository, SqlUpdateLog
 from bot.storage.safety import SqlSafetyRepository
 from bot.storage.schedule import SqlCheckinRepository, SqlScheduleRepository
+from bot.storage.staff import SqlStaffRepository
 from bot.storage.training import SqlTrainingRepository
 
 __all__ = ["PERSON_LOCK_NAMESPACE", "SqlUnitOfWork", "sql_uow_factory"]
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     relay: RelayRepository
     safety: SafetyRepository
     privacy: PrivacyRepository
+    staff: StaffRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -90,6 +93,7 @@ class SqlUnitOfWork:
         self.relay = SqlRelayRepository(session)
         self.safety = SqlSafetyRepository(session)
         self.privacy = SqlPrivacyRepository(session)
+        self.staff = SqlStaffRepository(session)
         return self
 
     async def __aexit__(

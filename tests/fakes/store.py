@@ -32,6 +32,7 @@ from bot.core.ports import (
     RelayRepository,
     SafetyRepository,
     ScheduleRepository,
+    StaffRepository,
     TrainingRepository,
     UpdateLog,
 )
@@ -40,6 +41,7 @@ from tests.fakes.outbox import _Outbox, _Row
 from tests.fakes.pairs import _Checkins, _Pairs, _Schedule, _Training
 from tests.fakes.people import _Flows, _Persons, _Updates
 from tests.fakes.privacy import HeldReports, _Privacy
+from tests.fakes.staff import StaffState, _Staff
 
 TrainingKey = tuple[int, str, str]
 RatingKey = tuple[int, int, datetime]
@@ -63,6 +65,7 @@ class MemoryStore:
         self.reports: dict[int, Report] = {}
         self.ratings: dict[RatingKey, RelationshipRating] = {}
         self.held: HeldReports = {}
+        self.staff = StaffState()
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
@@ -86,6 +89,7 @@ class FakeUnitOfWork:
     relay: RelayRepository
     safety: SafetyRepository
     privacy: PrivacyRepository
+    staff: StaffRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
@@ -106,6 +110,7 @@ class FakeUnitOfWork:
         self._reports = dict(self.store.reports)
         self._ratings = dict(self.store.ratings)
         self._held = dict(self.store.held)
+        self._staff = self.store.staff.copy()
         self.persons = _Persons(self._persons)
         self.flows = _Flows(self._flows)
         self.updates = _Updates(self._updates)
@@ -118,6 +123,7 @@ class FakeUnitOfWork:
         self.relay = _Relay(self._relay)
         self.safety = _Safety(self._reports, self._ratings)
         self.privacy = _Privacy(self)
+        self.staff = _Staff(self._staff, self._persons, self._pairs, self._schedule)
         return self
 
     async def __aexit__(
@@ -143,6 +149,7 @@ class FakeUnitOfWork:
         self.store.reports = dict(self._reports)
         self.store.ratings = dict(self._ratings)
         self.store.held = dict(self._held)
+        self.store.staff = self._staff.copy()
         self._outbox = copy.deepcopy(self._outbox)
         self.outbox = _Outbox(self._outbox)
         self.committed = True
