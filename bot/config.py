@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     transport: Transport = Transport.AIOGRAM
     default_language: str = "en"
     superadmin_ids: Annotated[tuple[int, ...], NoDecode] = ()
+    bot_username: str | None = Field(
+        default=None, description="The bot's @username, without @, for join links (/program)."
+    )
     curricula_dir: Path = REPO_ROOT / "curricula"
     min_age: int = Field(default=18, ge=18, le=99)
     log_level: str = "INFO"
