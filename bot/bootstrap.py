@@ -16,13 +16,14 @@ from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.conversations import Conversations
 from bot.core.engine import FlowEngine
-from bot.core.ports import ChatApi, Clock
+from bot.core.ports import ChatApi, Clock, UnitOfWorkFactory
 from bot.core.privacy import Retention
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
+from bot.services.broadcasts import BroadcastProgress, fan_out
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.matchmaking import Matchmaker, matching_round
 from bot.services.relay_links import RelayLinks
@@ -32,6 +33,9 @@ from bot.storage.uow import sql_uow_factory
 from flows.commands import menus
 from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
+from flows.staff_commands import build_staff_router
+from flows.staff_kit import StaffServices
+from flows.staff_org import all_menus
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES_KEPT = timedelta(days=7)
@@ -50,6 +54,7 @@ class Core:
     sender: Sender
     delivery: CurriculumDelivery
     matchmaker: Matchmaker
+    staff: StaffServices
 
     async def matching_round(self) -> None:
         """Expire late proposals and ask mentors for waiting mentees (the timer's job)."""
@@ -80,26 +85,59 @@ async def build_core(
     engine = FlowEngine(FLOWS, programs, settings.min_age)
     matchmaker = Matchmaker(programs, catalogs)
     staff = Staff(settings.superadmin_ids, settings.default_language)
+    staff_services = StaffServices(
+        programs,
+        catalogs,
+        settings.superadmin_ids,
+        matchmaker,
+        [settings.bot_username] if settings.bot_username else [],
+    )
     dispatcher = MentorbotDispatcher(
-        engine, catalogs.languages, matchmaker, staff=staff, retention=retention_of(settings)
+        engine,
+        catalogs.languages,
+        matchmaker,
+        staff=staff,
+        retention=retention_of(settings),
+        staff_router=build_staff_router(staff_services),
     )
     conversations = Conversations(
         uows, clock, catalogs, dispatcher, idle_expiry=settings.flow_idle_expiry
     )
+    broadcasts = BroadcastProgress(uows, clock, catalogs)
     sender = Sender(
         uows,
         api,
         clock,
         on_blocked=conversations.recipient_blocked,
-        on_sent=RelayLinks(uows, clock),
+        on_sent=fan_out(RelayLinks(uows, clock), broadcasts),
         limits=RateLimits(overall_limit=settings.send_rate),
     )
     conversations.on_committed = sender.wake
+    broadcasts.on_queued = sender.wake
+    await queue_staff_menus(uows, staff_services, clock)
     delivery = CurriculumDelivery(uows, clock, programs, catalogs, on_queued=sender.wake)
     log.info("core ready: %d programs, languages %s", len(programs), ",".join(catalogs.languages))
     return Core(
-        settings, db, clock, catalogs, programs, conversations, sender, delivery, matchmaker
+        settings,
+        db,
+        clock,
+        catalogs,
+        programs,
+        conversations,
+        sender,
+        delivery,
+        matchmaker,
+        staff_services,
     )
+
+
+async def queue_staff_menus(
+    uows: UnitOfWorkFactory, services: StaffServices, clock: Clock
+) -> None:
+    """Give every staff member and super-admin their own command menu (chat scope)."""
+    async with uows() as uow:
+        await uow.outbox.add(await all_menus(uow, services), clock.now())
+        await uow.commit()
 
 
 def retention_of(settings: Settings) -> Retention:
