@@ -3,6 +3,7 @@ description when ../shared/telegram-bot-api/api.json is there), a control client
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,23 @@ from bot.sandbox.spec import BotApiSpec, SpecNotFoundError
 from tests.e2e.harness import BotProcess, sqlite_url
 
 pytestmark = pytest.mark.e2e
+
+TRANSPORTS = ("aiogram", "ptb")
+
+
+def _transports() -> list[str]:
+    """Both transports; MENTORBOT_TEST_TRANSPORTS=ptb (or aiogram) narrows a local run."""
+    wanted = os.environ.get("MENTORBOT_TEST_TRANSPORTS", "").replace(",", " ").split()
+    return [t for t in TRANSPORTS if t in wanted] or list(TRANSPORTS)
+
+
+@pytest.fixture(params=_transports(), autouse=True)
+def transport(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every end-to-end test runs once per transport: the bot, in this process (`BotProcess`)
+    or in a child process (`mentorbot run`, `demo`), reads the TRANSPORT setting."""
+    kind = str(request.param)
+    monkeypatch.setenv("TRANSPORT", kind)
+    return kind
 
 
 def _spec() -> BotApiSpec | None:

@@ -21,6 +21,8 @@ DEFAULTS: dict[str, Any] = {
     "getMe": ME,
     "deleteWebhook": True,
     "setMyCommands": True,
+    "deleteMyCommands": True,
+    "setWebhook": True,
     "answerCallbackQuery": True,
 }
 

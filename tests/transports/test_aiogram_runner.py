@@ -1,15 +1,26 @@
-"""`AiogramPolling` and `make_bot`: start-up calls, updates reaching the handler, clean stop."""
+"""`AiogramTransport`, its receiver and `make_bot`: start-up calls, updates reaching the handler
+(polled or fed), clean stop, command menus."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from aiogram.methods import DeleteWebhook, GetUpdates, SetMyCommands
+from aiogram.methods import DeleteMyCommands, DeleteWebhook, GetUpdates, SetMyCommands, SetWebhook
 
+from bot.core.errors import RejectedRequest
 from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
-from bot.transports.aiogram.runner import ALLOWED_UPDATES, AiogramPolling, make_bot
-from tests.transports.support import T0, message, private_chat, recording_bot, user
+from bot.transports.aiogram import AiogramTransport, make_bot
+from bot.transports.aiogram.runner import AiogramReceiver
+from bot.transports.base import ALLOWED_UPDATES
+from tests.transports.support import (
+    T0,
+    RecordingSession,
+    message,
+    private_chat,
+    recording_bot,
+    user,
+)
 
 MENUS = {
     None: [("start", "Start"), ("help", "Help")],
@@ -31,6 +42,14 @@ class RecordingHandler:
         self.events.append(event)
 
 
+def receiver(
+    handler: RecordingHandler, menus: dict[str | None, list[tuple[str, str]]] | None = None
+) -> tuple[AiogramTransport, AiogramReceiver, RecordingSession]:
+    bot, session = recording_bot()
+    transport = AiogramTransport(bot)
+    return transport, transport.receiver(handler, menus=menus or {}), session
+
+
 async def wait_for(predicate: Any, within: float = 2.0) -> None:
     async with asyncio.timeout(within):
         while not predicate():  # noqa: ASYNC110
@@ -46,7 +65,6 @@ def test_make_bot_points_at_the_given_server() -> None:
 
 
 async def test_start_sets_up_polls_and_hands_over_events() -> None:
-    bot, session = recording_bot()
     updates = [
         {"update_id": 1, "message": message(text="hello")},
         {"update_id": 2, "message": message(text="boom")},
@@ -70,12 +88,14 @@ async def test_start_sets_up_polls_and_hands_over_events() -> None:
         },
         {"update_id": 5, "message": {**message(text="hi"), "chat": {"id": -5, "type": "group"}}},
     ]
-    session.ok("getUpdates", updates)
     handler = RecordingHandler(explode_on=2)
-    polling = AiogramPolling(bot, handler, menus=MENUS)
+    transport, polling, session = receiver(handler, MENUS)
+    session.ok("getUpdates", updates)
     await polling.start()
     await wait_for(lambda: len(handler.events) == 3)
     await polling.stop()
+    assert not session.closed  # the sender still needs it
+    await transport.close()
 
     names = [r.__api_method__ for r in session.requests]
     assert names[:4] == ["deleteWebhook", "setMyCommands", "setMyCommands", "getMe"]
@@ -85,27 +105,60 @@ async def test_start_sets_up_polls_and_hands_over_events() -> None:
     assert [m.language_code for m in menus] == [None, "it"]
     assert [c.description for c in menus[1].commands] == ["Inizia", "Aiuto"]
     polls = [r for r in session.requests if isinstance(r, GetUpdates)]
-    assert polls and polls[0].allowed_updates == ALLOWED_UPDATES
+    assert polls and polls[0].allowed_updates == list(ALLOWED_UPDATES)
     assert [type(e) for e in handler.events] == [TextMessage, ButtonPress, BotBlocked]
     assert session.closed
 
 
 async def test_stop_waits_for_handlers_under_way() -> None:
-    bot, session = recording_bot()
-    session.ok("getUpdates", [{"update_id": 1, "message": message(text="slow")}])
     handler = RecordingHandler(delay=0.2)
-    polling = AiogramPolling(bot, handler, menus={})
+    _, polling, session = receiver(handler)
+    session.ok("getUpdates", [{"update_id": 1, "message": message(text="slow")}])
     await polling.start()
     await wait_for(lambda: len(session.calls("getUpdates")) >= 2)  # the update was dispatched
     await polling.stop()
     assert [e.update_id for e in handler.events] == [1]
-    assert session.closed
 
 
 async def test_stop_right_after_start_is_safe() -> None:
-    bot, session = recording_bot()
-    polling = AiogramPolling(bot, RecordingHandler(), menus={})
+    transport, polling, session = receiver(RecordingHandler())
     await polling.start()
     await polling.stop()
     await polling.stop()
+    await transport.close()
     assert session.closed
+
+
+async def test_fed_updates_are_handled_before_feed_returns() -> None:
+    handler = RecordingHandler(explode_on=2, delay=0.01)
+    _, hook, session = receiver(handler, MENUS)
+    await hook.start_webhook("https://bot.example.org/tg", secret_token="s3cret")
+    await hook.feed_update({"update_id": 1, "message": message(text="hello")})
+    assert [e.update_id for e in handler.events] == [1]
+    await hook.feed_update({"update_id": 2, "message": message(text="boom")})  # logged only
+    await hook.feed_update({"update_id": 3, "poll": {"id": "p"}})  # a kind mentorbot ignores
+    await hook.feed_update({"update_id": "x", "message": "not a message"})  # malformed
+    assert [e.update_id for e in handler.events] == [1]
+    names = [r.__api_method__ for r in session.requests]
+    assert names == ["setMyCommands", "setMyCommands", "setWebhook"]
+    webhook = session.requests[-1]
+    assert isinstance(webhook, SetWebhook)
+    assert webhook.secret_token == "s3cret" and webhook.allowed_updates == list(ALLOWED_UPDATES)
+
+
+async def test_menus_per_language_and_per_chat() -> None:
+    bot, session = recording_bot()
+    transport = AiogramTransport(bot)
+    await transport.set_commands([("stats", "Program stats")], language="it", chat_id=7)
+    await transport.set_commands([], chat_id=7)
+    set_menu, delete = session.requests
+    assert isinstance(set_menu, SetMyCommands) and isinstance(delete, DeleteMyCommands)
+    assert set_menu.language_code == "it" and set_menu.scope is not None
+    assert set_menu.scope.chat_id == 7 and delete.scope is not None and delete.scope.chat_id == 7
+    session.error("setMyCommands", 400, "Bad Request: chat not found")
+    try:
+        await transport.set_commands([("stats", "Stats")], chat_id=99)
+    except RejectedRequest as exc:
+        assert "chat not found" in str(exc)
+    else:
+        raise AssertionError("a refused menu must raise RejectedRequest")

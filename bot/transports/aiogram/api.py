@@ -32,6 +32,8 @@ from aiogram.exceptions import (
     TelegramUnauthorizedError,
 )
 from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -47,11 +49,9 @@ from bot.core.errors import (
     RetryLater,
     TemporaryFailure,
 )
+from bot.transports.base import HTML, Commands, unchanged_edit
 
 log = logging.getLogger(__name__)
-
-HTML = "HTML"
-NOT_MODIFIED = "message is not modified"
 
 
 def inline_keyboard(buttons: fx.Keyboard) -> InlineKeyboardMarkup | None:
@@ -85,8 +85,9 @@ class AiogramChatApi:
         try:
             return await self._call(effect)
         except TelegramBadRequest as exc:
-            if isinstance(effect, fx.EditText | fx.EditCaption) and NOT_MODIFIED in exc.message:
-                return fx.Sent(message_id=effect.message_id)  # already as wanted
+            unchanged = unchanged_edit(effect, exc.message)
+            if unchanged is not None:
+                return unchanged
             raise RejectedRequest(exc.message) from exc
         except Exception as exc:
             raise to_delivery_error(exc, effect) from exc
@@ -164,7 +165,23 @@ class AiogramChatApi:
                 parse_mode=HTML if effect.caption is not None else None,
             )
             return fx.Sent(message_id=effect.message_id)
+        if isinstance(effect, fx.SetCommands):  # a staff member's own menu (chat scope)
+            await set_commands(bot, effect.commands, chat_id=effect.chat_id)
+            return fx.Sent()
         raise RejectedRequest(f"no rendering for {type(effect).__name__}")
+
+
+async def set_commands(
+    bot: Bot, commands: Commands, *, language: str | None = None, chat_id: int | None = None
+) -> None:
+    """`setMyCommands` for a language and, with `chat_id`, one chat only; an empty menu is
+    `deleteMyCommands` (that chat falls back to everyone's menu)."""
+    scope = BotCommandScopeChat(chat_id=chat_id) if chat_id is not None else None
+    if commands:
+        menu = [BotCommand(command=c, description=d) for c, d in commands]
+        await bot.set_my_commands(menu, scope=scope, language_code=language)
+    else:
+        await bot.delete_my_commands(scope=scope, language_code=language)
 
 
 def to_delivery_error(exc: BaseException, effect: fx.Effect | None = None) -> DeliveryError:

@@ -1,32 +1,40 @@
-"""Long polling with aiogram: one catch-all Router that maps each update with `to_event` and hands
-it to the core. No business rules here, and no aiogram FSM: conversations live in the core.
+"""Receiving updates with aiogram: long polling through one catch-all Router, or updates fed
+from a webhook server. Each update is mapped with `to_event` and handed to the core. No business
+rules here, and no aiogram FSM: conversations live in the core.
 
 `start()` removes any webhook (aiogram does not), publishes the command menus, then polls in a
-task; `stop()` stops polling, lets handlers under way finish, and closes the HTTP session.
+task; `stop()` stops polling and lets handlers under way finish. The HTTP session stays open for
+the sender: `AiogramTransport.close()` closes it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.types import BotCommand, TelegramObject, Update
+from aiogram.types import TelegramObject, Update
+from pydantic import ValidationError
 
-from bot.logs import log_bug
 from bot.transports.aiogram.updates import to_event
-from bot.transports.base import UpdateHandler
+from bot.transports.base import (
+    ALLOWED_UPDATES,
+    POLL_TIMEOUT,
+    REQUEST_TIMEOUT,
+    Menus,
+    UpdateHandler,
+    publish_menus,
+)
+from bot.transports.handling import Handling, update_kind
+
+if TYPE_CHECKING:
+    from bot.transports.aiogram.adapter import AiogramTransport
 
 log = logging.getLogger(__name__)
-
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-REQUEST_TIMEOUT = 30.0  # seconds; below the sender's lease, so a hung request cannot outlive it
-
-Menus = Mapping[str | None, Sequence[tuple[str, str]]]
 
 
 def make_bot(token: str, api_url: str | None) -> Bot:
@@ -35,21 +43,22 @@ def make_bot(token: str, api_url: str | None) -> Bot:
     return Bot(token, session=AiohttpSession(api=server, timeout=REQUEST_TIMEOUT))
 
 
-class AiogramPolling:
-    """Receives updates by long polling and passes each one, as an `Inbound`, to the handler."""
+class AiogramReceiver:
+    """Receives updates (long polling, or fed from a webhook) and passes each one, as an
+    `Inbound`, to the handler."""
 
     def __init__(
         self,
-        bot: Bot,
+        transport: AiogramTransport,
         handler: UpdateHandler,
         *,
         menus: Menus,
         stop_grace: float = 10.0,
     ) -> None:
-        self.bot = bot
-        self._handler = handler
+        self._transport = transport
+        self.bot = transport.bot
         self._menus = menus
-        self._stop_grace = stop_grace
+        self._handling = Handling(handler, stop_grace=stop_grace)
         self.dispatcher = Dispatcher()
         router = Router(name="mentorbot")
         for observer in (
@@ -61,25 +70,40 @@ class AiogramPolling:
             observer.register(self._on_update)
         self.dispatcher.include_router(router)
         self._polling: asyncio.Task[None] | None = None
-        self._handling: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> None:
         """Delete the webhook (keeping pending updates), set the menus, start polling."""
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self._set_menus()
+        await publish_menus(self._transport, self._menus)
         self._polling = asyncio.create_task(
             self.dispatcher.start_polling(
                 self.bot,
-                allowed_updates=ALLOWED_UPDATES,
+                polling_timeout=POLL_TIMEOUT,
+                allowed_updates=list(ALLOWED_UPDATES),
                 handle_signals=False,
                 close_bot_session=False,
             )
         )
         self._polling.add_done_callback(_polling_ended)
 
+    async def start_webhook(self, url: str, *, secret_token: str | None = None) -> None:
+        """Set the menus and register the webhook; updates then arrive through `feed_update`."""
+        await publish_menus(self._transport, self._menus)
+        await self.bot.set_webhook(
+            url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
+        )
+
+    async def feed_update(self, raw: Mapping[str, Any]) -> None:
+        """Handle one update in the Bot API's JSON form; return once the core handled it."""
+        try:
+            update = Update.model_validate(dict(raw), context={"bot": self.bot})
+        except ValidationError:
+            log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
+            return
+        await self._handling.handle(update.update_id, update_kind(raw), lambda: to_event(update))
+
     async def stop(self) -> None:
-        """Stop polling, wait (up to `stop_grace` seconds) for handlers under way, close the
-        session."""
+        """Stop polling, then wait (up to the stop grace) for handlers under way."""
         polling, self._polling = self._polling, None
         if polling is not None:
             if not polling.done():
@@ -88,33 +112,13 @@ class AiogramPolling:
                 except RuntimeError:  # created but not running yet
                     polling.cancel()
             await asyncio.gather(polling, return_exceptions=True)
-        if self._handling:
-            _, late = await asyncio.wait(set(self._handling), timeout=self._stop_grace)
-            if late:
-                log.warning("stopped with %d update handlers still running", len(late))
-        await self.bot.session.close()
-
-    async def _set_menus(self) -> None:
-        for language in sorted(self._menus, key=lambda code: code or ""):
-            commands = [BotCommand(command=c, description=d) for c, d in self._menus[language]]
-            await self.bot.set_my_commands(commands, language_code=language)
+        await self._handling.wait()
 
     async def _on_update(self, event: TelegramObject, event_update: Update) -> None:
         """Every registered update kind lands here; nothing raised escapes to aiogram."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._handling.add(task)
-        try:
-            inbound = to_event(event_update)
-            if inbound is not None:
-                await self._handler.handle(inbound)
-        except Exception as exc:
-            log_bug(
-                log, f"update {event_update.update_id} ({event_update.event_type}) failed", exc
-            )
-        finally:
-            if task is not None:
-                self._handling.discard(task)
+        await self._handling.handle(
+            event_update.update_id, event_update.event_type, lambda: to_event(event_update)
+        )
 
 
 def _polling_ended(task: asyncio.Task[None]) -> None:
