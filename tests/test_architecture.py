@@ -48,3 +48,25 @@ def test_the_guard_notices_a_forbidden_import(tmp_path: Path) -> None:
 
 def test_guarded_files_exist() -> None:
     assert len(GUARDED) > 10
+
+
+TRANSPORTS = ROOT / "bot" / "transports"
+# each adapter imports only its own framework; the shared transport modules import neither
+TRANSPORT_RULES = [
+    (path, forbidden)
+    for folder, forbidden in (
+        (TRANSPORTS / "aiogram", ("telegram",)),
+        (TRANSPORTS / "ptb", ("aiogram",)),
+    )
+    for path in sorted(folder.rglob("*.py"))
+] + [(path, ("aiogram", "telegram")) for path in sorted(TRANSPORTS.glob("*.py"))]
+
+
+@pytest.mark.parametrize(
+    ("path", "forbidden"), TRANSPORT_RULES, ids=lambda p: str(getattr(p, "name", p))
+)
+def test_each_transport_imports_only_its_own_framework(
+    path: Path, forbidden: tuple[str, ...]
+) -> None:
+    bad = sorted(m for m in imported_modules(path) if m.split(".")[0] in forbidden)
+    assert not bad, f"{path.relative_to(ROOT)} imports {bad}"

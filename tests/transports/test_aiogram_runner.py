@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from aiogram.methods import DeleteMyCommands, DeleteWebhook, GetUpdates, SetMyCommands, SetWebhook
+from aiogram.types import BotCommandScopeChat
 
 from bot.core.errors import RejectedRequest
 from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
@@ -153,8 +154,9 @@ async def test_menus_per_language_and_per_chat() -> None:
     await transport.set_commands([], chat_id=7)
     set_menu, delete = session.requests
     assert isinstance(set_menu, SetMyCommands) and isinstance(delete, DeleteMyCommands)
-    assert set_menu.language_code == "it" and set_menu.scope is not None
-    assert set_menu.scope.chat_id == 7 and delete.scope is not None and delete.scope.chat_id == 7
+    assert set_menu.language_code == "it"
+    assert isinstance(set_menu.scope, BotCommandScopeChat) and set_menu.scope.chat_id == 7
+    assert isinstance(delete.scope, BotCommandScopeChat) and delete.scope.chat_id == 7
     session.error("setMyCommands", 400, "Bad Request: chat not found")
     try:
         await transport.set_commands([("stats", "Stats")], chat_id=99)

@@ -42,6 +42,7 @@ from bot.core.errors import (
     TemporaryFailure,
 )
 from bot.transports.base import HTML, Commands, unchanged_edit
+from bot.transports.ptb.request import response_received
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class PtbChatApi:
         self._paid: bool | None = True if paid_broadcast else None  # None: not sent at all
 
     async def apply(self, effect: fx.Effect) -> fx.Sent:
+        response_received.set(False)  # set by the request, in this same task, on an answer
         try:
             return await self._call(effect)
         except BadRequest as exc:
@@ -82,7 +84,7 @@ class PtbChatApi:
                 return unchanged
             raise RejectedRequest(exc.message) from exc
         except Exception as exc:
-            raise to_delivery_error(exc, effect) from exc
+            raise to_delivery_error(exc, effect, answered=response_received.get()) from exc
 
     async def _call(self, effect: fx.Effect) -> fx.Sent:
         bot = self.bot
@@ -186,8 +188,11 @@ def retry_seconds(exc: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
-def to_delivery_error(exc: BaseException, effect: fx.Effect | None = None) -> DeliveryError:
-    """Map an exception raised while calling Telegram to the core's vocabulary."""
+def to_delivery_error(
+    exc: BaseException, effect: fx.Effect | None = None, *, answered: bool = False
+) -> DeliveryError:
+    """Map an exception raised while calling Telegram to the core's vocabulary; `answered`:
+    Telegram's answer had come back (so a parsing error means a malformed answer)."""
     if isinstance(exc, DeliveryError):
         return exc
     if isinstance(exc, RetryAfter):
@@ -208,6 +213,8 @@ def to_delivery_error(exc: BaseException, effect: fx.Effect | None = None) -> De
         return TemporaryFailure(exc.message) if _unparsable(exc) else RejectedRequest(exc.message)
     if isinstance(exc, TimeoutError | httpx.HTTPError | OSError):
         return TemporaryFailure(f"{type(exc).__name__}: {exc}")
+    if answered and isinstance(exc, Exception):  # PTB could not parse what came back
+        return TemporaryFailure(f"malformed answer ({type(exc).__name__})")  # like aiogram's
     if isinstance(exc, ValueError | TypeError):  # we built an impossible request
         return RejectedRequest(f"invalid request ({type(exc).__name__})")
     kind = type(effect).__name__ if effect is not None else "?"

@@ -31,6 +31,7 @@ from bot.transports.base import (
     publish_menus,
 )
 from bot.transports.handling import Handling, update_kind
+from bot.transports.ptb.request import ClassifyingRequest
 from bot.transports.ptb.updates import kind_of, to_event
 
 if TYPE_CHECKING:
@@ -59,14 +60,16 @@ def make_bot(token: str, api_url: str | None) -> Bot:
     )
 
 
-def _request(pool: int, *, read_timeout: float = REQUEST_TIMEOUT) -> HTTPXRequest:
-    return HTTPXRequest(
-        connection_pool_size=pool,
-        read_timeout=read_timeout,
-        write_timeout=REQUEST_TIMEOUT,
-        connect_timeout=CONNECT_TIMEOUT,
-        pool_timeout=REQUEST_TIMEOUT,
-        media_write_timeout=REQUEST_TIMEOUT,
+def _request(pool: int, *, read_timeout: float = REQUEST_TIMEOUT) -> ClassifyingRequest:
+    return ClassifyingRequest(
+        HTTPXRequest(
+            connection_pool_size=pool,
+            read_timeout=read_timeout,
+            write_timeout=REQUEST_TIMEOUT,
+            connect_timeout=CONNECT_TIMEOUT,
+            pool_timeout=REQUEST_TIMEOUT,
+            media_write_timeout=REQUEST_TIMEOUT,
+        )
     )
 
 
@@ -114,7 +117,7 @@ class PtbReceiver:
         """Handle one update in the Bot API's JSON form; return once the core handled it."""
         try:
             update = Update.de_json(dict(raw), self.bot)
-        except (KeyError, TypeError, ValueError):
+        except Exception:  # PTB parses leniently and fails with whatever it hits
             log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
             return
         await self._handling.handle(update.update_id, kind_of(update), lambda: to_event(update))

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from telegram import (
     CallbackQuery,
     ChatMemberUpdated,
-    InaccessibleMessage,
     Message,
     Update,
     User,
@@ -99,7 +98,9 @@ def _edited(update_id: int, message: Message) -> Inbound | None:
 
 def _button(update_id: int, query: CallbackQuery, now: datetime) -> Inbound | None:
     message = query.message
-    accessible = message is not None and not isinstance(message, InaccessibleMessage)
+    # PTB parses a callback's message as a `Message` even when Telegram sent the inaccessible
+    # kind (date 0): `is_accessible` tells them apart
+    accessible = message is not None and message.is_accessible
     return button_event(
         update_id=update_id,
         user=user_ref(query.from_user),
