@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import Settings, SettingsError, load_settings, require_token
+from bot.config import Settings, SettingsError, load_settings, require_token, require_webhook
 from bot.core.programs import ProgramError
 
 log = logging.getLogger("mentorbot")
@@ -25,7 +25,13 @@ def setup_logging(level: str) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mentorbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (needs BOT_TOKEN; TELEGRAM_API_URL optional)")
+    run = sub.add_parser("run", help="run the bot (needs BOT_TOKEN; TELEGRAM_API_URL optional)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN) and "
+        "serve /healthz and /metrics, instead of long polling",
+    )
     demo = sub.add_parser("demo", help="run the sandbox and the bot together on SQLite")
     demo.add_argument("--port", type=int, default=8081, help="sandbox port (default 8081)")
     sandbox = sub.add_parser("sandbox", help="run only the local Bot API sandbox")
@@ -52,9 +58,11 @@ def _parser() -> argparse.ArgumentParser:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     if args.command == "run":
         require_token(settings)  # fail fast, before importing the transports
+        if args.webhook:
+            require_webhook(settings)
         from bot.runtime import run
 
-        asyncio.run(run(settings))
+        asyncio.run(run(settings, webhook=args.webhook))
     elif args.command == "demo":
         from bot.demo import run_demo
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -63,6 +65,15 @@ class Settings(BaseSettings):
     clock_source: ClockSource = ClockSource.SYSTEM
     send_rate: float = Field(default=30.0, gt=0, le=1000)
     paid_broadcast: bool = False
+    webhook_url: AnyHttpUrl | None = Field(
+        default=None, description="Public HTTPS URL Telegram posts updates to (webhook mode)."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1:8080", description="host:port the webhook, /healthz and /metrics use"
+    )
     relay_retention_days: int = Field(
         default=90, ge=1, le=3650, description="Days relayed-message and delivery records are kept."
     )
@@ -153,6 +164,61 @@ def load_settings(**overrides: object) -> Settings:
         name = str(first["loc"][0]).upper() if first["loc"] else "SEND_RATE"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"setting {name} is invalid: {message}") from None
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Validated webhook settings: Telegram posts to `url`; we serve `path` on host:port."""
+
+    url: str
+    path: str
+    secret: str
+    host: str
+    port: int
+
+
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+def require_webhook(settings: Settings) -> WebhookSettings:
+    """The webhook settings `mentorbot run --webhook` needs, or a SettingsError naming the
+    missing or malformed one."""
+    if settings.webhook_url is None:
+        raise SettingsError(
+            "setting WEBHOOK_URL is missing: set it to the public HTTPS address of the "
+            "webhook, e.g. https://bot.example.org/telegram"
+        )
+    url = settings.webhook_url
+    if settings.api_url is None:  # Telegram itself: HTTPS on one of four ports
+        if url.scheme != "https":
+            raise SettingsError("setting WEBHOOK_URL is invalid: Telegram needs an https:// URL")
+        if (url.port or 443) not in TELEGRAM_WEBHOOK_PORTS:
+            raise SettingsError(
+                "setting WEBHOOK_URL is invalid: the port must be 443, 80, 88 or 8443"
+            )
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise SettingsError(
+            "setting WEBHOOK_SECRET is missing: set 1-256 characters of A-Z, a-z, 0-9, _ and - "
+            "(e.g. the output of `openssl rand -hex 32`)"
+        )
+    if not _WEBHOOK_SECRET.match(secret):
+        raise SettingsError(
+            "setting WEBHOOK_SECRET is invalid: use 1-256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    host, _, port_text = settings.webhook_listen.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 <= int(port_text) <= 65535:
+        raise SettingsError(
+            "setting WEBHOOK_LISTEN is invalid: expected host:port, e.g. 127.0.0.1:8080"
+        )
+    return WebhookSettings(
+        url=str(url),
+        path=url.path or "/",
+        secret=secret,
+        host=host.strip("[]"),
+        port=int(port_text),
+    )
 
 
 def require_token(settings: Settings) -> str:

@@ -1,39 +1,39 @@
-"""Running the bot: long polling with the chosen transport, the sender, and housekeeping jobs,
-until SIGINT/SIGTERM, then a graceful shutdown that finishes the replies in flight."""
+"""Running the bot: long polling or webhooks with the chosen transport, the worker (the sender
+and housekeeping jobs, on one replica at a time), until SIGINT/SIGTERM, then a graceful
+shutdown that finishes the replies in flight."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
 from bot.bootstrap import Core, build_core, purge_seen_updates, retention_of
-from bot.config import ClockSource, Settings, SettingsError, Transport, require_token
+from bot.config import ClockSource, Settings, SettingsError, require_token, require_webhook
 from bot.core.ports import Clock
 from bot.sandbox.remote_clock import RemoteSandboxClock
 from bot.services.privacy import retention_round
 from bot.services.relationship_checkins import RelationshipCheckins
-from bot.transports.aiogram.api import AiogramChatApi
-from bot.transports.aiogram.runner import AiogramPolling, make_bot
+from bot.storage.worker_lease import worker_lease
+from bot.transports.select import connect
+from bot.web.server import ObservedHandler
+from bot.web.webhook_mode import start_webhook_server
+from bot.worker import Jobs, Worker
 
 log = logging.getLogger(__name__)
-SHUTDOWN_DRAIN_SECONDS = 10.0
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, *, clock: Clock | None = None) -> AsyncIterator[Core]:
-    """Start the whole bot (core, sender, polling, jobs); stop it cleanly on exit."""
+async def running_bot(
+    settings: Settings, *, clock: Clock | None = None, webhook: bool = False
+) -> AsyncIterator[Core]:
+    """Start the whole bot (core, updates by long polling or, with `webhook`, by the webhook
+    server, and the worker); stop it cleanly on exit."""
     token = require_token(settings)
-    if settings.transport is not Transport.AIOGRAM:
-        raise SettingsError(
-            f"setting TRANSPORT={settings.transport.value} is not available yet; use aiogram"
-        )
+    hook = require_webhook(settings) if webhook else None
     remote_clock = None
     if clock is None and settings.clock_source is ClockSource.SANDBOX:
         if settings.api_url is None:
@@ -41,12 +41,12 @@ async def running_bot(settings: Settings, *, clock: Clock | None = None) -> Asyn
         remote_clock = RemoteSandboxClock(settings.api_url)
         await remote_clock.start()
         clock = remote_clock
-    bot = make_bot(token, settings.api_url)
-    api = AiogramChatApi(bot, paid_broadcast=settings.paid_broadcast)
-    core = await build_core(settings, api, clock=clock)
-    polling = AiogramPolling(bot, core.conversations, menus=core.menus())
-    sender_task = asyncio.create_task(core.sender.run(), name="sender")
-    scheduler = AsyncIOScheduler(timezone="UTC")
+    transport = connect(
+        settings.transport.value, token, settings.api_url, paid_broadcast=settings.paid_broadcast
+    )
+    core = await build_core(settings, transport.api, clock=clock)
+    handler = ObservedHandler(core.conversations) if hook else core.conversations
+    polling = transport.receiver(handler, menus=core.menus())
     tick = settings.schedule_tick.total_seconds()
     checkins = RelationshipCheckins(
         core.conversations.uows,
@@ -55,7 +55,7 @@ async def running_bot(settings: Settings, *, clock: Clock | None = None) -> Asyn
         core.catalogs,
         on_queued=core.sender.wake,
     )
-    jobs = {
+    jobs: Jobs = {
         "curriculum-round": (core.delivery.run_due, tick),
         "matching-round": (core.matching_round, tick),
         "nudges": (core.delivery.nudge_silent, max(tick, 60.0)),
@@ -66,34 +66,29 @@ async def running_bot(settings: Settings, *, clock: Clock | None = None) -> Asyn
             3600.0,
         ),
     }
-    for job_id, (job, every) in jobs.items():
-        scheduler.add_job(
-            job,
-            "interval",
-            seconds=every,
-            id=job_id,
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=None,
-        )
+    worker = Worker(core, jobs, worker_lease(core.db, core.sender.wake))
+    web = None
     try:
-        await polling.start()
-        await core.delivery.run_due()  # steps that came due while the bot was down
-        scheduler.start()
-        log.info("mentorbot is running (transport %s)", settings.transport.value)
+        if hook is None:
+            await polling.start()
+        else:
+            web = await start_webhook_server(core, polling, worker, hook)
+            await polling.start_webhook(hook.url, secret_token=hook.secret)
+        await worker.start()  # the sender, and steps that came due while the bot was down
+        log.info(
+            "mentorbot is running (transport %s, %s, %s)",
+            settings.transport.value,
+            "webhook" if hook else "long polling",
+            worker.role.value,
+        )
         yield core
     finally:
         log.info("stopping: no new updates, finishing replies in flight")
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
+        if web is not None:
+            await web.stop()
         await polling.stop()
-        with contextlib.suppress(TimeoutError):
-            await core.sender.drain(timeout=SHUTDOWN_DRAIN_SECONDS)
-        await core.sender.stop()
-        sender_task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await sender_task
-        await bot.session.close()  # the drain may have reopened it
+        await worker.stop()
+        await transport.close()  # after the drain: its last messages needed the client
         await core.close()
         if remote_clock is not None:
             await remote_clock.stop()
@@ -113,7 +108,7 @@ async def wait_for_signal() -> None:
             loop.remove_signal_handler(sig)
 
 
-async def run(settings: Settings) -> None:
-    """`mentorbot run`: serve until a signal arrives."""
-    async with running_bot(settings):
+async def run(settings: Settings, *, webhook: bool = False) -> None:
+    """`mentorbot run [--webhook]`: serve until a signal arrives."""
+    async with running_bot(settings, webhook=webhook):
         await wait_for_signal()

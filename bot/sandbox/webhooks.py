@@ -164,26 +164,33 @@ class WebhookPusher:
     async def _deliver(self, update: dict[str, Any]) -> None:
         update_id = int(update["update_id"])
         delay = FIRST_RETRY_DELAY
+        failed: str | None = None
         try:
             while True:
                 webhook = self.sandbox.updates.webhook
                 if not webhook.url:
                     return  # deleted meanwhile: the update stays for getUpdates
-                url = self._next_url(webhook.url)
+                url = self._next_url(webhook.url, failed)
                 if await self._post(url, update, webhook.secret_token):
                     self.sandbox.updates.acknowledge(update_id)
                     self.delivered += 1
                     return
+                failed = url
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, MAX_RETRY_DELAY)
         finally:
             self._in_flight.pop(update_id, None)
             self._freed.set()
 
-    def _next_url(self, webhook_url: str) -> str:
-        if not self.targets:
+    def _next_url(self, webhook_url: str, failed: str | None) -> str:
+        """The webhook's URL; with targets, the next in turn, or after a failure the target
+        after the one that failed."""
+        targets = self.targets
+        if not targets:
             return webhook_url
-        return self.targets[next(self._round_robin) % len(self.targets)]
+        if failed in targets:
+            return targets[(targets.index(failed) + 1) % len(targets)]
+        return targets[next(self._round_robin) % len(targets)]
 
     async def _post(self, url: str, update: dict[str, Any], secret: str | None) -> bool:
         assert self._session is not None

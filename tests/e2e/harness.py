@@ -44,13 +44,14 @@ class BotProcess:
     sandbox: RunningSandbox
     database_url: str
     overrides: dict[str, object] = field(default_factory=dict)
+    webhook: bool = False  # updates by webhook (the overrides name WEBHOOK_URL etc.)
     core: Core | None = None
     _stack: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack)
 
     async def start(self) -> Core:
         settings = bot_settings(self.sandbox, self.database_url, **self.overrides)
         self.core = await self._stack.enter_async_context(
-            running_bot(settings, clock=self.sandbox.sandbox.clock)
+            running_bot(settings, clock=self.sandbox.sandbox.clock, webhook=self.webhook)
         )
         return self.core
 
