@@ -90,6 +90,11 @@ class Outbox(Protocol):
         """Append effects in order; with `not_before` they are held until then."""
         ...
 
+    async def add_serialised(self, items: Sequence[tuple[int | None, str]], at: datetime) -> None:
+        """Append effects already serialised, in order: (chat id, `to_json` of the effect as
+        JSON text). For rounds that queue one rendered message for thousands of people."""
+        ...
+
     async def pending_for_chat(self, chat_id: int) -> list[OutboxItem]:
         """The chat's items that no sender has claimed yet, in order (the latest few)."""
         ...

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+import orjson
+from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import UserDefinedType
 
 from bot.core import effects as fx
 from bot.core.effects import Effect
@@ -31,6 +33,22 @@ _OPEN = ("pending", "sending")
 PENDING_SCAN = 20  # how far back `pending_for_chat` looks
 
 
+class _AsIs(UserDefinedType[Any]):
+    """A parameter bound exactly as given: for values prepared before the insert (payloads
+    serialised as JSON text, which the JSON/JSONB column and asyncpg's jsonb codec take as
+    is; a timestamp already run through its column's bind processor once per batch), so that
+    a large batch does not process the same kind of value again for every row."""
+
+    cache_ok = True
+
+
+# status, attempts and not_before take the columns' defaults ("pending", 0, NULL)
+_INSERT = insert(_outbox).values(
+    payload=bindparam("payload", type_=_AsIs()), created_at=bindparam("created", type_=_AsIs())
+)
+_INSERT_HELD = _INSERT.values(not_before=bindparam("held_until"))
+
+
 class SqlOutbox:
     """Effects stored with the state change that produced them, applied later by the sender."""
 
@@ -42,20 +60,31 @@ class SqlOutbox:
     ) -> None:
         """Append effects in order (ids grow in the order given), in one executemany; with
         `not_before` no sender claims them before then."""
-        if not effects:
+        items = [(fx.chat_of(e), orjson.dumps(fx.to_json(e)).decode()) for e in effects]
+        await self._insert(items, at, not_before)
+
+    async def add_serialised(self, items: Sequence[tuple[int | None, str]], at: datetime) -> None:
+        """Append effects already serialised, (chat id, `to_json` of the effect as JSON text),
+        in order, in one executemany."""
+        await self._insert(items, at, None)
+
+    async def _insert(
+        self, items: Sequence[tuple[int | None, str]], at: datetime, not_before: datetime | None
+    ) -> None:
+        if not items:
             return
-        rows = [
-            {
-                "chat_id": fx.chat_of(effect),
-                "payload": fx.to_json(effect),
-                "status": "pending",
-                "attempts": 0,
-                "created_at": at,
-                "not_before": not_before,
-            }
-            for effect in effects
+        dialect = self._session.get_bind().dialect
+        process = _c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+        created = process(at) if process else at
+        if not_before is None:
+            rows = [{"chat_id": c, "payload": p, "created": created} for c, p in items]
+            await self._session.execute(_INSERT, rows)
+            return
+        held = [
+            {"chat_id": c, "payload": p, "created": created, "held_until": not_before}
+            for c, p in items
         ]
-        await self._session.execute(_outbox.insert(), rows)
+        await self._session.execute(_INSERT_HELD, held)
 
     async def pending_for_chat(self, chat_id: int) -> list[OutboxItem]:
         """The chat's latest unclaimed items (at most `PENDING_SCAN`), in id order."""

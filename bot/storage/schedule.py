@@ -1,7 +1,7 @@
 """SQL implementations of the core's ScheduleRepository and CheckinRepository.
 
 The `scheduled_steps` table is the scheduler's source of truth. Everything that touches many
-rows is one Core statement (an executemany INSERT, an UPDATE … WHERE id IN (…)), never an ORM
+rows is one Core statement (an executemany INSERT, an UPDATE of a list of ids), never an ORM
 object per row: a large program schedules and sends hundreds of thousands of rows.
 
 Claiming: `claim_due` walks the `(status, due_at, id)` index, checks each row's pair is active,
@@ -17,11 +17,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, func, select, text, update
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    Table,
+    Text,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import CheckinAnswer, PairStatus, Role, ScheduledStep, StepStatus
-from bot.storage.repositories import chunks, dialect_insert, rowcount
+from bot.storage.repositories import dialect_insert, rowcount
 from bot.storage.tables import CheckinAnswerRow, PairRow, ScheduledStepRow
 
 __all__ = ["ANALYZE_AFTER_ROWS", "SqlCheckinRepository", "SqlScheduleRepository"]
@@ -88,13 +102,14 @@ class SqlScheduleRepository:
 
     async def mark(self, ids: Sequence[int], status: StepStatus, at: datetime) -> None:
         """Set the status of claimed rows, count the attempt and set `sent_at` to `at`: one
-        UPDATE per `MAX_IDS_PER_STATEMENT` ids (so one for any claimed batch)."""
-        for chunk in chunks(ids):
-            await self._session.execute(
-                update(_steps)
-                .where(_c.id.in_(chunk))
-                .values(status=StepStatus(status).value, attempts=_c.attempts + 1, sent_at=at)
-            )
+        UPDATE, the ids passed as a single parameter (no `IN` list to expand and bind)."""
+        if not ids:
+            return
+        await self._session.execute(
+            update(_steps)
+            .where(self._among(ids))
+            .values(status=StepStatus(status).value, attempts=_c.attempts + 1, sent_at=at)
+        )
 
     async def of_pair(self, pair_id: int) -> list[ScheduledStep]:
         """Every row of a pair, by position then role (mentee before mentor), then id."""
@@ -135,6 +150,14 @@ class SqlScheduleRepository:
 
     def _is_postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
+
+    def _among(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        """`id IN ids` with the ids in one parameter: an array on PostgreSQL, a JSON array read
+        with `json_each` on SQLite."""
+        if self._is_postgres():
+            return _c.id == any_(bindparam("ids", list(ids), type_=ARRAY(BigInteger)))
+        listed = func.json_each(bindparam("ids", orjson.dumps(list(ids)).decode(), type_=Text))
+        return _c.id.in_(select(listed.table_valued("value").c.value))
 
 
 class SqlCheckinRepository:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -45,6 +46,15 @@ class _Outbox:
                 created_at=at,
             )
             self.rows.append(_Row(item, not_before=not_before))
+
+    async def add_serialised(self, items: Sequence[tuple[int | None, str]], at: datetime) -> None:
+        for chat_id, text in items:
+            payload = json.loads(text)
+            fx.from_json(payload)  # what the sender will do with it: it must be an effect
+            item = OutboxItem(
+                id=self._next_id(), chat_id=chat_id, payload=payload, attempts=0, created_at=at
+            )
+            self.rows.append(_Row(item))
 
     async def pending_for_chat(self, chat_id: int) -> list[OutboxItem]:
         rows = [r for r in self.rows if r.item.chat_id == chat_id and r.status == "pending"]

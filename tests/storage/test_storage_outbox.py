@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
 import pytest
 from sqlalchemy import select
 
@@ -64,6 +65,30 @@ async def test_items_come_back_in_order_with_their_payload(uow: UnitOfWorkFactor
     assert [item.attempts for item in items] == [1, 1, 1]
     assert [item.created_at for item in items] == [T0, T0, T0 + timedelta(seconds=1)]
     assert all(item.created_at.tzinfo is UTC for item in items)
+
+
+async def test_serialised_items_are_stored_as_given_in_order(any_uow: UnitOfWorkFactory) -> None:
+    """`add_serialised` takes `to_json` as JSON text; the sender gets the same effects back."""
+    effects = [
+        SendText(chat_id=7, text='<b>"1"</b> ✓ {x}', buttons=((Button("a", data="ci:1:a"),),)),
+        SendText(chat_id=-1001234567890, text="second"),
+        SendText(chat_id=7, text="third", buttons=((Button("🔗 tips", url="https://x.org"),),)),
+    ]
+    serialised = [(fx.chat_of(e), orjson.dumps(fx.to_json(e)).decode()) for e in effects]
+    async with any_uow() as tx:
+        await tx.outbox.add(effects[:1], T0)
+        await tx.outbox.add_serialised(serialised[1:], T0)
+        await tx.outbox.add_serialised([], T0)
+        await tx.commit()
+    async with any_uow() as tx:
+        pending = await tx.outbox.pending_for_chat(7)
+        items = await tx.outbox.claim_due(T0, 10, LEASE)
+        await tx.commit()
+    assert [fx.from_json(i.payload) for i in pending] == [effects[0], effects[2]]
+    assert [fx.from_json(i.payload) for i in items] == effects
+    assert [i.chat_id for i in items] == [7, -1001234567890, 7]
+    assert [i.id for i in items] == sorted(i.id for i in items)
+    assert all(i.created_at == T0 and i.attempts == 1 for i in items)
 
 
 async def test_claim_respects_limit_and_leases(uow: UnitOfWorkFactory) -> None:
