@@ -1,4 +1,9 @@
-"""Production runtime: anything the webhook/replica runtime needs (owned by the runtime work).
+"""Production runtime (webhooks, several replicas): no schema change.
+
+Everything the replicas coordinate with already exists or lives outside tables: the worker is
+elected with a session advisory lock, woken with LISTEN/NOTIFY, and the outbox's leases
+(`lease_until`) let a new worker take over a dead one's messages. The revision stays so the
+chain is stable.
 
 Revision ID: 0007
 Revises: 0006
