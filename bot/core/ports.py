@@ -314,8 +314,9 @@ class StaffRepository(Protocol):
 
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None: ...
 
-    async def count_sent(self, broadcast_id: int) -> Broadcast | None:
-        """Add one delivered message to a broadcast's count (atomic); the updated broadcast."""
+    async def count_sent(self, broadcast_id: int, delivered: bool = True) -> Broadcast | None:
+        """Count one message of a broadcast as delivered (or, with `delivered=False`, as
+        failed for good), atomically; the updated broadcast."""
         ...
 
     async def update_broadcast(self, broadcast: Broadcast) -> None:
