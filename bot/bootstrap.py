@@ -23,7 +23,7 @@ from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
-from bot.services.broadcasts import BroadcastProgress, fan_out
+from bot.services.broadcasts import BroadcastProgress, CountingApi
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.matchmaking import Matchmaker, matching_round
 from bot.services.relay_links import RelayLinks
@@ -106,10 +106,11 @@ async def build_core(
     broadcasts = BroadcastProgress(uows, clock, catalogs)
     sender = Sender(
         uows,
-        api,
+        CountingApi(api, broadcasts),
         clock,
         on_blocked=conversations.recipient_blocked,
-        on_sent=fan_out(RelayLinks(uows, clock), broadcasts),
+        on_sent=broadcasts,
+        record_sent=RelayLinks(clock),
         limits=RateLimits(overall_limit=settings.send_rate),
     )
     conversations.on_committed = sender.wake

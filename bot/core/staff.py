@@ -93,9 +93,15 @@ class Broadcast:
     staff_chat_id: int
     total: int
     sent: int = 0
+    failed: int = 0  # could not be delivered (blocked the bot, or refused)
     progress_message_id: int | None = None
     progress_at: datetime | None = None
     created_at: datetime
+
+    @property
+    def done(self) -> bool:
+        """Every message was delivered or definitely failed."""
+        return self.sent + self.failed >= self.total
 
 
 @dataclass(frozen=True, kw_only=True)

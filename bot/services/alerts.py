@@ -1,16 +1,19 @@
 """Alerts to staff: who is told, in which language, with which context.
 
-Until organisations and their staff exist (a later issue), alerts go to the super-admins of
-`SUPERADMIN_IDS`. The context of an alert is a copy of the pair's latest relayed messages, taken
-from the sender's chat (we keep ids, never the content)."""
+Alerts go to the super-admins of `SUPERADMIN_IDS` and, when the alert is about a program, to the
+staff of the organisation that runs it (`with_organisation`). The context of an alert is a copy
+of the pair's latest relayed messages, taken from the sender's chat (we keep ids, never the
+content)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.models import RelayLink
+from bot.core.ports import UnitOfWork
+from bot.core.programs import ProgramCatalog
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,18 @@ class Staff:
 
     chat_ids: tuple[int, ...]
     language: str = "en"
+
+
+async def with_organisation(
+    uow: UnitOfWork, staff: Staff, programs: ProgramCatalog, program: str | None
+) -> Staff:
+    """The super-admins plus the staff of the organisation that runs `program`."""
+    found = programs.get(program) if program else None
+    if found is None:
+        return staff
+    members = await uow.staff.members(found.organisation)
+    ids = dict.fromkeys([*staff.chat_ids, *(m.user_id for m in members)])
+    return replace(staff, chat_ids=tuple(ids))
 
 
 def staff_alerts(

@@ -5,6 +5,8 @@ A confirmed broadcast is a `broadcasts` row plus one outbox item per recipient, 
 sender delivers them. `BroadcastProgress` is the sender's `on_sent` hook: it counts each delivered
 message in the row (atomically) and edits the progress message — at most once a second, and
 always when the count reaches the total — so staff watch "Sent 230 of 500" climb to 500.
+`CountingApi` counts the messages that fail for good (the person blocked the bot), so the
+progress still reaches the total and says how many could not be reached.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from datetime import datetime, timedelta
 
 from bot.core import effects as fx
 from bot.core.effects import EditText, Effect, SendText
+from bot.core.errors import RecipientBlocked, RejectedRequest
 from bot.core.models import Person, Role
-from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.ports import ChatApi, Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.staff import BANNED, Broadcast
 from bot.i18n import Catalogs, Translator
 
@@ -50,7 +53,15 @@ async def recipients(uow: UnitOfWork, program: str, audience: str) -> list[Perso
 
 def progress_text(broadcast: Broadcast, t: Translator) -> str:
     """The progress line staff see."""
-    if broadcast.sent >= broadcast.total:
+    if broadcast.done and broadcast.failed:
+        return t._(
+            "✅ Broadcast sent to {sent} of {total} people ({failed} could not be reached: "
+            "they blocked the bot or left Telegram).",
+            sent=broadcast.sent,
+            total=broadcast.total,
+            failed=broadcast.failed,
+        )
+    if broadcast.done:
         return t._(
             "✅ Broadcast sent to {sent} of {total} people.",
             sent=broadcast.sent,
@@ -100,7 +111,18 @@ class BroadcastProgress:
         if tag.startswith(PROGRESS_TAG):
             await self._progress_sent(int(tag.removeprefix(PROGRESS_TAG)), sent.message_id)
         elif tag.startswith(ITEM_TAG):
-            await self._item_sent(int(tag.removeprefix(ITEM_TAG)))
+            await self._item_sent(int(tag.removeprefix(ITEM_TAG)), delivered=True)
+
+    async def undelivered(self, effect: Effect) -> None:
+        """A broadcast message failed for good (the sender gives up on it): count it, so the
+        progress still reaches the total. Never raises."""
+        tag = effect.tag if isinstance(effect, SendText) else None
+        if not tag or not tag.startswith(ITEM_TAG):
+            return
+        try:
+            await self._item_sent(int(tag.removeprefix(ITEM_TAG)), delivered=False)
+        except Exception:
+            log.exception("could not count an undelivered broadcast message")
 
     async def _progress_sent(self, broadcast_id: int, message_id: int | None) -> None:
         now = self._clock.now()
@@ -112,14 +134,14 @@ class BroadcastProgress:
             await uow.commit()
         self.on_queued()
 
-    async def _item_sent(self, broadcast_id: int) -> None:
+    async def _item_sent(self, broadcast_id: int, *, delivered: bool) -> None:
         now = self._clock.now()
         async with self._uows() as uow:
-            found = await uow.staff.count_sent(broadcast_id)
+            found = await uow.staff.count_sent(broadcast_id, delivered)
             if found is None:
                 return
             due = found.progress_at is None or now - found.progress_at >= EDIT_EVERY
-            edit = found.progress_message_id is not None and (found.sent >= found.total or due)
+            edit = found.progress_message_id is not None and (found.done or due)
             if edit:
                 assert found.progress_message_id is not None
                 await self._edit(uow, found, found.progress_message_id, now)
@@ -145,6 +167,22 @@ class BroadcastProgress:
             now,
         )
         return found
+
+
+class CountingApi:
+    """A `ChatApi` that tells `BroadcastProgress` about broadcast messages that fail for good
+    (the person blocked the bot, or Telegram refused the request), then raises as before."""
+
+    def __init__(self, api: ChatApi, progress: BroadcastProgress) -> None:
+        self._api = api
+        self._progress = progress
+
+    async def apply(self, effect: Effect) -> fx.Sent:
+        try:
+            return await self._api.apply(effect)
+        except (RecipientBlocked, RejectedRequest):
+            await self._progress.undelivered(effect)
+            raise
 
 
 def fan_out(*hooks: SentCallback) -> SentCallback:

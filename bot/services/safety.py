@@ -30,7 +30,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 from bot.core.safety import ContactKind, CrisisWords, contact_sharing
 from bot.i18n import Catalogs, Html, Translator
-from bot.services.alerts import Staff, staff_alerts
+from bot.services.alerts import Staff, staff_alerts, with_organisation
 from bot.services.pairs import pause_pair
 from flows import report
 from flows.safety_messages import contact_reminder, crisis_message, partner_closed_message
@@ -137,9 +137,12 @@ class Safeguarding:
                 context.append(link)
         if context:
             lines = [*lines, self.staff_t._("The pair's latest messages follow.")]
-        if not self.staff.chat_ids:
+        staff = await with_organisation(
+            uow, self.staff, self.catalog, pair.program if pair else None
+        )
+        if not staff.chat_ids:
             log.warning("no staff to alert (set SUPERADMIN_IDS); the report is stored")
-        return staff_alerts(self.staff, "\n".join(lines), context=context, priority=priority)
+        return staff_alerts(staff, "\n".join(lines), context=context, priority=priority)
 
     # ------------------------------------------------------------------ /report
 

@@ -169,11 +169,12 @@ class SqlStaffRepository:
         row = result.mappings().one_or_none()
         return None if row is None else Broadcast(**dict(row))
 
-    async def count_sent(self, broadcast_id: int) -> Broadcast | None:
+    async def count_sent(self, broadcast_id: int, delivered: bool = True) -> Broadcast | None:
+        column = _broadcasts.c.sent if delivered else _broadcasts.c.failed
         await self._session.execute(
             update(_broadcasts)
             .where(_broadcasts.c.id == broadcast_id)
-            .values(sent=_broadcasts.c.sent + 1)
+            .values({column: column + 1})
         )
         return await self.get_broadcast(broadcast_id)
 
@@ -267,6 +268,7 @@ def _broadcast_to_row(broadcast: Broadcast) -> dict[str, Any]:
         "staff_chat_id": broadcast.staff_chat_id,
         "total": broadcast.total,
         "sent": broadcast.sent,
+        "failed": broadcast.failed,
         "progress_message_id": broadcast.progress_message_id,
         "progress_at": broadcast.progress_at,
         "created_at": broadcast.created_at,

@@ -482,6 +482,7 @@ class BroadcastRow(Base):
     staff_chat_id: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(Integer)
     sent: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    failed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_at: Mapped[datetime | None]
     created_at: Mapped[datetime]

@@ -96,7 +96,7 @@ async def test_missing_unknown_and_malformed_arguments_get_a_usage_line(world: W
         "/resume": "Usage: /resume PAIR",
         "/push": "Usage: /push PAIR",
         "/user": "Usage: /user PERSON",
-        "/user \"Mia": "unclosed quote",
+        '/user "Mia': "unclosed quote",
         "/match": "Usage: /match PROGRAM | publish | discard",
         "/match nowhere": "no program “nowhere”",
         "/pending nowhere": "no program “nowhere”",

@@ -8,7 +8,7 @@ import asyncio
 from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
 from tests.e2e.harness import User
-from tests.e2e.staff_world import COORD_A, World, staff_bot, world
+from tests.e2e.staff_world import COORD_A, MIA, World, staff_bot, world
 from tests.factories import onboarded_person
 
 __all__ = ["staff_bot", "world"]  # the fixtures
@@ -57,3 +57,23 @@ async def test_broadcast_to_500_mentees_without_429_and_with_progress(
         record = await uow.staff.get_broadcast(1)
     assert record is not None and (record.sent, record.total) == (501, 501)
     assert (await world.actions()) == ["broadcast"]
+
+
+async def test_a_recipient_who_blocked_the_bot_is_counted_and_progress_completes(
+    world: World, client: SandboxClient
+) -> None:
+    await world.ask(COORD_A, "/broadcast college all Meeting moved to Monday")
+    await client.add_fault("403", method="sendMessage", chat_id=MIA)
+    await User(client, COORD_A).press("Send to", expect=0)
+    text = ""
+    for _ in range(400):
+        messages = await client.bot_messages(COORD_A)
+        text = next((m.text or "" for m in messages if "of 3" in (m.text or "")), "")
+        if "could not be reached" in text:
+            break
+        await asyncio.sleep(0.05)
+    assert "Broadcast sent to 2 of 3 people (1 could not be reached" in text
+    assert world.bot.core is not None
+    async with world.bot.core.conversations.uows() as uow:
+        record = await uow.staff.get_broadcast(1)
+    assert record is not None and (record.sent, record.failed, record.total) == (2, 1, 3)

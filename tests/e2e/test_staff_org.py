@@ -131,3 +131,20 @@ async def test_cancel_drops_a_pending_confirmation(world: World, client: Sandbox
     assert "no longer active" in (answers[-1].text or "")
     assert "nothing to cancel" in await world.ask(COORD_A, "/cancel")
     assert await world.actions() == []
+
+
+async def test_reports_alert_the_staff_of_the_programs_organisation(
+    world: World, client: SandboxClient
+) -> None:
+    await seed_pair(world.bot, MIA, NED, "college")
+    mia = User(client, MIA)
+    await mia.say("/report")
+    await mia.press("personal details")
+    await mia.say("He keeps asking for my address")
+    await mia.press("No, keep it going", expect=1)
+    for staff in (SUPER, ADMIN_A, COORD_A):
+        [alert] = await client.wait_for_messages(
+            staff, lambda m: "Report #1" in (m.text or ""), timeout=REPLY_TIMEOUT
+        )
+        assert "He keeps asking for my address" in (alert.text or "")
+    assert not [m for m in await client.bot_messages(ADMIN_B) if "Report" in (m.text or "")]

@@ -94,11 +94,14 @@ class _Staff:
     async def get_broadcast(self, broadcast_id: int) -> Broadcast | None:
         return self.state.broadcasts.get(broadcast_id)
 
-    async def count_sent(self, broadcast_id: int) -> Broadcast | None:
+    async def count_sent(self, broadcast_id: int, delivered: bool = True) -> Broadcast | None:
         found = self.state.broadcasts.get(broadcast_id)
         if found is None:
             return None
-        found = replace(found, sent=found.sent + 1)
+        if delivered:
+            found = replace(found, sent=found.sent + 1)
+        else:
+            found = replace(found, failed=found.failed + 1)
         self.state.broadcasts[broadcast_id] = found
         return found
 

@@ -121,17 +121,21 @@ async def test_broadcast_progress_counts_atomically(any_uow: UnitOfWorkFactory) 
                 audience="all",
                 created_by=BIG_ID,
                 staff_chat_id=BIG_ID,
-                total=3,
+                total=4,
                 created_at=T0,
             )
         )
         await tx.commit()
-    assert added.id > 0 and added.sent == 0
+    assert added.id > 0 and added.sent == 0 and not added.done
     for expected in (1, 2, 3):
         async with any_uow() as tx:
             counted = await tx.staff.count_sent(added.id)
             await tx.commit()
         assert counted is not None and counted.sent == expected
+    async with any_uow() as tx:
+        failed = await tx.staff.count_sent(added.id, delivered=False)
+        await tx.commit()
+    assert failed is not None and (failed.sent, failed.failed, failed.done) == (3, 1, True)
     async with any_uow() as tx:
         assert await tx.staff.count_sent(999) is None
         await tx.staff.update_broadcast(replace(added, progress_message_id=77, progress_at=T0))

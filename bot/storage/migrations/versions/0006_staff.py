@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column("staff_chat_id", sa.BigInteger(), nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
         sa.Column("sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        sa.Column("failed", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("progress_message_id", sa.BigInteger(), nullable=True),
         sa.Column("progress_at", UtcDateTime, nullable=True),
         sa.Column("created_at", UtcDateTime, nullable=False),
