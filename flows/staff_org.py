@@ -164,7 +164,7 @@ async def _list(call: StaffCall) -> None:
 async def program(call: StaffCall) -> None:
     if call.args.strip():
         raise call.usage()
-    bot = call.services.bot_username[0] if call.services.bot_username else "<bot>"
+    bot = call.services.bot_username[0] if call.services.bot_username else "<your-bot>"
     lang = call.t.language
     lines = [call.t._("<b>Your programs</b>")]
     for found in call.actor.programs(call.programs):
@@ -180,6 +180,10 @@ async def program(call: StaffCall) -> None:
                 mentors=mentors,
                 link=f"https://t.me/{bot}?start={found.code}",
             )
+        )
+    if not call.services.bot_username:
+        lines.append(
+            call.t._("The operator can set BOT_USERNAME to show the bot's name in these links.")
         )
     call.say("\n".join(lines))
 

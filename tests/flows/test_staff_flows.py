@@ -102,3 +102,9 @@ async def test_other_organisation_cannot_approve(bot: Bot) -> None:
         COORDINATOR,
         "college-mentors",
     )
+
+
+async def test_program_without_a_bot_username_says_how_to_set_it(bot: Bot) -> None:
+    [reply] = await Dialog(bot, ADMIN).say("/program")
+    assert "https://t.me/&lt;your-bot&gt;?start=college" in reply and "BOT_USERNAME" in reply
+    assert "rebuild" not in reply
