@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from flows import staff_drafts, staff_figures, staff_org, staff_pairs, staff_people
+from flows import (
+    staff_drafts,
+    staff_figures,
+    staff_org,
+    staff_pairs,
+    staff_people,
+    staff_reports,
+)
 from flows.staff_kit import StaffServices
 from flows.staff_router import StaffRouter
 
@@ -15,6 +22,12 @@ def build_staff_router(services: StaffServices) -> StaffRouter:
         **staff_org.HANDLERS,
         **staff_drafts.HANDLERS,
         **staff_figures.HANDLERS,
+        **staff_reports.HANDLERS,
     }
-    presses = {**staff_people.PRESSES, **staff_pairs.PRESSES, **staff_org.PRESSES}
+    presses = {
+        **staff_people.PRESSES,
+        **staff_pairs.PRESSES,
+        **staff_org.PRESSES,
+        **staff_reports.PRESSES,
+    }
     return StaffRouter(services, handlers, presses, staff_drafts.CONFIRMATIONS)

@@ -117,6 +117,7 @@ async def match(call: StaffCall) -> None:
             )
         await call.uow.staff.delete_draft(call.actor.user_id)
         if word == "discard":
+            await call.audit("match discard", str(draft.data.get("program")), "draft")
             call.say(call.t._("The matching draft is discarded; nothing changed."))
         else:
             await _publish(call, draft.data)
@@ -158,6 +159,7 @@ async def _draft(call: StaffCall, code: str) -> None:
             call.t._("Every mentee of {program} already has a mentor.", program=code)
         )
     result = assign(mentees, mentors)
+    await call.audit("match draft", code, f"{result.matched} of {len(mentees)} mentees")
     names = {p.id: p for p in people}
     token = secrets.token_hex(4)
     await call.uow.staff.save_draft(

@@ -1,4 +1,4 @@
-"""Staff commands about the organisation: /staff, /program, /audit, /reports.
+"""Staff commands about the organisation: /staff, /program, /audit.
 
 `/staff add|remove` also gives or takes away the person's own command menu (`SetCommands`, a
 chat-scoped `setMyCommands`), so staff see their commands in Telegram's menu and others never do.
@@ -6,10 +6,7 @@ chat-scoped `setMyCommands`), so staff see their commands in Telegram's menu and
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.effects import Effect, SetCommands
-from bot.core.models import ReportStatus
 from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
 from bot.i18n import Catalogs
@@ -227,70 +224,9 @@ async def _audit_page(call: StaffCall, page: int) -> None:
     call.show(text, page_buttons("audit", "*", page, pages, call.t))
 
 
-async def reports(call: StaffCall) -> None:
-    words = call.words()
-    if not words:
-        await _open_reports(call)
-    elif words[0].lower() == "resolve" and len(words) >= 3 and words[1].lstrip("#").isdigit():
-        await _resolve(call, int(words[1].lstrip("#")), " ".join(words[2:]))
-    else:
-        raise call.usage()
-
-
-async def _report_program(call: StaffCall, pair_id: int | None, reporter_id: int) -> str | None:
-    if pair_id is not None:
-        found = await call.uow.pairs.get(pair_id)
-        if found is not None:
-            return found.program
-    reporter = await call.uow.persons.get(reporter_id)
-    return reporter.program if reporter else None
-
-
-async def _open_reports(call: StaffCall) -> None:
-    mine = []
-    for report in await call.uow.safety.open_reports():
-        code = await _report_program(call, report.pair_id, report.reporter_id)
-        if call.actor.reaches(call.programs.get(code)):
-            mine.append((report, code))
-    if not mine:
-        call.say(call.t._("There are no open reports."))
-        return
-    lines = [call.t._("<b>Open reports</b> ({n})", n=len(mine))]
-    for report, code in mine[:20]:
-        reporter = await call.uow.persons.get(report.reporter_id)
-        reported = await call.uow.persons.get(report.reported_id) if report.reported_id else None
-        pair_line = f" · #{report.pair_id}" if report.pair_id else ""
-        lines.append(
-            ("🚨 " if report.priority else "• ")
-            + f"<b>{report.id}</b> · {report.created_at:%Y-%m-%d %H:%M} · "
-            + f"{esc(code or '—')}{pair_line} · "
-            + f"{esc(report.reason)}\n  "
-            + call.t._("by {who}", who=name_of(reporter, report.reporter_id))
-            + (" → " + esc(name_of(reported, report.reported_id)) if report.reported_id else "")
-            + (f"\n  “{esc(report.text[:300])}”" if report.text else "")
-        )
-    lines.append(call.t._("Resolve one with /reports resolve ID NOTE"))
-    call.say("\n".join(lines))
-
-
-async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
-    found = next((r for r in await call.uow.safety.open_reports() if r.id == report_id), None)
-    code = await _report_program(call, found.pair_id, found.reporter_id) if found else None
-    if found is None or not call.actor.reaches(call.programs.get(code)):
-        raise call.usage(
-            call.t._("There is no open report {id} in your organisation's programs.", id=report_id)
-        )
-    await call.uow.safety.update_report(
-        replace(found, status=ReportStatus.RESOLVED, resolved_at=call.now, resolution_note=note)
-    )
-    await call.audit("reports resolve", code, f"report {report_id}", note)
-    call.say(call.t._("Report {id} is resolved.", id=report_id))
-
-
 HANDLERS: dict[str, Handler] = {
     "staff": staff,
     "program": program,
     "audit": audit,
-    "reports": reports,
 }
 PRESSES: dict[str, PressHandler] = {"audit": audit_press}

@@ -211,6 +211,7 @@ async def user(call: StaffCall) -> None:
                 when=_date(pair.last_activity_at or pair.started_at),
             )
         )
+    await call.audit("user", person.program, name_of(person))  # who looked at whom
     call.say("\n".join(lines))
 
 

@@ -10,6 +10,7 @@ import asyncio
 from bot.core.staff import Access
 from bot.sandbox.client import SandboxClient
 from flows.commands import COMMANDS, STAFF_COMMANDS
+from tests.e2e.harness import seed_pair
 from tests.e2e.staff_world import (
     ADMIN_A,
     ADMIN_B,
@@ -38,7 +39,17 @@ async def test_every_staff_command_is_refused_to_mentees_and_mentors(world: Worl
 
 
 async def test_staff_of_another_organisation_reaches_nothing_here(world: World) -> None:
+    pair = await seed_pair(world.bot, MIA, NED, "college")
     attempts = {
+        f"/unpair #{pair.id}": f"no pair #{pair.id} in your organisation",
+        f"/pause #{pair.id}": f"no pair #{pair.id}",
+        f"/resume #{pair.id}": f"no pair #{pair.id}",
+        f"/push #{pair.id}": f"no pair #{pair.id}",
+        "/pause Mia": "can't find “Mia”",
+        "/unban Mia": "can't find “Mia”",
+        "/pairs": "There are no pairs yet",
+        "/reports": "There are no open reports",
+        "/audit": "The audit log is empty",
         "/approve Ona": "can't find “Ona”",
         f"/approve {ONA}": f"can't find “{ONA}”",
         "/reject Ona not now": "can't find",
@@ -61,6 +72,10 @@ async def test_staff_of_another_organisation_reaches_nothing_here(world: World) 
     assert "college" not in await world.ask(ADMIN_B, "/program")
     person = await world.bot.person(ONA)
     assert person is not None and person.approved_at is None
+    assert world.bot.core is not None
+    async with world.bot.core.conversations.uows() as uow:
+        stored = await uow.pairs.get(pair.id)
+    assert stored == pair  # not paused, ended or pushed
     assert await world.actions() == []
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.effects import EditText
-from bot.core.models import Role
+from bot.core.models import Report, Role
 from bot.core.staff import Access, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
 from flows.staff_commands import build_staff_router
@@ -108,3 +108,18 @@ async def test_program_without_a_bot_username_says_how_to_set_it(bot: Bot) -> No
     [reply] = await Dialog(bot, ADMIN).say("/program")
     assert "https://t.me/&lt;your-bot&gt;?start=college" in reply and "BOT_USERNAME" in reply
     assert "rebuild" not in reply
+
+
+async def test_open_reports_turn_pages(bot: Bot) -> None:
+    for i in range(12):
+        bot.store.reports[i + 1] = Report(
+            id=i + 1, reporter_id=1, reported_id=2, reason=f"reason{i}", created_at=T0
+        )
+    coordinator = Dialog(bot, COORDINATOR)
+    [first] = await coordinator.say("/reports")
+    assert "Open reports</b> (12)" in first and "Page 1 of 2" in first and "reason11" not in first
+    effects = await coordinator.press("Next")
+    [second] = [e.text for e in effects if isinstance(e, EditText)]
+    assert "Page 2 of 2" in second and "reason11" in second
+    assert "Open reports</b> (0)" not in (await Dialog(bot, OTHER).say("/reports"))[0]
+    assert "no open reports" in (await Dialog(bot, OTHER).say("/reports"))[0]

@@ -1,0 +1,94 @@
+"""/reports: the open safeguarding reports of the staff member's programs, with their context
+(program, pair, who reported whom, what they wrote to the program team), a page at a time;
+`/reports resolve ID NOTE` closes one with a note. Never the pair's relayed messages: the
+alert that staff received when the report was filed carried those."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.models import Report, ReportStatus
+from flows.staff_kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
+from flows.staff_router import Handler, PressHandler
+
+
+async def reports(call: StaffCall) -> None:
+    words = call.words()
+    if not words:
+        await _page(call, 0)
+    elif words[0].lower() == "resolve" and len(words) >= 3 and words[1].lstrip("#").isdigit():
+        await _resolve(call, int(words[1].lstrip("#")), " ".join(words[2:]))
+    else:
+        raise call.usage()
+
+
+async def reports_press(call: StaffCall, rest: list[str]) -> None:
+    if len(rest) != 2 or not rest[1].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    await _page(call, int(rest[1]))
+
+
+async def _program_of(call: StaffCall, report: Report) -> str | None:
+    if report.pair_id is not None:
+        found = await call.uow.pairs.get(report.pair_id)
+        if found is not None:
+            return found.program
+    reporter = await call.uow.persons.get(report.reporter_id)
+    return reporter.program if reporter else None
+
+
+async def _mine(call: StaffCall) -> list[tuple[Report, str | None]]:
+    """Open reports about the actor's programs, priority ones first, then oldest first."""
+    found = []
+    for report in await call.uow.safety.open_reports():
+        code = await _program_of(call, report)
+        if call.actor.reaches(call.programs.get(code)):
+            found.append((report, code))
+    return found
+
+
+async def _page(call: StaffCall, page: int) -> None:
+    mine = await _mine(call)
+    if not mine:
+        call.show(call.t._("There are no open reports."))
+        return
+    pages = max(1, -(-len(mine) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    lines = [call.t._("<b>Open reports</b> ({n})", n=len(mine))]
+    for report, code in mine[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        reporter = await call.uow.persons.get(report.reporter_id)
+        reported = await call.uow.persons.get(report.reported_id) if report.reported_id else None
+        pair_line = f" · #{report.pair_id}" if report.pair_id else ""
+        lines.append(
+            ("🚨 " if report.priority else "• ")
+            + f"<b>{report.id}</b> · {report.created_at:%Y-%m-%d %H:%M} · "
+            + f"{esc(code or '—')}{pair_line} · "
+            + f"{esc(report.reason)}\n  "
+            + call.t._("by {who}", who=name_of(reporter, report.reporter_id))
+            + (" → " + esc(name_of(reported, report.reported_id)) if report.reported_id else "")
+            + (f"\n  “{esc(report.text[:300])}”" if report.text else "")
+        )
+    if pages > 1:
+        lines.append(call.t._("Page {page} of {pages}", page=page + 1, pages=pages))
+    lines.append(call.t._("Resolve one with /reports resolve ID NOTE"))
+    call.show("\n".join(lines), page_buttons("reports", "*", page, pages, call.t))
+
+
+async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
+    found = next((r for r, _ in await _mine(call) if r.id == report_id), None)
+    if found is None:
+        raise call.usage(
+            call.t._("There is no open report {id} in your organisation's programs.", id=report_id)
+        )
+    await call.uow.safety.update_report(
+        replace(found, status=ReportStatus.RESOLVED, resolved_at=call.now, resolution_note=note)
+    )
+    await call.audit(
+        "reports resolve", await _program_of(call, found), f"report {report_id}", note
+    )
+    call.say(call.t._("Report {id} is resolved.", id=report_id))
+
+
+HANDLERS: dict[str, Handler] = {"reports": reports}
+PRESSES: dict[str, PressHandler] = {"reports": reports_press}
