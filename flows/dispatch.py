@@ -114,6 +114,7 @@ class MentorbotDispatcher:
     async def _press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         if press.data.startswith(LANGUAGE_PREFIX):
             self._set_language(turn, press)
+            await self.staff.refresh_menu(turn, uow)  # a staff menu follows the language
         elif self.privacy.owns_press(turn, press):  # /forgetme works under the age lock too
             self.engine.on_press(turn, press.callback_id, press.message_id, press.data)
         elif press.data.startswith(STAFF_PREFIX):

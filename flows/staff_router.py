@@ -18,11 +18,12 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from bot.core.effects import SetCommands
 from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
 from bot.core.staff import BANNED, Access, Actor, DraftKind, actor_for
 from bot.core.turn import Turn
-from flows.commands import BY_NAME, UserCommand
+from flows.commands import BY_NAME, UserCommand, staff_menu
 from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,14 @@ class StaffRouter:
         if user_id in self.services.superadmins:
             return actor_for(user_id, self.services.superadmins, None)
         return actor_for(user_id, (), await uow.staff.member(user_id))
+
+    async def refresh_menu(self, turn: Turn, uow: UnitOfWork) -> None:
+        """Give a staff member their menu again, in their (new) language."""
+        actor = await self.actor(uow, turn.person.id)
+        if actor.is_staff:
+            t = self.services.catalogs.translator(turn.person.language)
+            menu = tuple(staff_menu(t, actor.access))
+            turn.effects.append(SetCommands(chat_id=turn.person.chat_id, commands=menu))
 
     async def banned(self, turn: Turn, uow: UnitOfWork) -> bool:
         """True (and the person told) when a banned person tries anything but their privacy

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.effects import EditText
+from bot.core.effects import EditText, SetCommands
 from bot.core.models import Report, Role
 from bot.core.staff import Access, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
@@ -123,3 +123,14 @@ async def test_open_reports_turn_pages(bot: Bot) -> None:
     assert "Page 2 of 2" in second and "reason11" in second
     assert "Open reports</b> (0)" not in (await Dialog(bot, OTHER).say("/reports"))[0]
     assert "no open reports" in (await Dialog(bot, OTHER).say("/reports"))[0]
+
+
+async def test_a_staff_menu_follows_the_language(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/language")
+    effects = await coordinator.press("Italiano")
+    [menu] = [e for e in effects if isinstance(e, SetCommands)]
+    assert ("approve", "Approva un mentore") in menu.commands
+    assert not any(
+        isinstance(e, SetCommands) for e in await Dialog(bot, 1).press("", data="lang:it")
+    )
