@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
 from bot.bootstrap import Core
 from bot.config import WebhookSettings
 from bot.storage.worker_lease import OutboxNotifier
@@ -48,8 +46,15 @@ async def start_webhook_server(
             return await uow.outbox.pending_count()
 
     async def ping() -> None:
+        """SELECT 1 on the driver's own connection: no transaction, so on SQLite no write
+        lock (every SQLAlchemy transaction there begins with BEGIN IMMEDIATE)."""
         async with core.db.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None
+            result = await driver.execute("SELECT 1")
+            close = getattr(result, "close", None)  # aiosqlite answers with a cursor
+            if close is not None:
+                await close()
 
     metrics.watch(
         sender=core.sender.counters,
