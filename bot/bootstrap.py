@@ -6,6 +6,7 @@ exactly the same objects.
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -67,8 +68,9 @@ class Core:
         return {k: list(v) for k, v in menus(self.catalogs).items()}
 
     async def close(self) -> None:
-        """Release the database."""
+        """Release the database (and let the garbage collector see everything again)."""
         await self.db.dispose()
+        gc.unfreeze()
 
 
 async def build_core(
@@ -118,6 +120,10 @@ async def build_core(
     await queue_staff_menus(uows, staff_services, clock)
     delivery = CurriculumDelivery(uows, clock, programs, catalogs, on_queued=sender.wake)
     log.info("core ready: %d programs, languages %s", len(programs), ",".join(catalogs.languages))
+    # What is loaded by now (modules, catalogs, programs, the engine) lives as long as the core:
+    # keep the collector's full collections from walking it again and again (measured: pauses
+    # of the event loop of ~0.5 s, a tenth of the relay's throughput). `close` undoes it.
+    gc.freeze()
     return Core(
         settings,
         db,

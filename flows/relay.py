@@ -191,7 +191,8 @@ class Relay:
         effects = rules.copy_effects(
             relayed, pair, turn.person, partner, label=label, reply_to=reply
         )
-        turn.effects.extend(await rules.send_or_hold(uow, effects, partner, turn.person, turn.now))
+        to_send = await rules.send_or_hold(uow, effects, pair, partner, turn.person, turn.now)
+        turn.effects.extend(to_send)
 
     async def _options(
         self, uow: UnitOfWork, person: Person, pairs: tuple[Pair, ...]
@@ -270,7 +271,8 @@ class Relay:
             held, turn.person.chat_id, pair, turn.person, partner, label=label
         )
         await record_activity(uow, pair.id, turn.now)
-        turn.effects.extend(await rules.send_or_hold(uow, effects, partner, turn.person, turn.now))
+        to_send = await rules.send_or_hold(uow, effects, pair, partner, turn.person, turn.now)
+        turn.effects.extend(to_send)
 
     async def _send_share(self, turn: Turn, uow: UnitOfWork, data: dict[str, Any]) -> None:
         pair = await uow.pairs.get(int(data.get("share_pair") or 0))

@@ -243,6 +243,10 @@ class RelayRepository(Protocol):
 
     async def add(self, link: RelayLink) -> None: ...
 
+    async def add_many(self, links: Sequence[RelayLink]) -> None:
+        """Store several links at once (the sender records a batch of copies)."""
+        ...
+
     async def copies_of(self, source_chat_id: int, source_message_id: int) -> list[RelayLink]:
         """The copies of a message someone sent (to mirror their edits)."""
         ...

@@ -10,6 +10,12 @@ dropped as blocked, and when it stops. The price: a crash loses the record of up
 sent messages, which are sent again when their lease runs out — the same kind of duplicate as a
 message in flight at the crash, over a window of a few tens of milliseconds more.
 
+What else must be stored about a success (the relay's link from each copy to its original) is
+written by the `record_sent` hook in that same unit of work: on SQLite every transaction takes the
+database's one write lock, so one per relayed copy would cost the relay most of its throughput.
+If the batch cannot be written with it, the successes are recorded without it and the hook runs
+again for each success on its own; a success it still fails on is logged and stays recorded.
+
 Logs carry ids and error texts, never message bodies; unexpected errors are logged by type and
 stack only, since their text may quote a message.
 """
@@ -19,14 +25,14 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core import effects as fx
 from bot.core.errors import DeliveryError, RecipientBlocked, RetryLater, TemporaryFailure
 from bot.core.models import OutboxItem
-from bot.core.ports import Clock, Outbox, UnitOfWorkFactory
+from bot.core.ports import Clock, Outbox, UnitOfWork, UnitOfWorkFactory
 from bot.logs import log_bug
 
 log = logging.getLogger("bot.delivery.sender")
@@ -37,6 +43,10 @@ SENT_BATCH_DELAY = 0.02  # seconds a success may wait to be recorded with others
 SENT_BATCH_MAX = 100  # successes recorded in one unit of work at most
 
 BlockedCallback = Callable[[int], Awaitable[None]]
+
+RecordSent = Callable[[UnitOfWork, Sequence[tuple[fx.Effect, fx.Sent]]], Awaitable[None]]
+"""Writes what else must be stored about successes (effect, the chat app's answer), in the unit
+of work that records them as sent; it must not commit."""
 
 
 def backoff(attempts: int) -> float:
@@ -65,6 +75,14 @@ class Counters:
     dropped: int = 0
 
 
+@dataclass(frozen=True)
+class _Success:
+    item_id: int
+    at: datetime
+    effect: fx.Effect
+    sent: fx.Sent
+
+
 class OutcomeRecorder:
     """Records outcomes in the outbox; a failure to record is logged, and the item, still
     leased, is claimed again once the lease runs out."""
@@ -78,6 +96,7 @@ class OutcomeRecorder:
         max_attempts: int,
         on_blocked: BlockedCallback | None,
         wake: Callable[[], None],
+        record_sent: RecordSent | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -85,7 +104,8 @@ class OutcomeRecorder:
         self._max_attempts = max_attempts
         self._on_blocked = on_blocked
         self._wake = wake
-        self._sent: list[tuple[int, int | None, datetime]] = []  # not yet recorded
+        self._record_sent = record_sent
+        self._sent: list[_Success] = []  # not yet recorded
         self._flusher: asyncio.Task[None] | None = None
 
     async def settle(
@@ -95,7 +115,7 @@ class OutcomeRecorder:
         kind = type(effect).__name__
         if error is None:
             self._counters.sent += 1
-            self._sent.append((item.id, sent.message_id, self._clock.now()))
+            self._sent.append(_Success(item.id, self._clock.now(), effect, sent))
             if len(self._sent) >= SENT_BATCH_MAX:
                 await self.flush()
             elif self._flusher is None:
@@ -123,17 +143,44 @@ class OutcomeRecorder:
         return Outcome.DONE
 
     async def flush(self) -> None:
-        """Record the successes not recorded yet, in units of work of up to `SENT_BATCH_MAX`;
-        if a batch cannot be written, each item is recorded on its own."""
+        """Record the successes not recorded yet (and what `record_sent` adds), in units of work
+        of up to `SENT_BATCH_MAX`; if a batch cannot be written, see the module docstring."""
         while self._sent:
             batch, self._sent = self._sent[:SENT_BATCH_MAX], self._sent[SENT_BATCH_MAX:]
+            marks = [(s.item_id, s.sent.message_id, s.at) for s in batch]
             try:
                 async with self._uows() as uow:
-                    await uow.outbox.mark_sent_many(batch)
+                    await uow.outbox.mark_sent_many(marks)
+                    if self._record_sent is not None:
+                        await self._record_sent(uow, [(s.effect, s.sent) for s in batch])
                     await uow.commit()
+                continue
             except Exception:
-                for item_id, message_id, at in batch:
-                    await self._record(item_id, "sent", _mark_sent(item_id, message_id, at))
+                if self._record_sent is None:
+                    for item_id, message_id, at in marks:
+                        await self._record(item_id, "sent", _mark_sent(item_id, message_id, at))
+                    continue
+            await self._record_apart(batch, marks)
+
+    async def _record_apart(
+        self, batch: list[_Success], marks: list[tuple[int, int | None, datetime]]
+    ) -> None:
+        """A batch whose `record_sent` failed: the successes first, then the hook for each."""
+        try:
+            async with self._uows() as uow:
+                await uow.outbox.mark_sent_many(marks)
+                await uow.commit()
+        except Exception:
+            for item_id, message_id, at in marks:
+                await self._record(item_id, "sent", _mark_sent(item_id, message_id, at))
+        assert self._record_sent is not None
+        for success in batch:
+            try:
+                async with self._uows() as uow:
+                    await self._record_sent(uow, [(success.effect, success.sent)])
+                    await uow.commit()
+            except Exception as exc:
+                log_bug(log, f"outbox item {success.item_id}: the record_sent hook failed", exc)
 
     async def close(self) -> None:
         """Stop the pending timed flush and record every success now."""

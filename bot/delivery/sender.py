@@ -37,6 +37,7 @@ from bot.delivery.outcomes import (
     Counters,
     Outcome,
     OutcomeRecorder,
+    RecordSent,
     backoff,
 )
 from bot.logs import log_bug
@@ -49,8 +50,9 @@ DRAIN_POLL = 0.01
 _LaneKey = int | str  # a chat id, or "answer:<item id>" for items addressed to no chat
 
 SentCallback = Callable[[fx.Effect, fx.Sent], Awaitable[None]]
-"""Called after each successful apply, before the success is recorded (the relay links a copy
-to its original here). A failure in it is logged and changes nothing else."""
+"""Called after each successful apply, before the success is recorded. A failure in it is logged
+and changes nothing else. (What must be stored about a success goes in `record_sent`, written
+with the success itself: see `bot.delivery.outcomes`.)"""
 
 AppliedCallback = Callable[[OutboxItem, fx.Effect, datetime], None]
 """Told of each item the chat app accepted, with the time (metrics: relayed messages and their
@@ -86,6 +88,7 @@ class Sender:
         *,
         on_blocked: BlockedCallback | None = None,
         on_sent: SentCallback | None = None,
+        record_sent: RecordSent | None = None,
         batch_size: int = 100,
         lease_seconds: float = 60,
         max_attempts: int = 8,
@@ -119,6 +122,7 @@ class Sender:
             max_attempts=max_attempts,
             on_blocked=on_blocked,
             wake=self.wake,
+            record_sent=record_sent,
         )
 
     # -- counters, for metrics ----------------------------------------------------------------

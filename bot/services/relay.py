@@ -4,7 +4,7 @@ replies, edits and albums travel.
 Messages are copied (`copyMessage`/`copyMessages`), never forwarded, so the partner never sees
 the sender's Telegram id, username, name or phone: only their `display_name`, and only where a
 label is needed. A copy carries a `RelayTag`; once the chat app answers the copy's message id,
-`bot.services.relay_links.RelayLinks` (the sender's `on_sent` hook) stores a `RelayLink` (ids
+`bot.services.relay_links.RelayLinks` (the sender's `record_sent` hook) stores a `RelayLink` (ids
 only). Replies are threaded and edits mirrored through those links.
 
 Labels: a person with more than one active pair (a mentor with several mentees) must see whose
@@ -329,12 +329,26 @@ async def add_to_album(
     await uow.outbox.add(effects, now, not_before=now + ALBUM_WINDOW)
 
 
+def may_gather(pair: Pair, now: datetime) -> bool:
+    """False when no album of the pair can still be held back: an album item is held for
+    `ALBUM_WINDOW` from when it was relayed, and relaying counts as the pair's activity
+    (`pair` as loaded before this message's activity is recorded). After that, a later copy
+    cannot overtake it: the sender applies a chat's items in outbox order."""
+    return pair.last_activity_at is not None and now - pair.last_activity_at < ALBUM_WINDOW
+
+
 async def send_or_hold(
-    uow: UnitOfWork, effects: list[Effect], partner: Person, sender: Person, now: datetime
+    uow: UnitOfWork,
+    effects: list[Effect],
+    pair: Pair,
+    partner: Person,
+    sender: Person,
+    now: datetime,
 ) -> list[Effect]:
     """The copies to send now; none when an album from the sender to the partner is still
-    being gathered: then they are held in the outbox as long, so they do not overtake it."""
-    if await album_in_progress(uow, partner.chat_id, sender.chat_id):
+    being gathered: then they are held in the outbox as long, so they do not overtake it.
+    The outbox is only read when the pair talked within the album window (`may_gather`)."""
+    if may_gather(pair, now) and await album_in_progress(uow, partner.chat_id, sender.chat_id):
         await uow.outbox.add(effects, now, not_before=now + ALBUM_WINDOW)
         return []
     return effects

@@ -1,16 +1,19 @@
-"""Relay links: stored by the sender's `on_sent` hook once the chat app has answered a copy's
-message id (ids only, never content), and read to carry a person's edits over to every copy."""
+"""Relay links: stored by the sender's `record_sent` hook once the chat app has answered a copy's
+message id (ids only, never content), in the unit of work that records the copy as sent, and read
+to thread replies and to carry a person's edits over to every copy."""
 
 from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core import effects as fx
 from bot.core.effects import CopyMessages, EditCaption, EditText, Effect, RelayTag
 from bot.core.models import Pair, PairStatus, Person, RelayLink
-from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.ports import Clock, UnitOfWork
 from bot.i18n import Translator
 from bot.services.relay import labelled_caption, labelled_text, sender_name
 
@@ -67,45 +70,49 @@ def edit_effect(
 
 
 class RelayLinks:
-    """The sender's `on_sent` hook: stores a `RelayLink` for every relayed copy, in its own unit
-    of work, as soon as the chat app has answered the copy's message id."""
+    """The sender's `record_sent` hook: a `RelayLink` for every relayed copy the chat app has
+    answered, written in the sender's unit of work for those successes (no transaction of its
+    own: on SQLite each would wait for the one write lock)."""
 
-    def __init__(self, uows: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uows = uows
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self.stored = 0
 
-    async def __call__(self, effect: Effect, sent: fx.Sent) -> None:
-        relay: RelayTag | None = getattr(effect, "relay", None)
-        chat_id = fx.chat_of(effect)
-        if relay is None or chat_id is None:
-            return
-        if isinstance(effect, CopyMessages):
-            targets = [int(i) for i in sent.extra.get("message_ids", ())]
-        else:
-            targets = [sent.message_id] if sent.message_id is not None else []
-        sources = relay.source_message_ids
-        if len(targets) != len(sources):
-            log.warning(
-                "pair %s: %d copies for %d originals, not linked",
-                relay.pair_id,
-                len(targets),
-                len(sources),
-            )
-            return
+    async def __call__(self, uow: UnitOfWork, sent: Sequence[tuple[Effect, fx.Sent]]) -> None:
         now = self._clock.now()
-        async with self._uows() as uow:
-            for source, target in zip(sources, targets, strict=True):
-                await uow.relay.add(
-                    RelayLink(
-                        pair_id=relay.pair_id,
-                        sender_id=relay.sender_id,
-                        source_chat_id=relay.source_chat_id,
-                        source_message_id=source,
-                        target_chat_id=chat_id,
-                        target_message_id=target,
-                        created_at=now,
-                    )
-                )
-            await uow.commit()
-        self.stored += len(sources)
+        links = [link for effect, answer in sent for link in _links(effect, answer, now)]
+        await uow.relay.add_many(links)
+        self.stored += len(links)
+
+
+def _links(effect: Effect, sent: fx.Sent, now: datetime) -> list[RelayLink]:
+    """The links of one relayed copy (none for anything else)."""
+    relay: RelayTag | None = getattr(effect, "relay", None)
+    chat_id = fx.chat_of(effect)
+    if relay is None or chat_id is None:
+        return []
+    if isinstance(effect, CopyMessages):
+        targets = [int(i) for i in sent.extra.get("message_ids", ())]
+    else:
+        targets = [sent.message_id] if sent.message_id is not None else []
+    sources = relay.source_message_ids
+    if len(targets) != len(sources):
+        log.warning(
+            "pair %s: %d copies for %d originals, not linked",
+            relay.pair_id,
+            len(targets),
+            len(sources),
+        )
+        return []
+    return [
+        RelayLink(
+            pair_id=relay.pair_id,
+            sender_id=relay.sender_id,
+            source_chat_id=relay.source_chat_id,
+            source_message_id=source,
+            target_chat_id=chat_id,
+            target_message_id=target,
+            created_at=now,
+        )
+        for source, target in zip(sources, targets, strict=True)
+    ]

@@ -8,6 +8,7 @@ table after the outbox: lookups read the `(source_chat_id, source_message_id)` a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -41,9 +42,14 @@ class SqlRelayRepository:
 
     async def add(self, link: RelayLink) -> None:
         """Store a link. Its pair must be stored (foreign key)."""
-        await self._session.execute(
-            _links.insert().values({name: getattr(link, name) for name in _COLUMNS})
-        )
+        await self.add_many([link])
+
+    async def add_many(self, links: Sequence[RelayLink]) -> None:
+        """Store links in one executemany. Their pairs must be stored (foreign key)."""
+        if not links:
+            return
+        rows = [{name: getattr(link, name) for name in _COLUMNS} for link in links]
+        await self._session.execute(_links.insert(), rows)
 
     async def copies_of(self, source_chat_id: int, source_message_id: int) -> list[RelayLink]:
         """The copies of a message someone sent, in the order they were stored."""

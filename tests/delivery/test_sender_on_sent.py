@@ -1,15 +1,20 @@
-"""The sender's `on_sent` hook: called once per success with the chat app's answer; a failing
-hook is logged and changes nothing else. With the relay's hook, copies are linked."""
+"""The sender's hooks. `on_sent`: called once per success with the chat app's answer; a failing
+hook is logged and changes nothing else. `record_sent`: writes with the batch of successes, in
+its unit of work (the relay links its copies there); when it fails, the successes are recorded
+anyway and it is tried again for each on its own."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any, cast
 
 import pytest
 
 from bot.core import effects as fx
 from bot.core.effects import CopyMessage, CopyMessages, RelayTag
 from bot.core.errors import RejectedRequest
+from bot.core.ports import UnitOfWork
 from bot.services.relay_links import RelayLinks
 from tests.delivery.support import FakeChatApi, add, make_sender, statuses, texts
 from tests.fakes import FakeClock, MemoryStore
@@ -66,18 +71,78 @@ async def test_relay_links_are_stored_for_copies_and_albums() -> None:
         CopyMessages(chat_id=8, from_chat_id=7, message_ids=(12, 13), relay=album_tag),
         CopyMessage(chat_id=9, from_chat_id=7, message_id=14),  # a staff copy: no tag
     )
-    links = RelayLinks(store.uow, clock)
-    await make_sender(store, api, clock, on_sent=links).drain()
-    linked = [(k.source_message_id, k.target_chat_id, k.target_message_id) for k in store.relay]
-    assert linked == [(11, 8, 1001), (12, 8, 1002), (13, 8, 2001)]
+    links = RelayLinks(clock)
+    await make_sender(store, api, clock, record_sent=links).drain()
+    linked = {k.source_message_id: (k.target_chat_id, k.target_message_id) for k in store.relay}
+    # ids come from the fake in the order lanes apply: chat 8's copy first, its album next
+    first, album = linked[11][1], linked[12][1]
+    assert linked == {11: (8, first), 12: (8, album), 13: (8, 2001)} and first < album
     assert {k.pair_id for k in store.relay} == {3} and links.stored == 3
+    assert statuses(store) == ["sent", "sent", "sent"]
+
+
+async def test_links_are_written_in_the_unit_of_work_that_records_the_copies_as_sent() -> None:
+    store, clock, api = MemoryStore(), FakeClock(), FakeChatApi()
+    tags = [
+        RelayTag(pair_id=3, sender_id=7, source_chat_id=7, source_message_ids=(20 + i,))
+        for i in range(5)
+    ]
+    await add(
+        store,
+        clock,
+        *(
+            CopyMessage(chat_id=8 + i, from_chat_id=7, message_id=20 + i, relay=t)
+            for i, t in enumerate(tags)
+        ),
+    )
+    calls: list[int] = []
+    links = RelayLinks(clock)
+
+    async def record(uow: UnitOfWork, sent: Sequence[tuple[fx.Effect, fx.Sent]]) -> None:
+        calls.append(len(sent))
+        chats = {fx.chat_of(effect) for effect, _ in sent}
+        rows = [r for r in cast(Any, uow.outbox).rows if r.item.chat_id in chats]
+        assert rows and all(r.status == "sent" for r in rows)  # in the same unit of work
+        await links(uow, sent)
+
+    await make_sender(store, api, clock, record_sent=record).drain()
+    assert sum(calls) == 5  # each success once, with the batch it was recorded in
+    assert sorted(k.source_message_id for k in store.relay) == [20, 21, 22, 23, 24]
+
+
+async def test_a_failing_record_sent_still_records_the_successes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store, clock, api = MemoryStore(), FakeClock(), FakeChatApi()
+    tag = RelayTag(pair_id=3, sender_id=7, source_chat_id=7, source_message_ids=(11,))
+    bad = RelayTag(pair_id=4, sender_id=7, source_chat_id=7, source_message_ids=(12,))
+    await add(
+        store,
+        clock,
+        CopyMessage(chat_id=8, from_chat_id=7, message_id=11, relay=tag),
+        CopyMessage(chat_id=9, from_chat_id=7, message_id=12, relay=bad),  # its pair is gone
+    )
+    links = RelayLinks(clock)
+
+    async def record(uow: UnitOfWork, sent: Sequence[tuple[fx.Effect, fx.Sent]]) -> None:
+        await links(uow, sent)
+        if any(getattr(e, "relay", None) == bad for e, _ in sent):
+            raise RuntimeError("FOREIGN KEY constraint failed")
+
+    with caplog.at_level(logging.ERROR):
+        await make_sender(store, api, clock, record_sent=record).drain()
+    assert statuses(store) == ["sent", "sent"]
+    assert [k.source_message_id for k in store.relay] == [11]  # the other link is not half-kept
+    assert "the record_sent hook failed: RuntimeError" in caplog.text
 
 
 async def test_a_partial_album_answer_is_not_linked_wrongly() -> None:
     store, clock = MemoryStore(), FakeClock()
     tag = RelayTag(pair_id=3, sender_id=7, source_chat_id=7, source_message_ids=(12, 13))
     effect = CopyMessages(chat_id=8, from_chat_id=7, message_ids=(12, 13), relay=tag)
-    await RelayLinks(store.uow, clock)(effect, fx.Sent(message_id=5, extra={"message_ids": [5]}))
+    async with store.uow() as uow:
+        await RelayLinks(clock)(uow, [(effect, fx.Sent(message_id=5, extra={"message_ids": [5]}))])
+        await uow.commit()
     assert store.relay == []
 
 

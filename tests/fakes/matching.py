@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -111,6 +112,9 @@ class _Relay:
 
     async def add(self, link: RelayLink) -> None:
         self.links.append(link)
+
+    async def add_many(self, links: Sequence[RelayLink]) -> None:
+        self.links.extend(links)
 
     async def copies_of(self, source_chat_id: int, source_message_id: int) -> list[RelayLink]:
         source = (source_chat_id, source_message_id)

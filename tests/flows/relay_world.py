@@ -1,6 +1,6 @@
 """A small world for relay transcripts: the core over in-memory fakes, people who are already
 paired, and a fake Telegram that delivers the outbox (giving each message an id in its chat, as
-Telegram does) and calls the relay's `on_sent` hook, so replies and edits can be followed."""
+Telegram does) and calls the relay's `record_sent` hook, so replies and edits can be followed."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class World:
         self.conversations = Conversations(
             self.store.uow, self.clock, catalogs, dispatcher, idle_expiry=timedelta(days=30)
         )
-        self.links = RelayLinks(self.store.uow, self.clock)
+        self.links = RelayLinks(self.clock)
         self._ids: dict[int, itertools.count[int]] = defaultdict(lambda: itertools.count(1))
         self.inbox: dict[int, list[Received]] = defaultdict(list)
         self._seen: dict[int, int] = defaultdict(int)
@@ -112,7 +112,8 @@ class World:
         await self.deliver()
 
     async def deliver(self) -> None:
-        """Apply every due outbox item, as Telegram would, then run the on_sent hook."""
+        """Apply every due outbox item, as Telegram would, and record them as sent with the
+        relay's `record_sent` hook, as the sender does."""
         now = self.clock.now()
         done: list[tuple[fx.Effect, fx.Sent]] = []
         async with self.store.uow() as uow:
@@ -121,9 +122,8 @@ class World:
                 sent = self._apply(effect)
                 await uow.outbox.mark_sent(item.id, sent.message_id, now)
                 done.append((effect, sent))
+            await self.links(uow, done)
             await uow.commit()
-        for effect, sent in done:
-            await self.links(effect, sent)
 
     def _apply(self, effect: fx.Effect) -> fx.Sent:
         chat = fx.chat_of(effect)

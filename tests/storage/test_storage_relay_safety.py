@@ -57,9 +57,11 @@ def link(pair: Pair, source_message_id: int, target_message_id: int, at: datetim
 
 
 async def add_links(uow: UnitOfWorkFactory, *links: RelayLink) -> None:
+    """The first one with `add`, the others in one `add_many` (ids keep the order given)."""
     async with uow() as tx:
-        for one in links:
-            await tx.relay.add(one)
+        if links:
+            await tx.relay.add(links[0])
+        await tx.relay.add_many(links[1:])
         await tx.commit()
 
 
