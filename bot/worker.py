@@ -95,20 +95,26 @@ class Worker:
         self.role = Role.STOPPED
 
     async def _watch_lease(self) -> None:
-        while not self._stop.is_set():
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._retry_every):
-                    await self._stop.wait()
-            if self._stop.is_set():
-                return
+        while not await self._stopped_within(self._retry_every):
             try:
                 if self.role is Role.WORKER:
                     if not await self._lease.held():
                         await self._end(drain=False)
-                elif await self._lease.acquire():
+                # A worker that lost only its lock's connection (its process alive) notices
+                # within one check and stops sending: give it that long before taking over.
+                elif await self._lease.acquire() and not await self._stopped_within(
+                    self._retry_every
+                ):
                     await self._begin()
             except Exception as exc:
                 log_bug(log, "worker: watching the lease failed", exc)
+
+    async def _stopped_within(self, seconds: float) -> bool:
+        """Wait up to `seconds`; whether `stop()` was called meanwhile."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._stop.wait()
+        return self._stop.is_set()
 
     async def _begin(self) -> None:
         core = self._core
