@@ -10,6 +10,15 @@ the rate-limited sender, with a progress message that climbs to the total
 (`bot.services.broadcasts`). /match: an optimal batch draft for a program's unpaired mentees
 (`bot.services.batch_matching`), shown with scores; `/match publish` (or the button) starts the
 pairs, `/match discard` drops it.
+
+```mermaid
+stateDiagram-v2
+    [*] --> previewed: /broadcast PROGRAM AUDIENCE TEXT, /match PROGRAM
+    previewed --> previewed: a new /broadcast or /match replaces the draft
+    previewed --> done: confirm button (token matches, role checked again), /match publish
+    previewed --> [*]: ✖ Cancel, /cancel, /match discard, or older than a day
+    done --> [*]
+```
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of
 from flows.staff_pairs import form_pair
-from flows.staff_router import CONFIRM, DISCARD, ConfirmHandler, Handler
+from flows.staff_router import CONFIRM, DISCARD, ConfirmHandler, Handler, expired_text
 
 MAX_BROADCAST = 4000
 SHOWN_PAIRS = 30
@@ -115,6 +124,9 @@ async def match(call: StaffCall) -> None:
             raise call.refuse(
                 call.t._("There is no matching draft. Make one with /match PROGRAM.")
             )
+        if word == "publish" and draft.expired(call.now):
+            await call.uow.staff.delete_draft(call.actor.user_id)
+            raise call.refuse(expired_text(call))
         await call.uow.staff.delete_draft(call.actor.user_id)
         if word == "discard":
             await call.audit("match discard", str(draft.data.get("program")), "draft")

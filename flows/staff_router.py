@@ -156,6 +156,9 @@ class StaffRouter:
         if not confirmed:
             call.show(call.t._("Cancelled: nothing was sent or changed."))
             return
+        if draft.expired(call.now):
+            call.show(expired_text(call))
+            return
         call.command = BY_NAME[draft.kind.value]
         call.args = ""
         if not call.actor.allows(call.command.access):
@@ -181,3 +184,12 @@ class StaffRouter:
         return turn.t._(
             "/{name} needs the admin role; ask an admin of your organisation.", name=spec.name
         )
+
+
+def expired_text(call: StaffCall) -> str:
+    """What an expired preview says when someone tries to confirm it."""
+    return call.t._(
+        "This preview is more than a day old, so nothing was sent or changed. Please start "
+        "again with /{name}.",
+        name=call.command.name,
+    )

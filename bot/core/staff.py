@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import Any
 
@@ -62,6 +62,9 @@ class AuditEntry:
     detail: str = ""
 
 
+DRAFT_LIFETIME = timedelta(hours=24)
+
+
 class DraftKind(StrEnum):
     """What a staff member is asked to confirm."""
 
@@ -72,13 +75,18 @@ class DraftKind(StrEnum):
 @dataclass(frozen=True, kw_only=True)
 class StaffDraft:
     """A pending confirmation of one staff member (at most one; `/cancel` drops it). `token`
-    is in the confirm button's data, so an old or made-up button changes nothing."""
+    is in the confirm button's data, so an old or made-up button changes nothing; after
+    `DRAFT_LIFETIME` it can no longer be confirmed (what it previewed may have changed)."""
 
     user_id: int
     kind: DraftKind
     token: str
     data: dict[str, Any] = field(default_factory=dict)
     created_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        """True once the draft is too old to confirm."""
+        return now - self.created_at > DRAFT_LIFETIME
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -134,3 +134,17 @@ async def test_a_staff_menu_follows_the_language(bot: Bot) -> None:
     assert not any(
         isinstance(e, SetCommands) for e in await Dialog(bot, 1).press("", data="lang:it")
     )
+
+
+async def test_a_preview_older_than_a_day_cannot_be_confirmed(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/broadcast college all Hello")
+    bot.clock.advance(25 * 3600)
+    effects = await coordinator.press("Send to")
+    assert any("more than a day old" in e.text for e in effects if isinstance(e, EditText))
+    assert bot.store.staff.broadcasts == {} and not bot.store.staff.drafts
+    await coordinator.say("/match college")
+    bot.clock.advance(25 * 3600)
+    [reply] = await coordinator.say("/match publish")
+    assert "more than a day old" in reply and "/match" in reply
+    assert bot.store.pairs == {}
