@@ -93,11 +93,12 @@ class SqlPairRepository:
 
     async def silent(self, program: str, before: datetime, limit: int) -> list[Pair]:
         """Active pairs of `program` with no activity (nor start) since `before` and no nudge
-        since `before`, the longest silent first."""
+        since `before`, the longest silent first; locked on PostgreSQL (`SKIP LOCKED`) so that
+        two rounds at once (two workers, during a network partition) never nudge a pair twice."""
         if limit <= 0:
             return []
         last_heard = func.coalesce(_c.last_activity_at, _c.started_at)
-        result = await self._session.execute(
+        query = (
             select(_pairs)
             .where(
                 _c.program == program,
@@ -108,6 +109,9 @@ class SqlPairRepository:
             .order_by(last_heard, _c.id)
             .limit(limit)
         )
+        if self._session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        result = await self._session.execute(query)
         return [_pair_from_row(row) for row in result.mappings()]
 
     async def checkin_due(self, program: str, before: datetime, limit: int) -> list[Pair]:
