@@ -182,7 +182,8 @@ class Relay:
         if self.screen is not None:
             await self.screen(turn, uow, pair, relayed.text or "")
         label = await self._label(uow, partner)
-        await record_activity(uow, pair.id, turn.now)
+        if rules.records_activity(pair, turn.now, relayed.album):
+            await record_activity(uow, pair.id, turn.now)
         if relayed.album is not None:
             await rules.add_to_album(
                 uow, relayed, pair, turn.person, partner, label=label, now=turn.now
@@ -270,7 +271,8 @@ class Relay:
         effects = rules.copies_of_many(
             held, turn.person.chat_id, pair, turn.person, partner, label=label
         )
-        await record_activity(uow, pair.id, turn.now)
+        if rules.records_activity(pair, turn.now, None):
+            await record_activity(uow, pair.id, turn.now)
         to_send = await rules.send_or_hold(uow, effects, pair, partner, turn.person, turn.now)
         turn.effects.extend(to_send)
 

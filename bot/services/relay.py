@@ -37,6 +37,7 @@ from bot.i18n import Translator
 from bot.services.pairs import pause_pair
 
 ALBUM_WINDOW = timedelta(seconds=1.5)
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_COPIES = 100  # message ids in one copyMessages call
@@ -329,11 +330,20 @@ async def add_to_album(
     await uow.outbox.add(effects, now, not_before=now + ALBUM_WINDOW)
 
 
+def records_activity(pair: Pair, now: datetime, album: str | None) -> bool:
+    """Whether relaying a message now records the pair's activity: always for an album item
+    (`may_gather` counts on it), otherwise when the recorded activity is `ACTIVITY_RESOLUTION`
+    old or more. Activity is kept to the minute (what reads it, nudges, health buckets,
+    exports, counts in days), which spares a write for most messages of a conversation."""
+    last = pair.last_activity_at
+    return album is not None or last is None or now - last >= ACTIVITY_RESOLUTION
+
+
 def may_gather(pair: Pair, now: datetime) -> bool:
     """False when no album of the pair can still be held back: an album item is held for
-    `ALBUM_WINDOW` from when it was relayed, and relaying counts as the pair's activity
-    (`pair` as loaded before this message's activity is recorded). After that, a later copy
-    cannot overtake it: the sender applies a chat's items in outbox order."""
+    `ALBUM_WINDOW` from when it was relayed, and relaying one always records the pair's
+    activity (`pair` as loaded before this message's). After that, a later copy cannot
+    overtake it: the sender applies a chat's items in outbox order."""
     return pair.last_activity_at is not None and now - pair.last_activity_at < ALBUM_WINDOW
 
 

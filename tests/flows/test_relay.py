@@ -116,6 +116,32 @@ async def test_an_album_arrives_in_one_call_and_what_follows_waits_for_it() -> N
     assert len({k.target_message_id for k in world.store.relay}) == 4
 
 
+async def test_activity_is_kept_to_the_minute_and_an_album_item_always_records_it() -> None:
+    world, ana, bo = paired()
+    await ana.say("one")
+    assert len(copies(bo.new())) == 1
+    start = world.clock.now()
+    world.clock.advance(20)
+    await bo.say("two")
+    assert world.pair_of(1).last_activity_at == start, "within the minute: not written again"
+    world.clock.advance(30)
+    photo = await ana.send(MediaKind.PHOTO, album="g3")
+    assert world.pair_of(1).last_activity_at == world.clock.now(), "an album item records it"
+    world.clock.advance(0.5)
+    text = await ana.say("and this")
+    assert bo.new() == [], "the album, and the text after it, wait for the window"
+    world.clock.advance(ALBUM_WINDOW.total_seconds())
+    await world.deliver()
+    received = bo.new()
+    assert [type(r.effect) for r in received] == [fx.CopyMessages, fx.CopyMessage]
+    album = received[0].effect
+    assert isinstance(album, fx.CopyMessages) and album.message_ids == (photo,)
+    assert copies(received)[0].message_id == text, "the text waited for the album"
+    world.clock.advance(61)
+    await bo.say("later")
+    assert world.pair_of(1).last_activity_at == world.clock.now()
+
+
 async def test_an_album_item_after_the_album_left_starts_a_new_one() -> None:
     world, ana, bo = paired()
     await ana.send(MediaKind.PHOTO, album="g2")
