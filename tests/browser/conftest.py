@@ -72,8 +72,9 @@ async def demo(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[Demo]:
 @pytest.fixture
 async def browser_page() -> AsyncIterator[Page]:
     """A wide page in Rome's time zone; the test fails on any script error or failed request."""
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
 
+    expect.set_options(timeout=TIMEOUT_MS)  # shared, busy CI machines: the bot may be slow
     problems: list[str] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
