@@ -42,6 +42,7 @@ def walkthrough() -> list[dict[str, Any]]:
         {
             "title": "Join as a mentee",
             "chat": MENTEE.id,
+            "say": "/start college",
             "text": (
                 f"In {MENTEE.name}'s chat send /start college (what a nonprofit's link "
                 "t.me/<bot>?start=college does). Choose English, agree, type a date of birth "
@@ -84,6 +85,7 @@ def walkthrough() -> list[dict[str, Any]]:
         {
             "title": "Run the program as staff",
             "chat": STAFF_MEMBER.id,
+            "say": "/stats",
             "text": (
                 f"{STAFF_MEMBER.name} is an admin of the organisation that runs College First "
                 "Year: her Menu lists the staff commands. Send /stats to see the program's "

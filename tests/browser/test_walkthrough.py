@@ -44,7 +44,9 @@ def bot_text(chat: Locator, text: str | re.Pattern[str]) -> Locator:
 async def onboard_by_clicking(page: Page, chat: Locator) -> None:
     from playwright.async_api import expect
 
-    await say(chat, "/start college")
+    walkthrough = page.get_by_role("region", name="Walkthrough")
+    await walkthrough.get_by_role("button", name="Send /start college as Alice").click()
+    await expect(chat.locator("li.message.mine").first).to_contain_text("/start college")
     await press(chat, "English")
     await press(chat, re.compile("I agree"))
     await expect(bot_text(chat, "date of birth")).to_be_visible()

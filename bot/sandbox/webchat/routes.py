@@ -41,8 +41,8 @@ TYPING_SECONDS = 5.0  # Telegram shows a chat action for 5 seconds or until a me
 @dataclass
 class Webchat:
     """Mutable web chat settings: ``guide`` is the walkthrough the page shows (the demo sets
-    it; a list of ``{"title": str, "text": str, "chat": user id or None}``); ``open_chats`` are the
-    chats a first visit opens."""
+    it; a list of ``{"title": str, "text": str, "chat": user id or None, "say": optional text
+    the page offers to send as them}``); ``open_chats`` are the chats a first visit opens."""
 
     title: str = "mentorbot sandbox"
     guide: list[dict[str, Any]] = field(default_factory=list)

@@ -158,6 +158,20 @@ function renderGuide() {
     if (user) {
       item.append(el("button", { type: "button", class: "link", onclick: () => openChat(user.id, true) }, `Open ${user.first_name}'s chat`));
     }
+    if (user && step.say) {
+      item.append(" ", el("button", {
+        type: "button",
+        class: "link",
+        onclick: async () => {
+          await openChat(user.id, true);
+          try {
+            await api.sendText(user.id, step.say);
+          } catch (error) {
+            notify(`Could not send ${step.say}: ${error.message}`, null, true);
+          }
+        },
+      }, `Send ${step.say} as ${user.first_name}`));
+    }
     return item;
   }));
 }
