@@ -4,6 +4,7 @@ internet. Ctrl-C stops both."""
 
 from __future__ import annotations
 
+import errno
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -129,7 +130,14 @@ async def run_demo(settings: Settings, *, port: int = 8081) -> None:
         overrides["database_url"] = DEMO_DATABASE
     if "schedule_tick" not in settings.model_fields_set:
         overrides["schedule_tick"] = timedelta(seconds=1)
-    sandbox = await start_sandbox("127.0.0.1", port)
+    try:
+        sandbox = await start_sandbox("127.0.0.1", port)
+    except OSError as exc:
+        reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror or exc
+        raise SystemExit(
+            f"mentorbot demo: cannot listen on 127.0.0.1:{port} ({reason}); "
+            "stop what uses that port or pick another with --port"
+        ) from None
     try:
         clock = sandbox.sandbox.clock
         clock.set(morning_after(clock.now()))

@@ -75,7 +75,11 @@ async def start_sandbox(
     runner = web.AppRunner(build_app(sandbox), handler_cancellation=True, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError:
+        await runner.cleanup()  # e.g. the port is taken: release what the app opened
+        raise
     bound_port = port
     for address in runner.addresses:
         if isinstance(address, tuple) and len(address) >= 2:

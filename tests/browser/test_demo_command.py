@@ -84,3 +84,30 @@ async def test_demo_prints_the_web_chat_first_seeds_and_stops_on_ctrl_c(tmp_path
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def test_demo_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRANSPORT")}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "demo",
+            "--port",
+            str(port),
+            cwd=tmp_path,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), START_TIMEOUT)
+    assert process.returncode == 1 and out == b""
+    assert err.decode().strip().splitlines()[-1] == (
+        f"mentorbot demo: cannot listen on 127.0.0.1:{port} (already in use); "
+        "stop what uses that port or pick another with --port"
+    )
+    assert "Traceback" not in err.decode() and "Unclosed" not in err.decode()
