@@ -47,6 +47,9 @@ _INSERT = insert(_outbox).values(
     payload=bindparam("payload", type_=_AsIs()), created_at=bindparam("created", type_=_AsIs())
 )
 _INSERT_HELD = _INSERT.values(not_before=bindparam("held_until"))
+_BULK = f"INSERT INTO {_outbox.name} (chat_id, payload, created_at) VALUES "
+# by dialect: its driver's parameter style
+_BULK_INSERT = {"sqlite": _BULK + "(?, ?, ?)", "postgresql": _BULK + "($1, $2, $3)"}
 
 
 class SqlOutbox:
@@ -77,8 +80,11 @@ class SqlOutbox:
         process = _c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
         created = process(at) if process else at
         if not_before is None:
-            rows = [{"chat_id": c, "payload": p, "created": created} for c, p in items]
-            await self._session.execute(_INSERT, rows)
+            # The bulk path (a curriculum round queues thousands): every value is prepared, so
+            # the rows go to the driver as they are, without per-row parameter processing.
+            connection = await self._session.connection()
+            rows = [(c, p, created) for c, p in items]
+            await connection.exec_driver_sql(_BULK_INSERT[dialect.name], rows)
             return
         held = [
             {"chat_id": c, "payload": p, "created": created, "held_until": not_before}
