@@ -75,7 +75,10 @@ class Settings(BaseSettings):
         default="127.0.0.1:8080", description="host:port the webhook, /healthz and /metrics use"
     )
     relay_retention_days: int = Field(
-        default=90, ge=1, le=3650, description="Days relayed-message and delivery records are kept."
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days relayed-message and delivery records are kept.",
     )
     report_retention_days: int = Field(
         default=180,
