@@ -138,6 +138,12 @@ async def test_bot_formatting_menus_typing_answers_and_files(
     updates = await bot_api(sandbox, "getUpdates", offset=updates[-1]["update_id"] + 1)
     assert updates[-1]["message"]["text"] == "Typed with the keyboard"
 
+    await page.reload()  # the open chats come back, with their history
+    await expect(chat.locator("li.message")).to_have_count(3)
+    await expect(chat.locator("li.day")).to_have_count(1)
+    await expect(chat.locator("li.message.theirs strong").first).to_have_text("Bold")
+    await expect(chat.get_by_role("link", name=re.compile("notes.txt"))).to_be_visible()
+
     unnamed = await page.evaluate(
         """() => [...document.querySelectorAll('button, a, input, textarea, select')]
             .filter((e) => e.offsetParent !== null && e.type !== 'file')

@@ -86,8 +86,15 @@ export class ChatView {
 
   load(messages) {
     this.messages.clear();
-    this.list.replaceChildren();
-    for (const message of messages) this.upsert(message, false);
+    const nodes = messages.map((message) => {
+      message.node = this.renderMessage(message);
+      this.messages.set(message.id, message);
+      return message.node;
+    });
+    this.list.replaceChildren(...nodes);
+    this.refreshSeparators();
+    this.empty.hidden = this.messages.size > 0;
+    this.renderReplyKeyboard();
     this.scrollToEnd(true);
   }
 
