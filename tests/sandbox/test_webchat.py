@@ -166,3 +166,15 @@ async def test_the_socket_pushes_messages_typing_answers_and_new_people(
             pushed = await ws.receive_json(timeout=5)
             assert pushed["type"] == "users"
             assert [u["first_name"] for u in pushed["users"]] == ["Jo", "Kim"]
+
+
+async def test_the_socket_tells_the_page_when_the_sandbox_is_reset(
+    running: RunningSandbox,
+) -> None:
+    async with SandboxClient(running.url) as control, aiohttp.ClientSession() as session:
+        await control.create_user("Lou")
+        async with session.ws_connect(f"{running.url}/chat/ws") as ws:
+            assert (await ws.receive_json(timeout=5))["type"] == "hello"
+            await control.reset()
+            assert (await ws.receive_json(timeout=5)) == {"type": "reset"}
+            assert (await ws.receive_json(timeout=5)) == {"type": "users", "users": []}

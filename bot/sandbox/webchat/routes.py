@@ -192,6 +192,8 @@ async def _pump(ws: web.WebSocketResponse, sandbox: Sandbox) -> None:
             await ws.send_json({"type": "reset"})
         started = time.monotonic()
         found = await events.wait(seq, WAKE_SECONDS)
+        if sandbox.events is not events:
+            continue  # reset while waiting: say so before anything else
         for event in found:
             seq = event["seq"]
             shown = translate(sandbox, event)
