@@ -63,6 +63,7 @@ class Worker:
         self._watch: asyncio.Task[None] | None = None
         self._sender: asyncio.Task[None] | None = None
         self._scheduler: AsyncIOScheduler | None = None
+        self._running_jobs: set[asyncio.Task[object]] = set()
         self.role = Role.STOPPED
         self.takeovers = 0
 
@@ -128,8 +129,9 @@ class Worker:
         scheduler = AsyncIOScheduler(timezone="UTC")
         for job_id, (job, every) in self._jobs.items():
             scheduler.add_job(
-                job,
+                self._tracked(job),
                 "interval",
+                name=job_id,
                 seconds=every,
                 id=job_id,
                 coalesce=True,
@@ -141,12 +143,30 @@ class Worker:
         self.role = Role.WORKER
         log.info("this process is the worker: sending and running the timed jobs")
 
+    def _tracked(self, job: Job) -> Job:
+        """`job`, remembering its runs under way so that a stop can wait for them."""
+
+        async def run() -> object:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running_jobs.add(task)
+            try:
+                return await job()
+            finally:
+                if task is not None:
+                    self._running_jobs.discard(task)
+
+        return run
+
     async def _end(self, *, drain: bool) -> None:
         """Stop the jobs and the sender; `drain`: first let it send what is due (a graceful
         stop), else stop at once (the lease is lost: another worker takes over)."""
         self.role = Role.STANDBY
         scheduler, self._scheduler = self._scheduler, None
         if scheduler is not None and scheduler.running:
+            scheduler.pause()  # no new runs; APScheduler's shutdown would cancel running ones
+            if self._running_jobs:  # mid-transaction: let them commit or roll back
+                await asyncio.wait(set(self._running_jobs), timeout=self._drain_seconds)
             scheduler.shutdown(wait=False)
         sender = self._core.sender
         if drain:
