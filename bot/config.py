@@ -24,7 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Transport(StrEnum):
-    """Which Telegram framework drives the bot."""
+    """Which Telegram framework drives the bot (`bot.transports.select`)."""
 
     AIOGRAM = "aiogram"
     PTB = "ptb"

@@ -43,3 +43,5 @@ class PtbTransport:
 
     async def close(self) -> None:
         await self.bot.shutdown()
+        # a bot that never polled was never initialised, and then `shutdown` skips its client
+        await self.bot.request.shutdown()
