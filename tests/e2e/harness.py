@@ -1,5 +1,7 @@
-"""End-to-end harness: the real bot (aiogram over HTTP, SQLite or PostgreSQL) against an
-in-process sandbox, driven through the sandbox's control API as people would use Telegram."""
+"""End-to-end harness: the real bot (aiogram or python-telegram-bot over HTTP, as the TRANSPORT
+setting says — conftest's `transport` fixture runs every test on both; SQLite or PostgreSQL)
+against an in-process sandbox, driven through the sandbox's control API as people would use
+Telegram."""
 
 from __future__ import annotations
 
