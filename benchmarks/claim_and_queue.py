@@ -1,6 +1,6 @@
 """How long one curriculum round takes to queue a whole cohort's step:
 `CurriculumDelivery.run_due()` claims N pairs' due rows (2N people, all due in the same minute),
-renders each message and writes it to the outbox, in batches of 1,000 rows per transaction.
+renders each message and writes it to the outbox, in batches of 2,000 rows per transaction.
 
     .venv/bin/python benchmarks/claim_and_queue.py --pairs 100000 --database sqlite --repeat 3
     .venv/bin/python benchmarks/claim_and_queue.py --pairs 100000 --database postgres --repeat 3
@@ -14,8 +14,8 @@ row may be due.
 
 Baseline, measured in the same database in the same run: plain INSERTs of the same number of rows
 (a BIGINT, a 400-character TEXT and a timestamp) into a scratch table, 1,000 rows per transaction
-(the round's batch size), through the same SQLAlchemy async engine. Machines are shared and noisy:
-compare the median and its ratio to the baseline, not one absolute time.
+(the round itself commits every 2,000), through the same SQLAlchemy async engine. Machines are
+shared and noisy: compare the median and its ratio to the baseline, not one absolute time.
 
 Prints one JSON object on stdout; progress goes to stderr.
 """
