@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TRANSPORTS := aiogram ptb
 
-.PHONY: demo test lint typecheck check messages clean
+.PHONY: demo test lint typecheck check messages clean $(addprefix e2e-,$(TRANSPORTS))
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,8 +17,19 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@LOG_LEVEL=$${LOG_LEVEL:-WARNING} $(BIN)/mentorbot demo
 
+# Everything but the end-to-end suite, then that suite once per transport, the two runs side by
+# side (they mostly wait on HTTP: together they take about as long as one). With PYTEST_ARGS,
+# one plain pytest run of what they name.
 test: $(STAMP)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/e2e
+	$(MAKE) --no-print-directory -j2 --output-sync=target $(addprefix e2e-,$(TRANSPORTS))
+else
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+endif
+
+e2e-%: $(STAMP)
+	MENTORBOT_TEST_TRANSPORTS=$* $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot flows tests
