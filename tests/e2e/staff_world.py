@@ -36,9 +36,7 @@ async def seed_staff(
     await client.create_user(f"Staff{user_id}", id=user_id)
     async with bot.core.conversations.uows() as uow:
         await uow.staff.save_member(
-            StaffMember(
-                user_id=user_id, organisation=organisation, role=role, added_at=START
-            )
+            StaffMember(user_id=user_id, organisation=organisation, role=role, added_at=START)
         )
         await uow.commit()
 
