@@ -107,6 +107,7 @@ class OutcomeRecorder:
         self._record_sent = record_sent
         self._sent: list[_Success] = []  # not yet recorded
         self._flusher: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()  # a flush returns only once earlier ones are written
 
     async def settle(
         self, item: OutboxItem, effect: fx.Effect, sent: fx.Sent, error: Exception | None
@@ -144,7 +145,15 @@ class OutcomeRecorder:
 
     async def flush(self) -> None:
         """Record the successes not recorded yet (and what `record_sent` adds), in units of work
-        of up to `SENT_BATCH_MAX`; if a batch cannot be written, see the module docstring."""
+        of up to `SENT_BATCH_MAX`; if a batch cannot be written, see the module docstring.
+
+        Returns only when every success settled before the call is written, including a batch
+        another flush took and is still writing: the sender flushes before it claims, and an item
+        whose lease ran out while its "sent" was in flight would otherwise be claimed again."""
+        async with self._flushing:
+            await self._flush_unlocked()
+
+    async def _flush_unlocked(self) -> None:
         while self._sent:
             batch, self._sent = self._sent[:SENT_BATCH_MAX], self._sent[SENT_BATCH_MAX:]
             marks = [(s.item_id, s.sent.message_id, s.at) for s in batch]
@@ -183,10 +192,10 @@ class OutcomeRecorder:
                 log_bug(log, f"outbox item {success.item_id}: the record_sent hook failed", exc)
 
     async def close(self) -> None:
-        """Stop the pending timed flush and record every success now."""
+        """Let the pending timed flush finish (it waits `SENT_BATCH_DELAY` at most; cancelling it
+        mid-write would drop the batch it holds) and record every success now."""
         flusher, self._flusher = self._flusher, None
         if flusher is not None:
-            flusher.cancel()
             await asyncio.gather(flusher, return_exceptions=True)
         await self.flush()
 

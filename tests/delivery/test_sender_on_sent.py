@@ -5,6 +5,7 @@ anyway and it is tried again for each on its own."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any, cast
@@ -15,6 +16,7 @@ from bot.core import effects as fx
 from bot.core.effects import CopyMessage, CopyMessages, RelayTag
 from bot.core.errors import RejectedRequest
 from bot.core.ports import UnitOfWork
+from bot.delivery.outcomes import Counters, OutcomeRecorder
 from bot.services.relay_links import RelayLinks
 from tests.delivery.support import FakeChatApi, add, make_sender, statuses, texts
 from tests.fakes import FakeClock, MemoryStore
@@ -160,3 +162,35 @@ def test_new_effects_survive_the_outbox_json() -> None:
     assert fx.from_json(old) == CopyMessage(chat_id=1, from_chat_id=2, message_id=3)
     assert fx.is_send(CopyMessages(chat_id=1, from_chat_id=2, message_ids=(1,)))
     assert not fx.is_send(fx.EditCaption(chat_id=1, message_id=1))
+
+
+async def test_a_flush_waits_for_a_batch_another_flush_is_still_writing() -> None:
+    """The sender flushes before it claims: returning while the timed flush still writes its
+    batch would let an item whose lease ran out be claimed and sent a second time."""
+    store, clock = MemoryStore(), FakeClock()
+    await add(store, clock, *texts(1, "a"))
+    entered, gate = asyncio.Event(), asyncio.Event()
+
+    async def slow_record(uow: UnitOfWork, sent: Sequence[tuple[fx.Effect, fx.Sent]]) -> None:
+        entered.set()
+        await gate.wait()
+
+    recorder = OutcomeRecorder(
+        store.uow,
+        clock,
+        Counters(),
+        max_attempts=3,
+        on_blocked=None,
+        wake=lambda: None,
+        record_sent=slow_record,
+    )
+    row = store.outbox[0]
+    await recorder.settle(row.item, fx.SendText(chat_id=1, text="a"), fx.Sent(message_id=5), None)
+    await asyncio.wait_for(entered.wait(), timeout=2)  # the timed flush is writing the batch
+    second = asyncio.create_task(recorder.flush())
+    await asyncio.sleep(0.05)
+    assert not second.done() and statuses(store) == ["pending"]
+    gate.set()
+    await asyncio.wait_for(second, timeout=2)
+    assert statuses(store) == ["sent"]
+    await recorder.close()
