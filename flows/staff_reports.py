@@ -39,10 +39,20 @@ async def _program_of(call: StaffCall, report: Report) -> str | None:
 
 
 async def _mine(call: StaffCall) -> list[tuple[Report, str | None]]:
-    """Open reports about the actor's programs, priority ones first, then oldest first."""
+    """Open reports about the actor's programs, priority ones first, then oldest first. A
+    report with no program left (no pair, its reporter forgotten) reaches super-admins."""
+    reports = await call.uow.safety.open_reports()
+    pairs = {
+        p.id: p for p in await call.uow.pairs.get_many({r.pair_id for r in reports if r.pair_id})
+    }
+    reporters = {
+        p.id: p for p in await call.uow.persons.get_many({r.reporter_id for r in reports})
+    }
     found = []
-    for report in await call.uow.safety.open_reports():
-        code = await _program_of(call, report)
+    for report in reports:
+        pair = pairs.get(report.pair_id) if report.pair_id is not None else None
+        reporter = reporters.get(report.reporter_id)
+        code = pair.program if pair else reporter.program if reporter else None
         if call.actor.reaches(call.programs.get(code)):
             found.append((report, code))
     return found

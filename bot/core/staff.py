@@ -162,10 +162,13 @@ class Actor:
         return self.access >= needed
 
     def reaches(self, program: Program | None) -> bool:
-        """True when the program belongs to this actor's organisation (super-admins: any)."""
+        """True when the program belongs to this actor's organisation. Super-admins reach any,
+        and also what has no program (e.g. a report whose reporter was forgotten)."""
+        if self.is_superadmin:
+            return True
         if program is None or not self.is_staff:
             return False
-        return self.is_superadmin or program.organisation == self.organisation
+        return program.organisation == self.organisation
 
     def programs(self, catalog: ProgramCatalog) -> list[Program]:
         """The programs this actor may see and act on."""

@@ -345,3 +345,28 @@ async def test_a_mentor_asked_about_a_forgotten_mentee_is_told_it_is_withdrawn()
         "to decide. Thank you!"
     ], "the proposal about her is gone, unsent"
     assert not bot.store.proposals and not bot.store.requests
+
+
+async def test_a_held_report_with_no_program_reaches_super_admins_and_is_released() -> None:
+    """A report filed outside any pair by someone who is then forgotten has no program left:
+    super-admins still list and resolve it, and the retention round releases it."""
+    bot = privacy_bot(Retention(relay_days=30, report_days=60))
+    now = bot.clock.now()
+    bot.store.persons[ANNA] = onboarded_person(ANNA, Role.MENTEE, "college", now)
+    async with bot.store.uow() as uow:
+        report = await uow.safety.add_report(
+            Report(reporter_id=ANNA, reason="other", text="about nobody", created_at=now)
+        )
+        await uow.commit()
+    anna, staff = Dialog(bot, ANNA), Dialog(bot, STAFF)
+    await anna.say("/forgetme")
+    await anna.press("Yes, erase my data")
+    assert ANNA not in bot.store.persons and set(bot.store.held) == {report.id}
+    staff.new_effects()
+    [listed] = await staff.say("/reports")
+    assert "Open reports</b> (1)" in listed and "about nobody" in listed
+    [resolved] = await staff.say(f"/reports resolve {report.id} handled")
+    assert resolved == f"Report {report.id} is resolved."
+    bot.clock.advance(61 * DAY)
+    purged = await retention_round(bot.store.uow, bot.clock, Retention(30, 60))
+    assert purged.reports == 1 and report.id not in bot.store.reports
