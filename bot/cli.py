@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo = sub.add_parser("demo", help="run the sandbox and the bot together on SQLite")
     demo.add_argument("--port", type=int, default=8081, help="sandbox port (default 8081)")
+    demo.add_argument(
+        "--database-url",
+        default=None,
+        help="database to use instead of a fresh var/demo.sqlite3 (DATABASE_URL and .env are "
+        "ignored: they are the real bot's)",
+    )
     sandbox = sub.add_parser("sandbox", help="run only the local Bot API sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8081)
@@ -66,7 +72,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> None:
     elif args.command == "demo":
         from bot.demo import run_demo
 
-        asyncio.run(run_demo(settings, port=args.port))
+        asyncio.run(run_demo(settings, port=args.port, database_url=args.database_url))
     elif args.command == "sandbox":
         from bot.sandbox.server import serve
 
@@ -98,7 +104,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: configuration problems exit with status 2 and one clear line."""
     args = _parser().parse_args(argv)
     try:
-        settings = load_settings()
+        if args.command == "demo":
+            from bot.demo import demo_base_settings
+
+            settings = demo_base_settings()
+        else:
+            settings = load_settings()
         setup_logging(settings.log_level)
         _dispatch(args, settings)
     except (SettingsError, ProgramError) as exc:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.demo_seed import MENTEE, MENTOR, STAFF_MEMBER, seed_demo
 from bot.runtime import running_bot, wait_for_signal
 from bot.sandbox.server import start_sandbox
@@ -122,14 +122,32 @@ def fresh_database(path: Path = DEMO_DATABASE_FILE) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-async def run_demo(settings: Settings, *, port: int = 8081) -> None:
-    """Start the sandbox, then the bot against it, seed the demo, and run until Ctrl-C."""
-    overrides: dict[str, object] = {"bot_token": SecretStr(DEMO_TOKEN)}
-    if "database_url" not in settings.model_fields_set:
-        fresh_database()
-        overrides["database_url"] = DEMO_DATABASE
-    if "schedule_tick" not in settings.model_fields_set:
+def demo_base_settings() -> Settings:
+    """What the demo starts from: the environment, never `.env` (an operator's `.env` names the
+    real database and token; the demo must not touch either)."""
+    return load_settings(_env_file=None)
+
+
+def demo_settings(base: Settings, *, database_url: str | None, api_url: str) -> Settings:
+    """The demo's settings: its own token, the sandbox, a one-second tick unless SCHEDULE_TICK is
+    set, and var/demo.sqlite3 unless `--database-url` names another database. A DATABASE_URL in
+    the environment is ignored: it is the real bot's."""
+    overrides: dict[str, object] = {
+        "bot_token": SecretStr(DEMO_TOKEN),
+        "database_url": database_url or DEMO_DATABASE,
+        "telegram_api_url": api_url,
+    }
+    if "schedule_tick" not in base.model_fields_set:
         overrides["schedule_tick"] = timedelta(seconds=1)
+    return base.model_copy(update=overrides)
+
+
+async def run_demo(
+    settings: Settings, *, port: int = 8081, database_url: str | None = None
+) -> None:
+    """Start the sandbox, then the bot against it, seed the demo, and run until Ctrl-C."""
+    if database_url is None:
+        fresh_database()
     try:
         sandbox = await start_sandbox("127.0.0.1", port)
     except OSError as exc:
@@ -141,9 +159,8 @@ async def run_demo(settings: Settings, *, port: int = 8081) -> None:
     try:
         clock = sandbox.sandbox.clock
         clock.set(morning_after(clock.now()))
-        overrides["telegram_api_url"] = sandbox.url
-        demo_settings = settings.model_copy(update=overrides)
-        async with running_bot(demo_settings, clock=clock) as core:
+        chosen = demo_settings(settings, database_url=database_url, api_url=sandbox.url)
+        async with running_bot(chosen, clock=clock) as core:
             await seed_demo(core, sandbox.sandbox)
             webchat = sandbox.runner.app[WEBCHAT_KEY]
             webchat.title = "mentorbot demo"

@@ -36,6 +36,8 @@ async def test_demo_prints_the_web_chat_first_seeds_and_stops_on_ctrl_c(tmp_path
     stale = tmp_path / "var" / "demo.sqlite3"
     stale.parent.mkdir()
     stale.write_bytes(b"left over from an earlier demo")
+    real = tmp_path / "real.sqlite3"  # an operator's .env names the real database: not used
+    (tmp_path / ".env").write_text(f"DATABASE_URL=sqlite+aiosqlite:///{real}\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TRANSPORT")}
     env["LOG_LEVEL"] = "WARNING"
     process = await asyncio.create_subprocess_exec(
@@ -70,6 +72,7 @@ async def test_demo_prints_the_web_chat_first_seeds_and_stops_on_ctrl_c(tmp_path
         assert count(database, "persons") == len(MENTORS)  # a fresh database, then the seed
         assert count(database, "staff_members") == len(STAFF)
         assert count(database, "training_results") > len(MENTORS)
+        assert not real.exists()
 
         process.send_signal(signal.SIGINT)
         code = await asyncio.wait_for(process.wait(), 20)

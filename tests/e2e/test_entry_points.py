@@ -67,10 +67,11 @@ async def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> No
 
 def test_demo_starts_prints_how_to_chat_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/demo.sqlite3"}
+    env = dict(os.environ)
     env.pop("BOT_TOKEN", None)
+    database = f"sqlite+aiosqlite:///{tmp_path}/demo.sqlite3"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "demo", "--port", str(port)],
+        [sys.executable, "-m", "bot", "demo", "--port", str(port), "--database-url", database],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
