@@ -223,6 +223,18 @@ async def ban(call: StaffCall) -> None:
     reason = " ".join(words[1:])
     if person.id == call.actor.user_id:
         raise call.refuse(call.t._("You can't ban yourself."))
+    if person.id in call.services.superadmins:
+        raise call.refuse(
+            call.t._("{name} is a super-admin and can't be banned.", name=name_of(person))
+        )
+    if not call.actor.is_superadmin and await call.uow.staff.member(person.id) is not None:
+        raise call.refuse(
+            call.t._(
+                "{name} is program staff: only a super-admin can ban staff (remove them from "
+                "the staff first with /staff).",
+                name=name_of(person),
+            )
+        )
     await call.uow.staff.flag(
         PersonFlag(
             user_id=person.id, kind=BANNED, reason=reason, at=call.now, by=call.actor.user_id

@@ -4,6 +4,7 @@ change nothing, staff of another organisation cannot reach this one's people."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -148,3 +149,31 @@ async def test_a_preview_older_than_a_day_cannot_be_confirmed(bot: Bot) -> None:
     [reply] = await coordinator.say("/match publish")
     assert "more than a day old" in reply and "/match" in reply
     assert bot.store.pairs == {}
+
+
+SUPER = 950
+
+
+def _with_superadmin(bot: Bot) -> None:
+    router = bot.conversations._dispatcher.staff  # type: ignore[attr-defined]
+    router.services = replace(router.services, superadmins=(SUPER,))
+    for user_id in (COORDINATOR, SUPER):
+        bot.store.persons[user_id] = onboarded_person(
+            user_id, Role.MENTOR, "college", T0, display_name=f"S{user_id}"
+        )
+
+
+async def test_ban_refuses_super_admins_and_staff(bot: Bot) -> None:
+    _with_superadmin(bot)
+    admin = Dialog(bot, ADMIN)
+    [reply] = await admin.say(f"/ban {SUPER} spam")
+    assert "super-admin and can't be banned" in reply
+    [reply] = await admin.say(f"/ban {COORDINATOR} spam")
+    assert "only a super-admin can ban staff" in reply
+    assert bot.store.staff.flags == {} and bot.store.staff.audit == {}
+    [reply] = await Dialog(bot, SUPER).say(f"/ban {COORDINATOR} spam")
+    assert "is banned" in reply
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/help")  # the ban notice arrives first
+    [pending] = await coordinator.say("/pending")  # still staff: not locked out
+    assert "closed your access" not in pending and "approval" in pending
