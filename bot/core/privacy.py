@@ -175,6 +175,27 @@ def redact(text: str, erasure: Erasure) -> str:
     return _pattern(erasure).sub(ERASED, text)
 
 
+def _holds_id(value: Any, erasure: Erasure) -> bool:
+    def is_theirs(v: Any) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and v in erasure.ids
+
+    if isinstance(value, list | tuple):
+        return any(is_theirs(v) for v in value)
+    return is_theirs(value)
+
+
+def redact_data(value: Any, erasure: Erasure) -> Any:
+    """`value` (a staff draft's data) with the person's name and ids redacted from its texts
+    and every list entry that is their id, or a row holding it (a drafted pair), removed."""
+    if isinstance(value, dict):
+        return {k: redact_data(v, erasure) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_data(v, erasure) for v in value if not _holds_id(v, erasure)]
+    if isinstance(value, str):
+        return redact(value, erasure)
+    return value
+
+
 def relabel(value: Any, names: tuple[str, ...], label: str) -> Any:
     """`value` (flow data) with every string that is one of `names` replaced by `label`."""
     wanted = {n.strip() for n in names if n.strip()}

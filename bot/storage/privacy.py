@@ -35,6 +35,7 @@ from bot.core.privacy import (
     PersonalRecords,
     delivery_record_to_erase,
     redact,
+    redact_data,
     relabel,
     text_needles,
 )
@@ -56,6 +57,7 @@ from bot.storage.tables import (
     RelayLinkRow,
     ReportRow,
     ScheduledStepRow,
+    StaffDraftRow,
     TrainingResultRow,
 )
 from bot.storage.training import _result_from_row
@@ -72,9 +74,10 @@ _persons, _flows, _outbox = _t(PersonRow), _t(FlowStateRow), _t(OutboxRow)
 _pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRow)
 _training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
 _links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
+_drafts = _t(StaffDraftRow)
 _OPEN = ReportStatus.OPEN.value
 # the staff tables (migration 0006), by name: only the columns erasure touches
-_flags = table("person_flags", column("user_id"), column("kind"))
+_flags = table("person_flags", column("user_id"), column("kind"), column("reason"))
 _audit = table("audit_log", column("id"), column("target"), column("detail"))
 
 
@@ -222,31 +225,54 @@ class SqlPrivacyRepository:
         return tuple(held), deleted
 
     async def _staff_records(self, erasure: Erasure) -> None:
-        """Staff decisions about a mentor application go; a ban stays (like the age lock).
-        The audit log keeps what staff did, with the person's name and ids redacted."""
+        """Staff decisions about a mentor application go; a ban stays (like the age lock),
+        its reason redacted. The audit log keeps what staff did, and resolved reports by
+        others what was reported, with the person's name and ids redacted. Their own staff
+        draft goes; other staff members' drafts lose what names them."""
+        me = erasure.person_id
         await self._session.execute(
-            delete(_flags).where(
-                _flags.c.user_id == erasure.person_id, _flags.c.kind == REJECTED_FLAG
-            )
+            delete(_flags).where(_flags.c.user_id == me, _flags.c.kind == REJECTED_FLAG)
         )
-        a = _audit.c
-        needles = [n for n in text_needles(erasure) if n not in erasure.buttons]
-        rows = await self._session.execute(
-            select(a.id, a.target, a.detail).where(
-                or_(
-                    *(
-                        col.contains(n, autoescape=True)
-                        for col in (a.target, a.detail)
-                        for n in needles
-                    )
-                )
-            )
+        a, f, r = _audit.c, _flags.c, _reports.c
+        await self._redact(_audit, (a.id,), (a.target, a.detail), erasure)
+        await self._redact(_flags, (f.user_id, f.kind), (f.reason,), erasure)
+        await self._redact(
+            _reports, (r.id,), (r.text, r.resolution_note), erasure, r.status != _OPEN
         )
-        for row in list(rows):
-            target, detail = redact(row.target, erasure), redact(row.detail, erasure)
-            if (target, detail) != (row.target, row.detail):
+        d = _drafts.c
+        await self._session.execute(delete(_drafts).where(d.user_id == me))
+        for row in list(await self._session.execute(select(d.user_id, d.data))):
+            data = redact_data(row.data, erasure)
+            if data != row.data:
                 await self._session.execute(
-                    update(_audit).where(a.id == row.id).values(target=target, detail=detail)
+                    update(_drafts).where(d.user_id == row.user_id).values(data=data)
+                )
+
+    async def _redact(
+        self,
+        target: Any,
+        keys: tuple[Any, ...],
+        texts: tuple[Any, ...],
+        erasure: Erasure,
+        *where: ColumnElement[bool],
+    ) -> None:
+        """Replace the person's name and ids in the text columns `texts` of `target`."""
+        needles = [n for n in text_needles(erasure) if n not in erasure.buttons]
+        found = await self._session.execute(
+            select(*keys, *texts).where(
+                *where,
+                or_(*(col.contains(n, autoescape=True) for col in texts for n in needles)),
+            )
+        )
+        for row in list(found.mappings()):
+            values = {
+                col.name: redact(row[col.name], erasure)
+                for col in texts
+                if row[col.name] is not None
+            }
+            if any(row[name] != value for name, value in values.items()):
+                await self._session.execute(
+                    update(target).where(*(key == row[key.name] for key in keys)).values(**values)
                 )
 
     async def _relabel_partner_flows(self, erasure: Erasure) -> None:

@@ -17,6 +17,7 @@ from bot.core.privacy import (
     PersonalRecords,
     delivery_record_to_erase,
     redact,
+    redact_data,
     relabel,
 )
 
@@ -129,9 +130,22 @@ class _Privacy:
         requests = {k for k, r in u._requests.items() if r.mentee_id == me}
         _drop(u._proposals, lambda p: me in (p.mentor_id, p.mentee_id) or p.request_id in requests)
         _drop(u._requests, lambda r: r.id in requests)
+        for report in list(u._reports.values()):
+            if report.status is not ReportStatus.OPEN:
+                note = report.resolution_note
+                u._reports[report.id] = replace(
+                    report,
+                    text=redact(report.text, erasure),
+                    resolution_note=None if note is None else redact(note, erasure),
+                )
         staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
         if staff is not None:
             _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED_FLAG)
+            for key, flag in list(staff.flags.items()):
+                staff.flags[key] = replace(flag, reason=redact(flag.reason, erasure))
+            staff.drafts.pop(me, None)
+            for key, draft in list(staff.drafts.items()):
+                staff.drafts[key] = replace(draft, data=redact_data(draft.data, erasure))
             for key, entry in list(staff.audit.items()):
                 staff.audit[key] = replace(
                     entry,

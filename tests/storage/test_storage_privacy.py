@@ -25,12 +25,13 @@ from bot.core.models import (
     RelationshipRating,
     RelayLink,
     Report,
+    ReportStatus,
     Role,
     ScheduledStep,
 )
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.privacy import Erasure
-from bot.core.staff import AuditEntry, PersonFlag
+from bot.core.staff import AuditEntry, DraftKind, PersonFlag, StaffDraft
 from bot.storage.db import session_factory
 from bot.storage.uow import sql_uow_factory
 from tests.db_search import search
@@ -293,9 +294,13 @@ async def test_after_erasure_no_table_holds_anything_of_the_person(
     uow = sql_uow_factory(session_factory(engine))
     pair = await world(uow)
     await queue_messages(uow)
+    assert await staff_world(uow)
     anna = ("Annabel Quill", "goal-anna", "Europe/Lisbon", f"answer of {ANNA}")
     before = await search(engine, anna, [ANNA])
     assert {f.table for f in before} >= {
+        "person_flags",
+        "reports",
+        "staff_drafts",
         "persons",
         "pairs",
         "scheduled_steps",
@@ -312,7 +317,12 @@ async def test_after_erasure_no_table_holds_anything_of_the_person(
         await tx.privacy.erase(erasure())
         await tx.commit()
     left = await search(engine, anna, [ANNA])
-    assert [(f.table, f.column) for f in left] == [("outbox", "payload")] * 2, left
+    assert sorted((f.table, f.column) for f in left) == [
+        ("outbox", "payload"),
+        ("outbox", "payload"),
+        ("person_flags", "user_id"),
+    ], left
+    left = [f for f in left if f.table == "outbox"]
     texts = sorted(next(t for t in ("Hello", "wrote") if t in f.value) for f in left)
     assert texts == ["Hello", "wrote"], "only a stranger's pending message and one in flight"
 
@@ -353,3 +363,75 @@ async def test_staff_records_keep_the_ban_and_redact_the_audit_log(
         ("#3", "[erased] + Marco Zephyr"),
         ("[erased]", "approve"),
     ]
+
+
+async def staff_world(uow: UnitOfWorkFactory) -> bool:
+    """Staff records naming Anna: a ban with a reason, a resolved report about her, her own
+    staff draft and two of other staff members' drafts. False where there are no staff tables."""
+    async with uow() as tx:
+        staff = getattr(tx, "staff", None)
+        if staff is None:
+            return False
+        await staff.flag(
+            PersonFlag(user_id=ANNA, kind="banned", reason="Annabel Quill: spam", at=T0, by=STAFF)
+        )
+        await staff.flag(
+            PersonFlag(
+                user_id=OTHER, kind="banned", reason="harassed Annabel Quill", at=T0, by=STAFF
+            )
+        )
+        report = await tx.safety.add_report(
+            Report(
+                reporter_id=MARCO,
+                reported_id=ANNA,
+                reason="inappropriate",
+                text="Annabel Quill was rude",
+                created_at=T0,
+            )
+        )
+        await tx.safety.update_report(
+            replace(
+                report,
+                status=ReportStatus.RESOLVED,
+                resolved_at=T0,
+                resolution_note=f"spoke to Annabel Quill ({ANNA})",
+            )
+        )
+        for user_id, kind, data in (
+            (ANNA, DraftKind.BROADCAST, {"program": "college", "text": "hi"}),
+            (STAFF, DraftKind.MATCH, {"program": "college", "pairs": [[ANNA, MARCO, 0.9]]}),
+            (STAFF + 1, DraftKind.BROADCAST, {"program": "college", "text": "Annabel Quill!"}),
+        ):
+            await staff.save_draft(
+                StaffDraft(user_id=user_id, kind=kind, token="t", data=data, created_at=T0)
+            )
+        await tx.commit()
+    return True
+
+
+async def test_erasure_redacts_bans_resolved_reports_and_drafts(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    if not await staff_world(any_uow):
+        pytest.skip("the staff tables arrive with the staff work")
+    async with any_uow() as tx:
+        await tx.persons.add(person(ANNA, Role.MENTEE, "Annabel Quill"))
+        await tx.privacy.erase(erasure())
+        await tx.commit()
+    async with any_uow() as tx:
+        flags = await tx.staff.flags([ANNA, OTHER])
+        assert sorted((f.user_id, f.reason) for f in flags) == [
+            (ANNA, "[erased]: spam"),
+            (OTHER, "harassed [erased]"),
+        ], "the ban stays, without her name"
+        [report] = (await tx.privacy.records(MARCO)).reports
+        assert (report.reported_id, report.text, report.resolution_note) == (
+            None,
+            "[erased] was rude",
+            "spoke to [erased] ([erased])",
+        )
+        assert await tx.staff.draft(ANNA) is None, "her own draft goes"
+        match = await tx.staff.draft(STAFF)
+        broadcast = await tx.staff.draft(STAFF + 1)
+    assert match is not None and match.data == {"program": "college", "pairs": []}
+    assert broadcast is not None and broadcast.data["text"] == "[erased]!"
