@@ -19,7 +19,6 @@ from bot.services.privacy import retention_round
 from bot.services.relationship_checkins import RelationshipCheckins
 from bot.storage.worker_lease import worker_lease
 from bot.transports.select import connect
-from bot.web.server import ObservedHandler
 from bot.web.webhook_mode import start_webhook_server
 from bot.worker import Jobs, Worker
 
@@ -45,8 +44,7 @@ async def running_bot(
         settings.transport.value, token, settings.api_url, paid_broadcast=settings.paid_broadcast
     )
     core = await build_core(settings, transport.api, clock=clock)
-    handler = ObservedHandler(core.conversations) if hook else core.conversations
-    polling = transport.receiver(handler, menus=core.menus())
+    polling = transport.receiver(core.conversations, menus=core.menus())
     tick = settings.schedule_tick.total_seconds()
     checkins = RelationshipCheckins(
         core.conversations.uows,

@@ -39,6 +39,10 @@ Menus = Mapping[str | None, Commands]
 """The menu for each language code; None is everyone whose language has no menu of its own."""
 
 
+class MalformedUpdate(ValueError):
+    """A webhook's update that the framework cannot parse: nothing of it was handled."""
+
+
 class UpdateHandler(Protocol):
     """The core's entry point for inbound events (dedupe by update id and per-person
     serialisation happen behind it)."""
@@ -62,7 +66,8 @@ class UpdateReceiver(Protocol):
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None:
         """Handle one update given as the Bot API's JSON object (from a webhook request);
-        return once the core has handled it. A malformed update is logged and dropped."""
+        return once the core has handled it. A malformed update is logged and raises
+        `MalformedUpdate` (nothing handled); a failure of the handler is raised as it is."""
         ...
 
     async def stop(self) -> None:

@@ -1,6 +1,6 @@
-"""Handing mapped updates to the core, for every transport: failures are logged (ids and types,
-never texts) and go no further, and the handlers under way are tracked so that a stop can let
-them finish."""
+"""Handing mapped updates to the core, for every transport: in polling mode failures are logged
+(ids and types, never texts) and go no further; from a webhook they are raised, for the server to
+choose its answer. The handlers under way are tracked so that a stop can let them finish."""
 
 from __future__ import annotations
 
@@ -25,9 +25,15 @@ class Handling:
         self._running: set[asyncio.Task[Any]] = set()
 
     async def handle(
-        self, update_id: int, kind: str, to_event: Callable[[], Inbound | None]
+        self,
+        update_id: int,
+        kind: str,
+        to_event: Callable[[], Inbound | None],
+        *,
+        reraise: bool = False,
     ) -> None:
-        """Map the update with `to_event` and hand the event over; nothing raised escapes."""
+        """Map the update with `to_event` and hand the event over. A failure is logged and
+        goes no further, unless `reraise` (the webhook server logs it and decides the answer)."""
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
@@ -36,6 +42,8 @@ class Handling:
             if event is not None:
                 await self._handler.handle(event)
         except Exception as exc:
+            if reraise:
+                raise
             log_bug(log, f"update {update_id} ({kind}) failed", exc)
         finally:
             if task is not None:

@@ -3,13 +3,12 @@ independent of the Telegram framework."""
 
 from bot.web.health import HealthCheck, HealthReport
 from bot.web.metrics import Metrics
-from bot.web.server import ObservedHandler, WebServer, build_web_app
+from bot.web.server import WebServer, build_web_app
 
 __all__ = [
     "HealthCheck",
     "HealthReport",
     "Metrics",
-    "ObservedHandler",
     "WebServer",
     "build_web_app",
 ]

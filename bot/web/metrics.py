@@ -60,7 +60,7 @@ class Metrics:
         )
         self.handler_errors = Counter(
             "mentorbot_handler_errors",
-            "Updates whose handling failed (answered 500: Telegram delivers them again)",
+            "Updates whose handling failed (a passing failure is answered 500 and comes again)",
             ["kind"],
             registry=registry,
         )

@@ -9,7 +9,10 @@ answer is quick). Answering only then is what makes webhooks safe with several r
 Telegram sends a chat's next update only after this one was answered, so a person's updates are
 handled in order even when they reach different replicas, and an update whose replica dies
 before answering is delivered again (the seen-update guard drops a second copy). If handling
-fails, the answer is 500, and Telegram delivers the update again.
+fails for a passing reason (database unreachable or busy, a timeout) the answer is 500 and
+Telegram delivers the update again; any other failure would only fail again and hold back that
+person's later updates, so it is logged, counted, and answered 200 (as polling does). An update
+the transport cannot parse is answered 400, and nothing of it is handled.
 """
 
 from __future__ import annotations
@@ -18,17 +21,15 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
-from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiohttp import web
 
-from bot.core.events import Inbound
 from bot.logs import log_bug
-from bot.transports.base import UpdateHandler
+from bot.transports.base import MalformedUpdate
 from bot.web.health import HealthCheck
 from bot.web.metrics import CONTENT_TYPE, Metrics
+from bot.web.transient import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -40,31 +41,6 @@ class UpdateFeed(Protocol):
     """What the server needs of a transport's receiver."""
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None: ...
-
-
-@dataclass
-class _Outcome:
-    failed: bool = False
-
-
-_CURRENT: ContextVar[_Outcome | None] = ContextVar("mentorbot_webhook_outcome", default=None)
-
-
-class ObservedHandler:
-    """Wraps the core's handler so the webhook learns that handling failed (the transports
-    log such failures and go on; the webhook must answer 500 so the update comes again)."""
-
-    def __init__(self, inner: UpdateHandler) -> None:
-        self._inner = inner
-
-    async def handle(self, event: Inbound) -> None:
-        try:
-            await self._inner.handle(event)
-        except Exception:
-            outcome = _CURRENT.get()
-            if outcome is not None:
-                outcome.failed = True
-            raise
 
 
 KIND_LIMIT = 32  # label values are update kinds: never let a forged update invent new ones
@@ -95,18 +71,23 @@ def build_web_app(
             metrics.webhook_rejected.labels("malformed").inc()
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
         kind = _kind(raw)
-        outcome = _Outcome()
-        token = _CURRENT.set(outcome)
         try:
             await feed.feed_update(raw)
+        except MalformedUpdate:
+            metrics.webhook_rejected.labels("malformed").inc()
+            return web.json_response({"ok": False, "error": "not an update"}, status=400)
         except Exception as exc:
-            log_bug(log, f"update {raw['update_id']} ({kind}) failed", exc)
-            outcome.failed = True
-        finally:
-            _CURRENT.reset(token)
-        if outcome.failed:
             metrics.handler_errors.labels(kind).inc()
-            return web.json_response({"ok": False, "error": "try again"}, status=500)
+            if is_transient(exc):
+                log.warning(
+                    "update %s (%s) failed: %s, asking for it again",
+                    raw["update_id"],
+                    kind,
+                    type(exc).__name__,
+                )
+                return web.json_response({"ok": False, "error": "try again"}, status=500)
+            log_bug(log, f"update {raw['update_id']} ({kind}) failed", exc)
+            return web.json_response({})
         metrics.updates.labels(kind).inc()
         return web.json_response({})
 

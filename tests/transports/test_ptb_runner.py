@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.errors import RejectedRequest
 from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
-from bot.transports.base import ALLOWED_UPDATES
+from bot.transports.base import ALLOWED_UPDATES, MalformedUpdate
 from bot.transports.ptb import PtbTransport, make_bot
 from bot.transports.ptb.runner import PtbReceiver
 from tests.transports.payloads import T0, message, private_chat, user
@@ -126,15 +126,26 @@ async def test_stop_right_after_start_is_safe() -> None:
     assert request.closed
 
 
+MALFORMED: list[dict[str, Any]] = [
+    {"update_id": 4, "message": "not a message"},
+    {"update_id": 5, "message": {"message_id": "x", "date": "never", "chat": 7}},
+    {"update_id": 6, "callback_query": {"id": 1, "from": "nobody"}},
+    {"update_id": 7, "poll": {"id": "p"}},
+]
+
+
 async def test_fed_updates_are_handled_before_feed_returns() -> None:
     handler = RecordingHandler(explode_on=2, delay=0.01)
     _, hook, request = receiver(handler, MENUS)
     await hook.start_webhook("https://bot.example.org/tg", secret_token="s3cret")
     await hook.feed_update({"update_id": 1, "message": message(text="hello")})
     assert [e.update_id for e in handler.events] == [1]
-    await hook.feed_update({"update_id": 2, "message": message(text="boom")})  # logged only
-    await hook.feed_update({"update_id": 3, "poll": {"id": "p"}})  # a kind mentorbot ignores
-    await hook.feed_update({"update_id": 4, "message": "not a message"})  # malformed
+    with pytest.raises(RuntimeError):  # the server decides what to answer
+        await hook.feed_update({"update_id": 2, "message": message(text="boom")})
+    await hook.feed_update({"update_id": 3, "future_kind": {"id": "p"}})  # a kind unknown here
+    for malformed in MALFORMED:  # the same on both transports: nothing handled, a 400
+        with pytest.raises(MalformedUpdate):
+            await hook.feed_update(malformed)
     assert [e.update_id for e in handler.events] == [1]
     names = [r.method for r in request.requests]
     assert names == ["setMyCommands", "setMyCommands", "setWebhook"]

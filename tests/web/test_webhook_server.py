@@ -1,9 +1,11 @@
 """The webhook server on its own, with a stand-in transport: the secret check, what is handed on,
-500 when handling failed (so Telegram delivers again), /healthz and /metrics."""
+500 when handling failed for a passing reason (so Telegram delivers again), 200 for a bug (so the
+person's later updates are not held back), 400 for what the transport cannot parse, /healthz and
+/metrics."""
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,11 +14,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.core import effects as fx
 from bot.core.events import Inbound, TextMessage, UserRef
 from bot.core.models import OutboxItem
-from bot.web import HealthCheck, Metrics, ObservedHandler, build_web_app
+from bot.transports.base import MalformedUpdate
+from bot.web import HealthCheck, Metrics, build_web_app
 
 SECRET = "s3cret_-Token"
 PATH = "/telegram/webhook"
@@ -28,20 +32,20 @@ class FakeCore:
     """The core's handler: records events, or fails when told to."""
 
     events: list[Inbound] = field(default_factory=list)
-    fail: bool = False
+    fail: BaseException | None = None
 
     async def handle(self, event: Inbound) -> None:
-        if self.fail:
-            raise RuntimeError("database unavailable")
+        if self.fail is not None:
+            raise self.fail
         self.events.append(event)
 
 
 @dataclass
 class FakeReceiver:
-    """Like the transports' receivers: maps the update and hands it over through the
-    handler, logging (not raising) a failure of the handler."""
+    """Like the transports' receivers: maps the update and hands it over, raising
+    `MalformedUpdate` for a message it cannot parse and whatever the handler raised."""
 
-    handler: ObservedHandler
+    handler: FakeCore
     fed: list[Mapping[str, Any]] = field(default_factory=list)
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None:
@@ -49,6 +53,8 @@ class FakeReceiver:
         message = raw.get("message")
         if not isinstance(message, dict):
             return  # a kind mentorbot ignores
+        if "text" not in message:
+            raise MalformedUpdate(raw["update_id"])
         event = TextMessage(
             update_id=int(raw["update_id"]),
             user=UserRef(id=message["from"]["id"], first_name="Eve"),
@@ -57,8 +63,7 @@ class FakeReceiver:
             message_id=message["message_id"],
             text=message["text"],
         )
-        with contextlib.suppress(Exception):  # the transports log and go on
-            await self.handler.handle(event)
+        await self.handler.handle(event)
 
 
 @dataclass
@@ -88,7 +93,7 @@ class Rig:
 @pytest.fixture
 async def rig() -> AsyncIterator[Rig]:
     core = FakeCore()
-    receiver = FakeReceiver(ObservedHandler(core))
+    receiver = FakeReceiver(core)
     metrics = Metrics()
     database_up = [True]
 
@@ -141,14 +146,78 @@ async def test_not_an_update_is_a_bad_request(rig: Rig) -> None:
     assert (await rig.samples())["mentorbot_webhook_rejected_total{reason=malformed}"] == 3
 
 
-async def test_a_failed_handling_answers_500_so_telegram_sends_it_again(rig: Rig) -> None:
-    rig.core.fail = True
+class _Serialization(Exception):
+    sqlstate = "40001"
+
+
+class _Deadlock(Exception):
+    pgcode = "40P01"
+
+
+class _Unique(Exception):
+    sqlstate = "23505"
+
+
+TRANSIENT = [
+    OperationalError("SELECT", {}, Exception("database is locked")),
+    DBAPIError("UPDATE", {}, _Serialization("could not serialize access")),
+    DBAPIError("UPDATE", {}, _Deadlock("deadlock detected")),
+    DBAPIError("SELECT", {}, Exception("gone"), connection_invalidated=True),
+    TimeoutError(),
+    ConnectionRefusedError(),
+]
+
+
+@pytest.mark.parametrize("error", TRANSIENT, ids=lambda e: type(e).__name__)
+async def test_a_passing_failure_answers_500_so_telegram_sends_it_again(
+    rig: Rig, error: BaseException
+) -> None:
+    rig.core.fail = error
     assert await rig.post(update(1)) == 500
-    rig.core.fail = False
+    rig.core.fail = None
     assert await rig.post(update(1)) == 200, "the redelivery is handled"
+    assert [e.update_id for e in rig.core.events] == [1]
     samples = await rig.samples()
     assert samples["mentorbot_handler_errors_total{kind=message}"] == 1
     assert samples["mentorbot_updates_total{kind=message}"] == 1
+
+
+BUGS = [
+    RuntimeError("a bug"),
+    KeyError("step"),
+    DBAPIError("INSERT", {}, _Unique("duplicate key")),
+]
+
+
+@pytest.mark.parametrize("error", BUGS, ids=lambda e: type(e).__name__)
+async def test_a_failure_that_would_repeat_is_logged_and_answered_200(
+    rig: Rig, error: BaseException, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Answering 500 would make Telegram send the same update for ever and hold back every
+    later update of that person; the update is logged and counted instead, like polling does."""
+    rig.core.fail = error
+    with caplog.at_level(logging.ERROR, logger="bot.web.server"):
+        assert await rig.post(update(1, text="my secret words")) == 200
+    assert [r.getMessage().splitlines()[0] for r in caplog.records] == [
+        f"update 1 (message) failed: {type(error).__name__}"
+    ]
+    assert "my secret words" not in caplog.text
+    rig.core.fail = None
+    assert await rig.post(update(2)) == 200, "the person's next update is handled"
+    assert [e.update_id for e in rig.core.events] == [2]
+    samples = await rig.samples()
+    assert samples["mentorbot_handler_errors_total{kind=message}"] == 1
+    assert samples["mentorbot_updates_total{kind=message}"] == 1
+
+
+async def test_an_update_the_transport_cannot_parse_is_a_bad_request(rig: Rig) -> None:
+    broken = update(3)
+    del broken["message"]["text"]
+    assert await rig.post(broken) == 400
+    assert rig.core.events == []
+    samples = await rig.samples()
+    assert samples["mentorbot_webhook_rejected_total{reason=malformed}"] == 1
+    assert "mentorbot_handler_errors_total{kind=message}" not in samples
 
 
 async def test_ignored_kinds_are_answered_200(rig: Rig) -> None:

@@ -18,13 +18,13 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.types import TelegramObject, Update
-from pydantic import ValidationError
 
 from bot.transports.aiogram.updates import to_event
 from bot.transports.base import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
     REQUEST_TIMEOUT,
+    MalformedUpdate,
     Menus,
     UpdateHandler,
     publish_menus,
@@ -94,13 +94,16 @@ class AiogramReceiver:
         )
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None:
-        """Handle one update in the Bot API's JSON form; return once the core handled it."""
+        """Handle one update in the Bot API's JSON form; return once the core handled it.
+        Raises `MalformedUpdate` if it cannot be parsed, and whatever the core raised."""
         try:
             update = Update.model_validate(dict(raw), context={"bot": self.bot})
-        except ValidationError:
+        except Exception:  # a ValidationError, or whatever a field's parser hits
             log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
-            return
-        await self._handling.handle(update.update_id, update_kind(raw), lambda: to_event(update))
+            raise MalformedUpdate(raw.get("update_id")) from None
+        await self._handling.handle(
+            update.update_id, update_kind(raw), lambda: to_event(update), reraise=True
+        )
 
     async def stop(self) -> None:
         """Stop polling, then wait (up to the stop grace) for handlers under way."""

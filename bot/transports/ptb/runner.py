@@ -26,6 +26,7 @@ from bot.transports.base import (
     ALLOWED_UPDATES,
     POLL_TIMEOUT,
     REQUEST_TIMEOUT,
+    MalformedUpdate,
     Menus,
     UpdateHandler,
     publish_menus,
@@ -114,13 +115,16 @@ class PtbReceiver:
         )
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None:
-        """Handle one update in the Bot API's JSON form; return once the core handled it."""
+        """Handle one update in the Bot API's JSON form; return once the core handled it.
+        Raises `MalformedUpdate` if it cannot be parsed, and whatever the core raised."""
         try:
             update = Update.de_json(dict(raw), self.bot)
         except Exception:  # PTB parses leniently and fails with whatever it hits
             log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
-            return
-        await self._handling.handle(update.update_id, kind_of(update), lambda: to_event(update))
+            raise MalformedUpdate(raw.get("update_id")) from None
+        await self._handling.handle(
+            update.update_id, kind_of(update), lambda: to_event(update), reraise=True
+        )
 
     async def stop(self) -> None:
         """Stop polling (confirming the fetched updates to Telegram), hand every fetched update
