@@ -17,6 +17,7 @@ from bot.sandbox.ratelimit import RateLimits
 from bot.sandbox.spec import BotApiSpec
 from bot.sandbox.state import Sandbox
 from bot.sandbox.web_common import SANDBOX_KEY, control_errors
+from bot.sandbox.web_guard import ALLOWED_HOSTS_KEY, allowed_hosts, same_site_only
 from bot.sandbox.webchat.routes import add_webchat_routes
 from bot.sandbox.webhooks import add_webhook_delivery
 
@@ -25,10 +26,14 @@ MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 DEFAULT_PORT = 8081
 
 
-def build_app(sandbox: Sandbox) -> web.Application:
-    """The aiohttp application serving the Bot API and the control API for ``sandbox``."""
-    app = web.Application(client_max_size=MAX_UPLOAD_BYTES, middlewares=[control_errors])
+def build_app(sandbox: Sandbox, host: str = "127.0.0.1") -> web.Application:
+    """The aiohttp application serving the Bot API and the control API for ``sandbox``; it
+    answers only requests addressed to loopback or ``host`` and refuses cross-site ones."""
+    app = web.Application(
+        client_max_size=MAX_UPLOAD_BYTES, middlewares=[same_site_only, control_errors]
+    )
     app[SANDBOX_KEY] = sandbox
+    app[ALLOWED_HOSTS_KEY] = allowed_hosts(host)
     add_bot_api_routes(app)
     add_user_routes(app)
     add_system_routes(app)
@@ -72,7 +77,9 @@ async def start_sandbox(
         if spec is None and strict_spec:
             spec = BotApiSpec.load()
         sandbox = Sandbox(spec=spec, rate_limits=rate_limits, clock=clock)
-    runner = web.AppRunner(build_app(sandbox), handler_cancellation=True, shutdown_timeout=1.0)
+    runner = web.AppRunner(
+        build_app(sandbox, host), handler_cancellation=True, shutdown_timeout=1.0
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:

@@ -37,10 +37,15 @@ async def control_errors(request: web.Request, handler: WebHandler) -> web.Strea
 
 
 async def json_body(request: web.Request) -> dict[str, Any]:
-    """The JSON object body of a control request (an empty body is ``{}``)."""
+    """The JSON object body of a control request (an empty body is ``{}``). A body must be sent
+    as ``application/json``: a browser cannot send that cross-site without asking first, while
+    a form or ``text/plain`` it can."""
     raw = await request.read()
-    if not raw.strip():
+    typed = request.content_type == "application/json"
+    if not raw.strip() and (typed or "Content-Type" not in request.headers):
         return {}
+    if not typed:
+        raise ControlError(415, "send the body as JSON (Content-Type: application/json)")
     try:
         body = json.loads(raw)
     except ValueError as exc:

@@ -290,7 +290,11 @@ async def test_health_and_bad_control_input(
 ) -> None:
     assert await client.health() is True
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{running.url}/sandbox/users", data=b"[1]") as response:
+        async with session.post(
+            f"{running.url}/sandbox/users",
+            data=b"[1]",
+            headers={"Content-Type": "application/json"},
+        ) as response:
             assert response.status == 400
             assert "error" in await response.json()
         body = {"content_base64": "%%%"}

@@ -244,7 +244,7 @@ async def _close_sockets(app: web.Application) -> None:
 # The page loads only its own files; message text is never HTML (see rich_text).
 _CSP = (
     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 
