@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.effects import Effect, SendDocument, SendText
@@ -24,7 +25,7 @@ from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.privacy import Erased, Erasure, Purged, Retention
 from bot.core.programs import ProgramCatalog
 from bot.i18n import Catalogs, Html, Translator
-from bot.services.alerts import Staff, staff_alerts
+from bot.services.alerts import Staff, staff_alerts, with_organisation
 from bot.services.privacy_export import export_bytes, personal_document
 from bot.services.safety import end_pair
 from flows.matching_messages import PROPOSAL_PREFIX
@@ -95,22 +96,21 @@ class Privacy:
             pid: self._former(partner, records.pairs, me) for pid, partner in partners.items()
         }
         proposals = [p for r in records.requests for p in await uow.matching.proposals_for(r.id)]
+        staff = await self._staff_for(uow, [person.program, *(p.program for p in ending)])
         erasure = Erasure(
             person_id=me,
             chat_id=person.chat_id,
             stand_in_id=await self._stand_in_id(uow),
             at=now,
             names=(person.display_name,) if person.display_name else (),
-            related_chats=frozenset(
-                {p.chat_id for p in partners.values()} | set(self.staff.chat_ids)
-            ),
+            related_chats=frozenset({p.chat_id for p in partners.values()} | set(staff.chat_ids)),
             partner_labels=labels,
             keep_age_lock=person.is_age_locked,
             buttons=tuple(f"{PROPOSAL_PREFIX}{p.id}:" for p in proposals),
         )
         erased = await uow.privacy.erase(erasure)
         if ending or erased.held_reports:
-            effects += self._alert(ending, erased)
+            effects += self._alert(staff, ending, erased)
         log.info(
             "a person was forgotten (stand-in %s): %d pairs ended, %d reports held",
             erasure.stand_in_id,
@@ -163,8 +163,16 @@ class Privacy:
             if await uow.persons.get(candidate) is None:
                 return candidate
 
-    def _alert(self, ended: list[Pair], erased: Erased) -> list[Effect]:
-        t = self.catalogs.translator(self.staff.language)
+    async def _staff_for(self, uow: UnitOfWork, programs: Sequence[str | None]) -> Staff:
+        """The super-admins and the staff of the organisations running `programs`."""
+        chat_ids = dict.fromkeys(self.staff.chat_ids)
+        for code in dict.fromkeys(programs):
+            found = await with_organisation(uow, self.staff, self.catalog, code)
+            chat_ids.update(dict.fromkeys(found.chat_ids))
+        return replace(self.staff, chat_ids=tuple(chat_ids))
+
+    def _alert(self, staff: Staff, ended: list[Pair], erased: Erased) -> list[Effect]:
+        t = self.catalogs.translator(staff.language)
         lines = [t._("Someone asked for their data to be erased (/forgetme). It has been erased.")]
         if ended:
             lines.append(
@@ -182,7 +190,7 @@ class Privacy:
                     days=self.retention.report_days,
                 )
             )
-        return staff_alerts(self.staff, "\n".join(lines))
+        return staff_alerts(staff, "\n".join(lines))
 
     def _pair_line(self, pair: Pair, t: Translator) -> str:
         program = self.catalog.get(pair.program)

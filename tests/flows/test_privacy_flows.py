@@ -19,6 +19,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.privacy import Retention
+from bot.core.staff import StaffMember, StaffRole
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.matchmaking import Matchmaker
@@ -370,3 +371,26 @@ async def test_a_held_report_with_no_program_reaches_super_admins_and_is_release
     bot.clock.advance(61 * DAY)
     purged = await retention_round(bot.store.uow, bot.clock, Retention(30, 60))
     assert purged.reports == 1 and report.id not in bot.store.reports
+
+
+async def test_forgetme_tells_the_staff_of_the_organisation_of_each_ended_pair() -> None:
+    bot = privacy_bot()
+    coordinator = 905
+    bot.store.staff.members[coordinator] = StaffMember(
+        user_id=coordinator,
+        organisation="college-mentors",
+        role=StaffRole.COORDINATOR,
+        added_at=bot.clock.now(),
+    )
+    anna, _marco, _staff, _pair_id = await paired(bot)
+    async with bot.store.uow() as uow:
+        await uow.outbox.add(
+            [fx.SendText(chat_id=coordinator, text="Annabel Quill asked for help")],
+            bot.clock.now(),
+        )
+        await uow.commit()
+    await anna.say("/forgetme")
+    await anna.press("Yes, erase my data")
+    told = texts([e for e in bot.store.pending_effects() if fx.chat_of(e) == coordinator])
+    assert len(told) == 1 and "#1 (College First Year)" in told[0], told
+    assert "Annabel" not in told[0], "the pending message naming her is dropped"
