@@ -29,7 +29,7 @@ from typing import Any
 from bot.core.effects import Button
 from bot.core.matching import profile_of
 from bot.core.models import Role
-from bot.core.staff import BANNED, Broadcast, DraftKind, StaffDraft
+from bot.core.staff import Broadcast, DraftKind, StaffDraft
 from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of
@@ -140,9 +140,7 @@ async def match(call: StaffCall) -> None:
 async def _draft(call: StaffCall, code: str) -> None:
     program = call.program(code)
     people = await call.uow.staff.people([code])
-    banned = {
-        f.user_id for f in await call.uow.staff.flags(p.id for p in people) if f.kind == BANNED
-    }
+    banned = await call.uow.staff.banned(p.id for p in people)
     paired = {
         p.mentee_id for p in await call.uow.staff.pairs_of([code]) if p.status.value != "ended"
     }

@@ -20,7 +20,6 @@ from bot.core.models import (
     StepStatus,
 )
 from bot.core.programs import Program
-from bot.core.staff import BANNED
 from bot.i18n import Translator
 from bot.services.pairs import PairError, pause_pair, resume_pair, start_pair
 from bot.services.safety import end_pair
@@ -51,8 +50,7 @@ async def form_pair(
         return t._(
             "{a} and {b} are not in the same program.", a=name_of(mentee), b=name_of(mentor)
         )
-    flags = {(f.user_id, f.kind) for f in await call.uow.staff.flags([mentee.id, mentor.id])}
-    if (mentee.id, BANNED) in flags or (mentor.id, BANNED) in flags:
+    if await call.uow.staff.banned([mentee.id, mentor.id]):
         return t._("One of them is banned.")
     matchmaker = call.services.matchmaker
     if not matchmaker.eligible(mentor, program):

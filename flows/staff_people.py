@@ -35,6 +35,7 @@ async def training_line(call: StaffCall, person: Person) -> str:
 async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
     people = await call.uow.staff.people(codes)
     flags = {(f.user_id, f.kind) for f in await call.uow.staff.flags(p.id for p in people)}
+    banned = await call.uow.staff.banned(p.id for p in people)
     return [
         p
         for p in people
@@ -42,7 +43,7 @@ async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
         and p.is_onboarded
         and p.approved_at is None
         and (p.id, REJECTED) not in flags
-        and (p.id, BANNED) not in flags
+        and p.id not in banned
     ]
 
 
@@ -240,6 +241,12 @@ async def ban(call: StaffCall) -> None:
             user_id=person.id, kind=BANNED, reason=reason, at=call.now, by=call.actor.user_id
         )
     )
+    if person.role is Role.MENTOR:  # no new mentee is proposed; /unban alone does not re-approve
+        if person.approved_at is not None:
+            person = replace(person, approved_at=None, updated_at=call.now)
+            await call.uow.persons.update(person)
+        moved = await call.services.matchmaker.withdraw(call.uow, person.id, call.now)
+        call.turn.effects.extend(moved.effects)
     ended = 0
     for pair in await call.uow.pairs.of_person(person.id):
         await end_pair(call.uow, pair, call.actor.user_id, "banned", call.now)

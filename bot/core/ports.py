@@ -113,9 +113,16 @@ class Outbox(Protocol):
         """Record many successes at once: (item id, message id, when)."""
         ...
 
-    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None: ...
+    async def retry_later(
+        self, item_id: int, not_before: datetime, error: str, *, attempt: int | None = None
+    ) -> None:
+        """Back to pending, due at `not_before`. Like every outcome, recorded only while the
+        item is still claimed (and, with `attempt`, by the claim that counted it)."""
+        ...
 
-    async def mark_failed(self, item_id: int, error: str, at: datetime) -> None: ...
+    async def mark_failed(
+        self, item_id: int, error: str, at: datetime, *, attempt: int | None = None
+    ) -> None: ...
 
     async def drop_pending_for_chat(self, chat_id: int, reason: str, at: datetime) -> int: ...
 
@@ -334,6 +341,11 @@ class StaffRepository(Protocol):
     async def unflag(self, user_id: int, kind: str) -> bool: ...
 
     async def flags(self, user_ids: Iterable[int]) -> list[PersonFlag]: ...
+
+    async def banned(self, user_ids: Iterable[int]) -> set[int]:
+        """Which of these people are banned (the one check matching, broadcasts and staff
+        lists share)."""
+        ...
 
     async def people(self, programs: Sequence[str]) -> list[Person]:
         """Everyone who chose one of these programs, by id."""

@@ -21,7 +21,7 @@ from bot.core.effects import EditText, Effect, SendText
 from bot.core.errors import RecipientBlocked, RejectedRequest
 from bot.core.models import Person, Role
 from bot.core.ports import ChatApi, Clock, UnitOfWork, UnitOfWorkFactory
-from bot.core.staff import BANNED, Broadcast
+from bot.core.staff import Broadcast
 from bot.i18n import Catalogs, Translator
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ async def recipients(uow: UnitOfWork, program: str, audience: str) -> list[Perso
         for p in await uow.staff.people([program])
         if p.is_onboarded and p.role in roles and not p.blocked_bot
     ]
-    banned = {f.user_id for f in await uow.staff.flags(p.id for p in people) if f.kind == BANNED}
+    banned = await uow.staff.banned(p.id for p in people)
     return [p for p in people if p.id not in banned]
 
 

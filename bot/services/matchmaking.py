@@ -103,8 +103,14 @@ class Matchmaker:
             return Outcome()
         asked = {p.mentor_id for p in await uow.matching.proposals_for(request.id)}
         profiles = []
-        for mentor in await uow.persons.mentors(program.code):
-            if mentor.id in asked or await uow.matching.pending_for_mentor(mentor.id):
+        mentors = await uow.persons.mentors(program.code)
+        banned = await uow.staff.banned(m.id for m in mentors)
+        for mentor in mentors:
+            if (
+                mentor.id in asked
+                or mentor.id in banned
+                or await uow.matching.pending_for_mentor(mentor.id)
+            ):
                 continue
             profiles.append(
                 profile_of(
@@ -241,6 +247,19 @@ class Matchmaker:
                         ),
                     )
                 )
+            request = await uow.matching.get_request(proposal.request_id)
+            if request is not None:
+                effects += (await self.propose_next(uow, request, now)).effects
+        return Outcome(tuple(effects))
+
+    async def withdraw(self, uow: UnitOfWork, mentor_id: int, now: datetime) -> Outcome:
+        """A mentor can no longer mentor (banned): their pending proposals are withdrawn and
+        each mentee's request moves on to the next mentor."""
+        effects: list[Effect] = []
+        for proposal in await uow.matching.pending_for_mentor(mentor_id):
+            await uow.matching.update_proposal(
+                replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=now)
+            )
             request = await uow.matching.get_request(proposal.request_id)
             if request is not None:
                 effects += (await self.propose_next(uow, request, now)).effects

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import Pair, Person, ScheduledStep, StepStatus
 from bot.core.staff import (
+    BANNED,
     AuditEntry,
     Broadcast,
     DraftKind,
@@ -223,6 +224,17 @@ class SqlStaffRepository:
                 .order_by(_flags.c.user_id, _flags.c.kind)
             )
             found.extend(PersonFlag(**dict(row)) for row in result.mappings())
+        return found
+
+    async def banned(self, user_ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in chunks(sorted(set(user_ids))):
+            result = await self._session.execute(
+                select(_flags.c.user_id).where(
+                    _flags.c.user_id.in_(chunk), _flags.c.kind == BANNED
+                )
+            )
+            found.update(int(user_id) for user_id in result.scalars())
         return found
 
     # -- reads across programs -------------------------------------------------------------

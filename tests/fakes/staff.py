@@ -7,7 +7,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.core.models import Pair, Person, ScheduledStep, StepStatus
-from bot.core.staff import AuditEntry, Broadcast, PersonFlag, StaffDraft, StaffMember
+from bot.core.staff import (
+    BANNED,
+    AuditEntry,
+    Broadcast,
+    PersonFlag,
+    StaffDraft,
+    StaffMember,
+)
 from tests.fakes.pairs import _next_id
 
 
@@ -125,6 +132,10 @@ class _Staff:
         wanted = set(user_ids)
         found = [f for (uid, _), f in self.state.flags.items() if uid in wanted]
         return sorted(found, key=lambda f: (f.user_id, f.kind))
+
+    async def banned(self, user_ids: Iterable[int]) -> set[int]:
+        wanted = set(user_ids)
+        return {uid for (uid, kind) in self.state.flags if uid in wanted and kind == BANNED}
 
     async def people(self, programs: Sequence[str]) -> list[Person]:
         return sorted(

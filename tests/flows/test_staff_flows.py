@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.effects import EditText, SetCommands
-from bot.core.models import Report, Role
-from bot.core.staff import Access, StaffMember, StaffRole, actor_for
+from bot.core.models import ProposalStatus, Report, Role
+from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
 from flows.staff_commands import build_staff_router
 from flows.staff_router import StaffRouter
@@ -177,3 +177,26 @@ async def test_ban_refuses_super_admins_and_staff(bot: Bot) -> None:
     await coordinator.say("/help")  # the ban notice arrives first
     [pending] = await coordinator.say("/pending")  # still staff: not locked out
     assert "closed your access" not in pending and "approval" in pending
+
+
+async def test_a_banned_mentor_is_never_proposed_and_a_ban_moves_the_request_on(
+    bot: Bot,
+) -> None:
+    for user_id in (4, 5):
+        bot.store.persons[user_id] = onboarded_person(
+            user_id, Role.MENTOR, "college", T0, display_name=f"M{user_id}"
+        )
+    bot.store.staff.flags[(4, "banned")] = PersonFlag(
+        user_id=4, kind="banned", reason="spam", at=T0, by=ADMIN
+    )
+    await Dialog(bot, 1).say("/findmentor")
+    [first] = bot.store.proposals.values()
+    assert first.mentor_id == 5  # the banned mentor 4 (first in line otherwise) is not asked
+    del bot.store.staff.flags[(4, "banned")]
+    [reply] = await Dialog(bot, ADMIN).say("/ban M5 abuse")
+    assert "M5 (5) is banned" in reply
+    withdrawn, moved = bot.store.proposals.values()
+    assert (withdrawn.mentor_id, withdrawn.status) == (5, ProposalStatus.WITHDRAWN)
+    assert (moved.mentor_id, moved.status) == (4, ProposalStatus.PENDING)
+    banned = bot.person(5)
+    assert banned is not None and banned.approved_at is None

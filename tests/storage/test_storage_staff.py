@@ -158,11 +158,15 @@ async def test_flags(any_uow: UnitOfWorkFactory) -> None:
             (BANNED, "abuse", 2),
             (REJECTED, "no", 1),
         ]
+        await tx.staff.flag(PersonFlag(user_id=3, kind=REJECTED, reason="no", at=T0, by=1))
+        assert await tx.staff.banned([BIG_ID, 3, 4]) == {BIG_ID}
+        assert await tx.staff.banned([]) == set()
         assert await tx.staff.unflag(BIG_ID, BANNED) is True
         assert await tx.staff.unflag(BIG_ID, BANNED) is False
         await tx.commit()
     async with any_uow() as tx:
         assert [f.kind for f in await tx.staff.flags([BIG_ID])] == [REJECTED]
+        assert await tx.staff.banned([BIG_ID, 3]) == set()
 
 
 async def test_reads_across_programs(
