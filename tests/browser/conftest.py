@@ -16,7 +16,14 @@ from bot.demo_seed import MENTEE, MENTOR, STAFF_MEMBER, seed_demo
 from bot.sandbox.server import RunningSandbox, start_sandbox
 from bot.sandbox.spec import BotApiSpec, SpecNotFoundError
 from bot.sandbox.webchat.routes import WEBCHAT_KEY
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+from tests.browser.support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    TIMEOUT_MS,
+    browser_required,
+    check_browser,
+    missing_browser,
+)
 from tests.e2e.harness import BotProcess, sqlite_url
 
 if TYPE_CHECKING:
@@ -24,6 +31,12 @@ if TYPE_CHECKING:
 
 # A Monday, 9:00 in Rome: step 1 is due at each person's evening hour the same day.
 DEMO_MORNING = datetime(2026, 10, 12, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def browser_available() -> None:
+    """What `needs_browser` uses: skip without a browser, or fail if .ci/run requires one."""
+    check_browser(missing_browser(), required=browser_required())
 
 
 @dataclass

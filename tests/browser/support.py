@@ -4,6 +4,7 @@ browser), the demo's sandbox and bot in this process, screenshots under tests/ar
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import struct
 import zlib
@@ -18,7 +19,7 @@ README_SHOT = ARTIFACTS / "readme-screenshot.png"  # copied to bot/sandbox/webch
 TIMEOUT_MS = 15_000
 
 
-def _missing() -> str | None:
+def missing_browser() -> str | None:
     if not CHROMIUM.exists():
         return "no browser: Debian's Chromium is not at /usr/bin/chromium (.ci/run installs it)"
     if importlib.util.find_spec("playwright") is None:
@@ -26,7 +27,25 @@ def _missing() -> str | None:
     return None
 
 
-needs_browser = pytest.mark.skipif(_missing() is not None, reason=_missing() or "")
+REQUIRE_BROWSER = "MENTORBOT_REQUIRE_BROWSER"  # .ci/run sets it: no browser is then a failure
+
+
+def check_browser(missing: str | None, *, required: bool) -> None:
+    """Skip a browser test when there is no browser, or fail it when one is required (so CI
+    cannot go green with every browser test skipped)."""
+    if missing is None:
+        return
+    if required:
+        pytest.fail(f"{missing}, and {REQUIRE_BROWSER} is set", pytrace=False)
+    pytest.skip(missing)
+
+
+def browser_required() -> bool:
+    return os.environ.get(REQUIRE_BROWSER, "") not in ("", "0")
+
+
+# The fixture (tests/browser/conftest.py) skips or fails before the test starts anything.
+needs_browser = pytest.mark.usefixtures("browser_available")
 
 
 def artifact_dir(test_name: str) -> Path:
