@@ -180,6 +180,11 @@ class StaffCall:
             )
         return found[0]
 
+    async def pairs_of(self, person: Person) -> list[Pair]:
+        """A person's pairs (not ended) in the actor's organisation's programs only."""
+        pairs = await self.uow.pairs.of_person(person.id)
+        return [p for p in pairs if self.actor.reaches(self.programs.get(p.program))]
+
     async def pair(self, word: str) -> Pair:
         """A pair of the actor's programs, by `#id`, or the one pair of a person (not ended)."""
         if word.startswith("#") and word[1:].isdigit():
@@ -190,7 +195,7 @@ class StaffCall:
                 )
             return pair
         person = await self.person(word)
-        pairs = [p for p in await self.uow.pairs.of_person(person.id)]
+        pairs = await self.pairs_of(person)
         if not pairs:
             raise self.refuse(self.t._("{name} is not in a pair right now.", name=name_of(person)))
         if len(pairs) > 1:

@@ -196,7 +196,7 @@ async def user(call: StaffCall) -> None:
     request = await call.uow.matching.open_request(person.id)
     if request is not None and request.status is RequestStatus.WAITING:
         lines.append(t._("Waiting for a mentor since {when}", when=_date(request.created_at)))
-    for pair in await call.uow.pairs.of_person(person.id):
+    for pair in await call.pairs_of(person):
         partner = await call.uow.persons.get(pair.partner_of(person.id))
         rows = [r for r in await call.uow.schedule.of_pair(pair.id) if r.person_id == person.id]
         done = sum(1 for r in rows if r.status is StepStatus.SENT)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.effects import EditText, SetCommands
-from bot.core.models import ProposalStatus, Report, Role
+from bot.core.models import Pair, PairStatus, ProposalStatus, Report, Role
 from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
 from flows.staff_commands import build_staff_router
@@ -200,3 +200,14 @@ async def test_a_banned_mentor_is_never_proposed_and_a_ban_moves_the_request_on(
     assert (moved.mentor_id, moved.status) == (4, ProposalStatus.PENDING)
     banned = bot.person(5)
     assert banned is not None and banned.approved_at is None
+
+
+async def test_a_pair_by_person_stays_in_the_callers_organisation(bot: Bot) -> None:
+    bot.store.persons[3] = onboarded_person(3, Role.MENTOR, "rebuild", T0, display_name="P3")
+    bot.store.pairs[7] = Pair(id=7, program="rebuild", mentee_id=1, mentor_id=3, started_at=T0)
+    coordinator = Dialog(bot, COORDINATOR)
+    [reply] = await coordinator.say("/pause P1")
+    assert "not in a pair right now" in reply
+    assert bot.store.pairs[7].status is PairStatus.ACTIVE
+    [card] = await coordinator.say("/user P1")
+    assert "Pair #7" not in card and "P3" not in card
