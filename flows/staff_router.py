@@ -158,11 +158,11 @@ class StaffRouter:
         if not confirmed:
             call.show(call.t._("Cancelled: nothing was sent or changed."))
             return
+        call.command = BY_NAME[draft.kind.value]  # the expired text names it
+        call.args = ""
         if draft.expired(call.now):
             call.show(expired_text(call))
             return
-        call.command = BY_NAME[draft.kind.value]
-        call.args = ""
         if not call.actor.allows(call.command.access):
             raise call.refuse(self._not_allowed(call.turn, call.actor, call.command))
         await self.confirmations[draft.kind](call, draft.data)

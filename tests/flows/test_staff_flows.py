@@ -142,7 +142,8 @@ async def test_a_preview_older_than_a_day_cannot_be_confirmed(bot: Bot) -> None:
     await coordinator.say("/broadcast college all Hello")
     bot.clock.advance(25 * 3600)
     effects = await coordinator.press("Send to")
-    assert any("more than a day old" in e.text for e in effects if isinstance(e, EditText))
+    [expired] = [e.text for e in effects if isinstance(e, EditText)]
+    assert "more than a day old" in expired and "start again with /broadcast." in expired
     assert bot.store.staff.broadcasts == {} and not bot.store.staff.drafts
     await coordinator.say("/match college")
     bot.clock.advance(25 * 3600)
