@@ -26,6 +26,7 @@ from bot.core.models import (
     Report,
     ScheduledStep,
 )
+from bot.core.staff import PersonFlag
 
 FINISHED = frozenset({"sent", "failed", "dropped"})
 PEOPLE_KEYS = frozenset({"chat_id", "from_chat_id", "sender_id", "source_chat_id"})
@@ -54,6 +55,7 @@ class PersonalRecords:
     proposals: tuple[Proposal, ...] = ()  # made to them, as a mentor
     reports: tuple[Report, ...] = ()  # filed by them
     relayed: tuple[RelayLink, ...] = ()  # messages they sent or received through the relay
+    flags: tuple[PersonFlag, ...] = ()  # staff decisions about them (a ban, a rejection)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from bot.core.effects import Effect, SendDocument, SendText
 from bot.core.models import Pair, Person, ProposalStatus
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from bot.core.privacy import Erased, Erasure, Purged, Retention
+from bot.core.privacy import Erased, Erasure, Purged, Retention, relabel
 from bot.core.programs import ProgramCatalog
 from bot.i18n import Catalogs, Html, Translator
 from bot.services.alerts import Staff, staff_alerts, with_organisation
@@ -66,6 +66,15 @@ class Privacy:
         """Everything kept about `person`, as a JSON document for their chat."""
         records = await uow.privacy.records(person.id)
         flow = await uow.flows.get(person.id)
+        if flow is not None:  # answers in progress, without the partners' names
+            partners = {p.partner_of(person.id): p for p in records.pairs}
+            data = flow.data
+            for partner in await uow.persons.get_many(partners):
+                if partner.display_name:
+                    mine = partners[partner.id].mentee_id == person.id
+                    label = "your mentor" if mine else "your mentee"
+                    data = relabel(data, (partner.display_name,), label)
+            flow = replace(flow, data=data)
         document = personal_document(person, flow, records, now=now, retention=self.retention)
         t = self.catalogs.translator(person.language)
         log.info("person %s exported their data", person.id)

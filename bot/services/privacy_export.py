@@ -75,7 +75,7 @@ def _mentorship(pair: Pair, label: str, me: int) -> dict[str, Any]:
 
 def personal_document(
     person: Person,
-    flow: FlowState | None,
+    flow: FlowState | None,  # its data with the partners' names replaced (`relabel`)
     records: PersonalRecords,
     *,
     now: datetime,
@@ -95,10 +95,18 @@ def personal_document(
         "exported_at": _when(now),
         "profile": _profile(person),
         "conversation_in_progress": (
-            {"flow": flow.flow, "step": flow.state, "last_answer_at": _when(flow.updated_at)}
+            {
+                "flow": flow.flow,
+                "step": flow.state,
+                "last_answer_at": _when(flow.updated_at),
+                "answers_so_far": flow.data,
+            }
             if flow
             else None
         ),
+        "staff_decisions": [
+            {"decision": f.kind, "reason": f.reason, "at": _when(f.at)} for f in records.flags
+        ],
         "mentorships": [_mentorship(p, labels[p.id], me) for p in records.pairs],
         "curriculum_steps": [
             {

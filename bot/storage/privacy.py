@@ -39,6 +39,7 @@ from bot.core.privacy import (
     relabel,
     text_needles,
 )
+from bot.core.staff import PersonFlag
 from bot.storage.matching import _proposal_from_row, _request_from_row
 from bot.storage.pairs import _pair_from_row
 from bot.storage.relay import _link_from_row, _select_links
@@ -51,6 +52,7 @@ from bot.storage.tables import (
     MatchRequestRow,
     OutboxRow,
     PairRow,
+    PersonFlagRow,
     PersonRow,
     ProposalRow,
     RelationshipRatingRow,
@@ -121,6 +123,12 @@ class SqlPrivacyRepository:
         reports = await self._all(
             select(_reports).where(_reports.c.reporter_id == person_id).order_by(_reports.c.id)
         )
+        f = _t(PersonFlagRow).c
+        flags = await self._all(
+            select(f.user_id, f.kind, f.reason, f.at, f.by)
+            .where(f.user_id == person_id)
+            .order_by(f.at, f.kind)
+        )
         pair_ids = [row["id"] for row in pairs]
         relayed = []
         for chunk in chunks(pair_ids):
@@ -145,6 +153,7 @@ class SqlPrivacyRepository:
             proposals=tuple(_proposal_from_row(row) for row in proposals),
             reports=tuple(_report_from_row(row) for row in reports),
             relayed=tuple(relayed),
+            flags=tuple(PersonFlag(**row) for row in flags),
         )
 
     # ------------------------------------------------------------------ erasure

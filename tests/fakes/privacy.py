@@ -41,6 +41,8 @@ class _Privacy:
     async def records(self, person_id: int) -> PersonalRecords:
         u = self.uow
         pairs = sorted((p for p in u._pairs.values() if p.member(person_id)), key=lambda p: p.id)
+        staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
+        flags = [f for f in staff.flags.values() if f.user_id == person_id] if staff else []
         pair_ids = {p.id for p in pairs}
         return PersonalRecords(
             pairs=tuple(pairs),
@@ -89,6 +91,7 @@ class _Privacy:
             relayed=tuple(
                 sorted((k for k in u._relay if k.pair_id in pair_ids), key=lambda k: k.created_at)
             ),
+            flags=tuple(sorted(flags, key=lambda f: (f.at, f.kind))),
         )
 
     async def erase(self, erasure: Erasure) -> Erased:

@@ -12,6 +12,7 @@ from bot.core.conversations import Conversations
 from bot.core.engine import FlowEngine, button_data
 from bot.core.models import (
     AgeStatus,
+    FlowState,
     PairStatus,
     RelayLink,
     Report,
@@ -19,7 +20,7 @@ from bot.core.models import (
     Role,
 )
 from bot.core.privacy import Retention
-from bot.core.staff import StaffMember, StaffRole
+from bot.core.staff import PersonFlag, StaffMember, StaffRole
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.matchmaking import Matchmaker
@@ -394,3 +395,34 @@ async def test_forgetme_tells_the_staff_of_the_organisation_of_each_ended_pair()
     told = texts([e for e in bot.store.pending_effects() if fx.chat_of(e) == coordinator])
     assert len(told) == 1 and "#1 (College First Year)" in told[0], told
     assert "Annabel" not in told[0], "the pending message naming her is dropped"
+
+
+async def test_mydata_holds_staff_decisions_and_answers_in_progress_without_the_partner() -> None:
+    bot = privacy_bot()
+    anna, _marco, _staff, pair_id = await paired(bot)
+    now = bot.clock.now()
+    bot.store.staff.flags[(ANNA, "banned")] = PersonFlag(
+        user_id=ANNA, kind="banned", reason="spam links", at=now, by=STAFF
+    )
+    bot.store.flows[ANNA] = FlowState(
+        user_id=ANNA,
+        flow="report",
+        state="report.reason",
+        data={"pairs": [[pair_id, "Marco Zephyr"]], "note": "half-typed words"},
+        token="abc",
+        updated_at=now,
+    )
+    await anna.say("/mydata")  # the report flow asks its question again, after the document
+    [doc] = [e for e in bot.store.pending_effects() if isinstance(e, fx.SendDocument)]
+    data = json.loads(doc.content)
+    assert data["staff_decisions"] == [
+        {"decision": "banned", "reason": "spam links", "at": now.isoformat()}
+    ]
+    flow = data["conversation_in_progress"]
+    assert isinstance(flow, dict)
+    assert flow["answers_so_far"] == {
+        "pairs": [[pair_id, "your mentor"]],
+        "note": "half-typed words",
+    }
+    raw = json.dumps(data)
+    assert "Marco" not in raw and str(STAFF) not in raw

@@ -435,3 +435,21 @@ async def test_erasure_redacts_bans_resolved_reports_and_drafts(
         broadcast = await tx.staff.draft(STAFF + 1)
     assert match is not None and match.data == {"program": "college", "pairs": []}
     assert broadcast is not None and broadcast.data["text"] == "[erased]!"
+
+
+async def test_records_hold_the_staff_decisions_about_the_person(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    async with any_uow() as tx:
+        staff = getattr(tx, "staff", None)
+        if staff is None:
+            pytest.skip("the staff tables arrive with the staff work")
+        for who, kind in ((ANNA, "banned"), (ANNA, "rejected"), (OTHER, "banned")):
+            await staff.flag(PersonFlag(user_id=who, kind=kind, reason=kind, at=T0, by=STAFF))
+        await tx.commit()
+    async with any_uow() as tx:
+        records = await tx.privacy.records(ANNA)
+    assert records.flags == (
+        PersonFlag(user_id=ANNA, kind="banned", reason="banned", at=T0, by=STAFF),
+        PersonFlag(user_id=ANNA, kind="rejected", reason="rejected", at=T0, by=STAFF),
+    )
