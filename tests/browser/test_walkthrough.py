@@ -41,6 +41,13 @@ def bot_text(chat: Locator, text: str | re.Pattern[str]) -> Locator:
     return chat.locator("li.message.theirs .text").filter(has_text=text).last
 
 
+async def loaded_width(image: Locator) -> int:
+    """The image's natural width once it has loaded (visible is not loaded yet)."""
+    handle = await image.element_handle()
+    await image.page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=handle)
+    return int(await image.evaluate("i => i.naturalWidth"))
+
+
 async def onboard_by_clicking(page: Page, chat: Locator) -> None:
     from playwright.async_api import expect
 
@@ -121,7 +128,7 @@ async def test_from_start_to_a_relayed_conversation_and_a_delivered_step(
     await alice.locator("input[type=file]").set_input_files(files=[form])
     photo = grace.get_by_role("img", name="Photo: Here it is")
     await expect(photo).to_be_visible()
-    assert await photo.evaluate("image => image.naturalWidth") == 96  # served by the sandbox
+    assert await loaded_width(photo) == 96  # served by the sandbox
 
     mine = alice.locator("li.message.mine").filter(has_text="financial aid forms").last
     await mine.hover()
@@ -153,7 +160,7 @@ async def test_from_start_to_a_relayed_conversation_and_a_delivered_step(
     await expect(bot_text(sofia, "Figures for college")).to_contain_text("1 active")
     chart = sofia.get_by_role("img", name=re.compile("^Photo"))
     await expect(chart).to_be_visible()
-    assert await chart.evaluate("image => image.naturalWidth") > 200
+    assert await loaded_width(chart) > 200
     await expect(
         chat_of(page, MENTEE.name).get_by_role("button", name=re.compile("^Menu"))
     ).to_have_text("Menu")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
@@ -72,6 +72,18 @@ async def scrape(bot: BotProcess) -> dict[str, float]:
     return samples
 
 
+async def scrape_until(
+    bot: BotProcess, ready: Callable[[dict[str, float]], bool]
+) -> dict[str, float]:
+    """Scrape /metrics until `ready` holds (or REPLY_TIMEOUT passes: the last scrape)."""
+    deadline = asyncio.get_running_loop().time() + REPLY_TIMEOUT
+    while True:
+        metrics = await scrape(bot)
+        if ready(metrics) or asyncio.get_running_loop().time() > deadline:
+            return metrics
+        await asyncio.sleep(0.05)
+
+
 async def post_update(
     bot: BotProcess, update: dict[str, object], secret: str | None
 ) -> tuple[int, str]:
@@ -130,7 +142,6 @@ async def test_a_wrong_or_missing_secret_is_refused_and_nothing_processed(
     assert (await post_update(hooked, update, "not-the-secret"))[0] == 401
     assert (await post_update(hooked, update, None))[0] == 401
     assert (await post_update(hooked, update, SECRET[:-1]))[0] == 401
-    await asyncio.sleep(0.5)
     assert await client.bot_messages(STRANGER) == [], "no reply to a refused update"
     assert await hooked.person(STRANGER) is None, "nothing stored"
     metrics = await scrape(hooked)
@@ -163,8 +174,16 @@ async def test_metrics_and_health_follow_the_traffic(
     for n in range(3):
         await client.send_text(MENTEE, f"hello {n}")
     await client.wait_for_messages(MENTOR, lambda m: m.copied, count=3, timeout=REPLY_TIMEOUT)
-    await asyncio.sleep(0.3)  # the sender counts a copy just after Telegram accepted it
-    after = await scrape(hooked)
+    # the sender counts a copy just after Telegram accepted it: wait for the counters to move
+    after = await scrape_until(
+        hooked,
+        lambda m: (
+            m.get("mentorbot_messages_relayed_total", 0)
+            - before.get("mentorbot_messages_relayed_total", 0)
+            >= 3
+            and m.get("mentorbot_relay_latency_seconds_count", 0) >= 3
+        ),
+    )
     assert after["mentorbot_updates_total{kind=message}"] == 3
     assert (
         after["mentorbot_messages_relayed_total"]
