@@ -229,7 +229,7 @@ async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
     lines = [call.t._("✅ {n} pairs started in {program}.", n=made, program=program.code)]
     if skipped:
         lines.append(call.t._("Not started ({n}):", n=len(skipped)))
-        lines += [f"• {esc(s)}" for s in skipped[:20]]
+        lines += [f"• {s}" for s in skipped[:20]]  # already escaped by t._
     if call.callback_id is not None:
         call.turn.answer(call.callback_id)
         call.turn.edit(call.message_id, call.t._("The matching draft was published."))

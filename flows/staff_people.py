@@ -12,6 +12,7 @@ from dataclasses import replace
 from bot.core.effects import Button
 from bot.core.models import AgeStatus, Person, RequestStatus, Role, StepStatus
 from bot.core.staff import BANNED, REJECTED, PersonFlag
+from bot.i18n import Html
 from bot.services.safety import end_pair
 from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of, page_buttons, paginate
 from flows.staff_router import Handler, PressHandler
@@ -74,7 +75,8 @@ async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
     approve = tuple(
         (
             Button(
-                call.t._("✅ Approve {name}", name=m.display_name or m.id),
+                # a button label is plain text: the name must not be HTML-escaped
+                call.t._("✅ Approve {name}", name=Html(m.display_name or str(m.id))),
                 data=f"{STAFF_PREFIX}approve:{m.id}",
             ),
         )

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.effects import EditText, SetCommands
+from bot.core.effects import EditText, SendText, SetCommands
 from bot.core.models import Pair, PairStatus, ProposalStatus, Report, Role
 from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
@@ -212,3 +212,20 @@ async def test_a_pair_by_person_stays_in_the_callers_organisation(bot: Bot) -> N
     assert bot.store.pairs[7].status is PairStatus.ACTIVE
     [card] = await coordinator.say("/user P1")
     assert "Pair #7" not in card and "P3" not in card
+
+
+async def test_names_with_an_ampersand_are_escaped_once(bot: Bot) -> None:
+    bot.store.persons[2] = replace(bot.store.persons[2], display_name="Tom & Jerry")
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/pending")
+    mine = [e for e in bot.store.pending_effects() if isinstance(e, SendText)]
+    [effect] = [e for e in mine if e.chat_id == COORDINATOR]
+    assert "• Tom &amp; Jerry (2) — college" in effect.text
+    labels = [b.text for row in effect.buttons for b in row]
+    assert "✅ Approve Tom & Jerry" in labels  # a button label is plain text
+    bot.store.persons[4] = onboarded_person(4, Role.MENTOR, "college", T0, display_name="Ann & Co")
+    admin = Dialog(bot, ADMIN)
+    await admin.say("/match college")
+    bot.store.persons[4] = replace(bot.store.persons[4], approved_at=None)
+    [reply] = await admin.say("/match publish")
+    assert "Ann &amp; Co (4) is not approved" in reply and "&amp;amp;" not in reply
