@@ -70,6 +70,12 @@ def privacy_notice(t: Translator, retention: Retention) -> str:
                 "so that the age check cannot be retried.",
                 days=retention.relay_days,
                 report_days=retention.report_days,
+            )
+            + "\n"
+            + t._(
+                "• If the program team stopped you from taking part (a ban), we keep that "
+                "decision, its date and reason even after you erase your data, so that it "
+                "still applies if you write again."
             ),
             t._(
                 "<b>Your choices</b>\n"

@@ -122,6 +122,7 @@ async def test_privacy_tells_what_why_how_long_and_who_with_the_configured_reten
         assert part in notice
     assert "45 days" in notice and "120 more days" in notice
     assert "never sees your Telegram id" in notice
+    assert "(a ban), we keep that decision, its date and reason even after you erase" in notice
 
 
 # --- /mydata -----------------------------------------------------------------------------------
