@@ -46,7 +46,6 @@ pytestmark = [
 
 PAIRS = 100
 FIRST_ID = 5_300_000
-SENDER_CONCURRENCY = 32  # requests the sender has in flight at most
 STEP_DUE_IN = 1.5  # seconds after the clock moved: while people talk
 
 
@@ -246,9 +245,9 @@ async def test_replicas_share_the_work_in_order_and_survive_a_kill(world: World)
     duplicates = sum(n - 1 for n in steps.values()) + sum(
         len(texts) - len(set(texts)) for texts in relayed.values()
     )
-    # in flight = claimed by the dead worker and not recorded as sent: resent once at most,
-    # and it had at most SENDER_CONCURRENCY requests under way
-    assert duplicates <= min(in_flight, SENDER_CONCURRENCY), (duplicates, in_flight)
+    # in flight = claimed by the dead worker and not recorded as sent (requests under way, and
+    # successes still waiting for their batched record): each is resent once at most
+    assert duplicates <= in_flight, (duplicates, in_flight)
     assert min(steps.values()) == 1, "nobody missed step 2"
     for mentee, mentor in world.pairs:
         for person, partner in ((mentee, mentor), (mentor, mentee)):
