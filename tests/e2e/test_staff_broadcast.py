@@ -4,6 +4,7 @@ rate-limited sender with no 429 from the sandbox, and a progress message that re
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
@@ -49,6 +50,13 @@ async def test_broadcast_to_500_mentees_without_429_and_with_progress(
     assert progress.edited
     sends = await client.requests("sendMessage")
     assert [r.status for r in sends].count(429) == 0
+    delivered = Counter(
+        int(r.params["chat_id"])
+        for r in sends
+        if r.ok and "Orientation" in str(r.params.get("text"))
+    )
+    recipients = [MIA, *range(FIRST, FIRST + PEOPLE)]
+    assert delivered == Counter(recipients), "every recipient gets exactly one copy"
     received = await client.bot_messages(FIRST + PEOPLE - 1)
     assert received[-1].text == "Orientation &lt;b&gt;Friday&lt;/b&gt; 6pm"
     assert world.bot.core is not None
