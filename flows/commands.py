@@ -95,6 +95,9 @@ STAFF_COMMANDS: tuple[UserCommand, ...] = (
 
 ALL_COMMANDS: tuple[UserCommand, ...] = COMMANDS + STAFF_COMMANDS
 BY_NAME = {c.name: c for c in ALL_COMMANDS}
+ALWAYS_ALLOWED = frozenset({"help", "privacy", "language", "mydata", "forgetme", "cancel"})
+"""What someone age-locked or banned may still use: their privacy rights, /help, /language,
+and /cancel (the /forgetme prompt offers it)."""
 
 
 def usage_line(command: UserCommand, t: Translator) -> str:

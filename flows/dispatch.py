@@ -29,7 +29,7 @@ from bot.i18n import language_name
 from bot.services.alerts import Staff
 from bot.services.matchmaking import Matchmaker
 from flows import onboarding
-from flows.commands import help_text
+from flows.commands import ALWAYS_ALLOWED, help_text
 from flows.matching_commands import FIND_MENTOR, MatchingCommands
 from flows.matching_messages import PROPOSAL_PREFIX
 from flows.pair_commands import PairCommands
@@ -45,7 +45,6 @@ from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX
 from flows.texts import locked_reply
 
 LANGUAGE_PREFIX = "lang:"
-ALWAYS_ALLOWED = frozenset({"help", "privacy", "language", "mydata", "forgetme"})
 
 
 class MentorbotDispatcher:

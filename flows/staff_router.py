@@ -23,7 +23,7 @@ from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
 from bot.core.staff import BANNED, Access, Actor, DraftKind, actor_for
 from bot.core.turn import Turn
-from flows.commands import BY_NAME, UserCommand, staff_menu
+from flows.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
 from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
 
 CONFIRM = "ok"
 DISCARD = "no"
-BANNED_MAY_USE = frozenset({"help", "privacy", "language", "mydata", "forgetme"})
 
 
 class StaffRouter:
@@ -85,7 +84,7 @@ class StaffRouter:
         if not any(f.kind == BANNED for f in flags):
             return False
         event = turn.event
-        if isinstance(event, Command) and event.name in BANNED_MAY_USE:
+        if isinstance(event, Command) and event.name in ALWAYS_ALLOWED:
             return False
         text = turn.t._(
             "The program team has closed your access to this service. /privacy explains what "

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.effects import EditText, SendText, SetCommands
-from bot.core.models import Pair, PairStatus, ProposalStatus, Report, Role
+from bot.core.models import AgeStatus, Pair, PairStatus, ProposalStatus, Report, Role
 from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
 from flows.commands import BY_NAME, STAFF_COMMANDS, commands_for
 from flows.staff_commands import build_staff_router
@@ -229,3 +229,17 @@ async def test_names_with_an_ampersand_are_escaped_once(bot: Bot) -> None:
     bot.store.persons[4] = replace(bot.store.persons[4], approved_at=None)
     [reply] = await admin.say("/match publish")
     assert "Ann &amp; Co (4) is not approved" in reply and "&amp;amp;" not in reply
+
+
+async def test_banned_and_age_locked_people_can_cancel_the_forgetme_prompt(bot: Bot) -> None:
+    bot.store.staff.flags[(1, "banned")] = PersonFlag(
+        user_id=1, kind="banned", reason="spam", at=T0, by=ADMIN
+    )
+    bot.store.persons[2] = replace(bot.store.persons[2], age_status=AgeStatus.MINOR)
+    for user_id in (1, 2):
+        person = Dialog(bot, user_id)
+        [prompt] = await person.say("/forgetme")
+        assert "Erase your data?" in prompt
+        [reply] = await person.say("/cancel")
+        assert "Cancelled" in reply
+        assert user_id not in bot.store.flows
