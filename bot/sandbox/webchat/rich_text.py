@@ -48,7 +48,9 @@ _ENTITY_TAGS = {
     "email": "a",
     "bot_command": "cmd",
 }
-_SAFE_SCHEMES = ("http://", "https://", "tg://", "mailto:")
+# The one list of link schemes (static/render.js safeHref has the same): no javascript:, data:,
+# mailto: or anything else a click could run or hand to another program.
+SAFE_SCHEMES = ("http://", "https://", "tg://")
 _AUTOLINK = re.compile(
     r"(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])"
     r"|(?<![^\s(])(?P<cmd>/[A-Za-z0-9_]{1,32}(?:@\w{3,64})?)(?![\w/@])"
@@ -61,7 +63,7 @@ def safe_href(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    return url if url.lower().startswith(_SAFE_SCHEMES) else None
+    return url if url.lower().startswith(SAFE_SCHEMES) else None
 
 
 def node(tag: str, children: list[Node], **attributes: Any) -> dict[str, Any]:
@@ -189,7 +191,7 @@ def _entity_node(entity: dict[str, Any], covered: str, children: list[Node]) -> 
         href = covered if "://" in covered else f"https://{covered}"
         return node(tag, children, href=safe_href(href))
     if kind == "email":
-        return node(tag, children, href=f"mailto:{covered}")
+        return node(tag, children, href=None)  # an address is shown, not opened
     if kind == "pre":
         return node(tag, children, language=entity.get("language") or None)
     return node(tag, children)

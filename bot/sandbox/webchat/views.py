@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.sandbox.models import ChatLog, SandboxUser, StoredMessage
 from bot.sandbox.state import Sandbox
-from bot.sandbox.webchat.rich_text import plain_text, rich_text
+from bot.sandbox.webchat.rich_text import plain_text, rich_text, safe_href
 
 SNIPPET_CHARS = 90
 _MEDIA_LABELS = {
@@ -96,7 +96,7 @@ def _buttons(message: StoredMessage) -> list[list[dict[str, Any]]]:
             if "callback_data" in button:
                 item["callback_data"] = button["callback_data"]
             elif "url" in button:
-                item["url"] = button["url"]
+                item["url"] = safe_href(str(button["url"]))  # None: shown, never opened
             shown.append(item)
         rows.append(shown)
     return rows

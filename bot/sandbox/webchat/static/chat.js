@@ -1,7 +1,7 @@
 // One chat column: a person's private chat with the bot, drawn and behaving like Telegram's.
 
 import { api } from "./api.js";
-import { dayOf, el, renderMedia, renderTree, textOf, timeOf } from "./render.js";
+import { dayOf, el, renderMedia, renderTree, safeHref, textOf, timeOf } from "./render.js";
 
 const EDITABLE = new Set(["text", "photo", "document", "video", "audio", "voice", "animation"]);
 
@@ -185,10 +185,10 @@ export class ChatView {
     for (const row of message.buttons) {
       const line = el("div", { class: "row" });
       for (const button of row) {
-        if (button.url) {
-          const safe = /^(https?:\/\/|tg:\/\/)/i.test(button.url);
-          line.append(safe
-            ? el("a", { class: "key", href: button.url, target: "_blank", rel: "noopener noreferrer nofollow" }, button.text, el("span", { "aria-hidden": "true" }, " ↗"))
+        if ("url" in button) {
+          const href = safeHref(button.url);
+          line.append(href
+            ? el("a", { class: "key", href, target: "_blank", rel: "noopener noreferrer nofollow" }, button.text, el("span", { "aria-hidden": "true" }, " ↗"))
             : el("span", { class: "key" }, button.text));
           continue;
         }

@@ -27,8 +27,9 @@ export function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-function safeHref(href) {
-  return typeof href === "string" && /^(https?:\/\/|tg:\/\/|mailto:)/i.test(href) ? href : null;
+// The schemes a link may have: the same list as SAFE_SCHEMES in rich_text.py.
+export function safeHref(href) {
+  return typeof href === "string" && /^(https?:\/\/|tg:\/\/)/i.test(href) ? href : null;
 }
 
 // The tree as DOM nodes; `onCommand("/start")` runs when a /command link is clicked.
