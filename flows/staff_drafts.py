@@ -32,7 +32,7 @@ from bot.core.models import Role
 from bot.core.staff import Broadcast, DraftKind, StaffDraft
 from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
-from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of
+from flows.staff_kit import STAFF_PREFIX, StaffCall, audience_label, esc, name_of
 from flows.staff_pairs import form_pair
 from flows.staff_router import CONFIRM, DISCARD, ConfirmHandler, Handler, expired_text
 
@@ -78,7 +78,7 @@ async def broadcast(call: StaffCall) -> None:
     preview = call.t._(
         "<b>Preview</b> — to {n} people ({audience}) of {program}:",
         n=len(people),
-        audience=audience,
+        audience=audience_label(audience, call.t),
         program=program.code,
     )
     call.say(

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.effects import Button, Keyboard, SendText
-from bot.core.models import Pair, PairStatus, Person
+from bot.core.models import Pair, PairStatus, Person, Role
 from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
-from bot.core.staff import Actor, AuditEntry
+from bot.core.staff import Actor, AuditEntry, StaffRole
 from bot.core.turn import Turn
-from bot.i18n import Catalogs, Translator
+from bot.i18n import N_, Catalogs, Translator
 from bot.services.matchmaking import Matchmaker
 from flows.commands import UserCommand, usage_line
 
@@ -226,6 +226,26 @@ def status_of(pair: Pair, t: Translator) -> str:
         PairStatus.PAUSED: t._("paused"),
         PairStatus.ENDED: t._("ended"),
     }[pair.status]
+
+
+ROLE_LABELS = {
+    Role.MENTEE: N_("mentee"),
+    Role.MENTOR: N_("mentor"),
+    StaffRole.ADMIN: N_("admin"),
+    StaffRole.COORDINATOR: N_("coordinator"),
+}
+AUDIENCE_LABELS = {"mentees": N_("mentees"), "mentors": N_("mentors"), "all": N_("all")}
+
+
+def role_label(role: Role | StaffRole | None, t: Translator) -> str:
+    """A person's or a staff member's role in words ("—" when none yet)."""
+    return t._(ROLE_LABELS[role]) if role is not None else "—"
+
+
+def audience_label(audience: str, t: Translator) -> str:
+    """A broadcast audience (`mentees`, `mentors`, `all`) in words."""
+    label = AUDIENCE_LABELS.get(audience)
+    return t._(label) if label is not None else audience
 
 
 def page_buttons(command: str, key: str, page: int, pages: int, t: Translator) -> Keyboard:

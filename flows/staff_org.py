@@ -11,7 +11,15 @@ from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
 from bot.i18n import Catalogs
 from flows.commands import staff_menu
-from flows.staff_kit import StaffCall, StaffServices, esc, name_of, page_buttons, paginate
+from flows.staff_kit import (
+    StaffCall,
+    StaffServices,
+    esc,
+    name_of,
+    page_buttons,
+    paginate,
+    role_label,
+)
 from flows.staff_router import Handler, PressHandler
 
 
@@ -102,7 +110,7 @@ async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> No
             lambda pt: pt._(
                 "You are now {role} of {organisation} in mentorbot. /help lists your staff "
                 "commands.",
-                role=role.value,
+                role=role_label(role, pt),
                 organisation=org,
             ),
         )
@@ -110,7 +118,7 @@ async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> No
         t._(
             "✅ {id} is now {role} of {organisation}.",
             id=user_id,
-            role=role.value,
+            role=role_label(role, t),
             organisation=org,
         )
     )
@@ -146,7 +154,7 @@ async def _list(call: StaffCall) -> None:
     lines = [call.t._("<b>Staff</b>")]
     lines += [
         f"• {esc(name_of(people.get(m.user_id), m.user_id))} — {esc(m.organisation)} — "
-        f"{m.role.value}"
+        f"{role_label(m.role, call.t)}"
         for m in members
     ]
     if call.actor.is_superadmin:

@@ -14,7 +14,16 @@ from bot.core.models import AgeStatus, Person, RequestStatus, Role, StepStatus
 from bot.core.staff import BANNED, REJECTED, PersonFlag
 from bot.i18n import Html
 from bot.services.safety import end_pair
-from flows.staff_kit import STAFF_PREFIX, StaffCall, esc, name_of, page_buttons, paginate
+from flows.staff_kit import (
+    STAFF_PREFIX,
+    StaffCall,
+    esc,
+    name_of,
+    page_buttons,
+    paginate,
+    role_label,
+    status_of,
+)
 from flows.staff_router import Handler, PressHandler
 
 
@@ -168,7 +177,7 @@ async def user(call: StaffCall) -> None:
         f"<b>{esc(name_of(person))}</b>",
         t._(
             "Role: {role} · program: {program} · language: {language}",
-            role=person.role.value if person.role else "—",
+            role=role_label(person.role, t),
             program=person.program or "—",
             language=person.language,
         ),
@@ -208,7 +217,7 @@ async def user(call: StaffCall) -> None:
                 "last activity {when}",
                 id=pair.id,
                 partner=name_of(partner, pair.partner_of(person.id)),
-                status=pair.status.value,
+                status=status_of(pair, t),
                 done=done,
                 total=len(rows),
                 when=_date(pair.last_activity_at or pair.started_at),

@@ -243,3 +243,20 @@ async def test_banned_and_age_locked_people_can_cancel_the_forgetme_prompt(bot: 
         [reply] = await person.say("/cancel")
         assert "Cancelled" in reply
         assert user_id not in bot.store.flows
+
+
+async def test_roles_statuses_and_audiences_are_translated(bot: Bot) -> None:
+    bot.store.persons[3] = onboarded_person(3, Role.MENTOR, "college", T0, display_name="P3")
+    bot.store.pairs[7] = Pair(id=7, program="college", mentee_id=1, mentor_id=3, started_at=T0)
+    admin = Dialog(bot, ADMIN, language_code="it")
+    await admin.say("/language")
+    await admin.press("Italiano")
+    [card] = await admin.say("/user P3")
+    assert "mentore" in card and "(attiva)" in card and "mentor ·" not in card
+    [preview] = await admin.say("/broadcast college all Ciao")
+    assert "(tutti)" in preview
+    await admin.say("/cancel")
+    [added] = await admin.say("/staff add 3 coordinator")
+    assert "coordinatore" in added
+    [listed] = await admin.say("/staff list")
+    assert "— amministratore" in listed and "— coordinatore" in listed
