@@ -178,3 +178,9 @@ async def test_the_socket_tells_the_page_when_the_sandbox_is_reset(
             await control.reset()
             assert (await ws.receive_json(timeout=5)) == {"type": "reset"}
             assert (await ws.receive_json(timeout=5)) == {"type": "users", "users": []}
+
+
+def test_a_quote_closed_by_an_earlier_marker_leaves_no_stray_marker() -> None:
+    tree = from_markdown("*x\n>y* z", version=2)
+    assert tree == [b("x\n", {"tag": "blockquote", "children": ["y"]}), " z"]
+    assert plain_text(tree) == "x\ny z"

@@ -187,8 +187,10 @@ def from_markdown(text: str, *, version: int = 2) -> list[Node]:
 
 
 def _close_quote(out: _Builder, quote: dict[str, Any]) -> None:
-    """End a block quote; its last line break belongs to the quote's block, not its text."""
-    out.toggle(">", "blockquote")
+    """End a block quote; its last line break belongs to the quote's block, not its text. A
+    marker that opened before the quote may have closed it already (``*x\n>y* z``)."""
+    if any(entry is quote for _, entry in out.stack):
+        out.toggle(">", "blockquote")
     children = quote["children"]
     if children and isinstance(children[-1], str):
         children[-1] = children[-1].removesuffix("\n")
