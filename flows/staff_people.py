@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.effects import Button
-from bot.core.models import AgeStatus, Person, RequestStatus, Role, StepStatus
+from bot.core.models import (
+    AgeStatus,
+    Person,
+    ProposalStatus,
+    RequestStatus,
+    Role,
+    StepStatus,
+)
 from bot.core.staff import BANNED, REJECTED, PersonFlag
 from bot.i18n import Html
 from bot.services.safety import end_pair
@@ -276,6 +283,11 @@ async def ban(call: StaffCall) -> None:
         await call.uow.matching.update_request(
             replace(request, status=RequestStatus.CANCELLED, closed_at=call.now)
         )
+        for proposal in await call.uow.matching.proposals_for(request.id):
+            if proposal.status is ProposalStatus.PENDING:  # no mentor may accept it now
+                await call.uow.matching.update_proposal(
+                    replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=call.now)
+                )
     await call.uow.flows.delete(person.id)
     await call.audit("ban", person.program, name_of(person), reason)
     call.tell(person, lambda t: t._("The program team has closed your access to this service."))

@@ -260,3 +260,11 @@ async def test_roles_statuses_and_audiences_are_translated(bot: Bot) -> None:
     assert "coordinatore" in added
     [listed] = await admin.say("/staff list")
     assert "— amministratore" in listed and "— coordinatore" in listed
+
+
+async def test_a_ban_of_a_mentee_withdraws_the_proposal_made_for_them(bot: Bot) -> None:
+    bot.store.persons[4] = onboarded_person(4, Role.MENTOR, "college", T0, display_name="M4")
+    await Dialog(bot, 1).say("/findmentor")
+    assert "is banned" in (await Dialog(bot, ADMIN).say("/ban P1 spam"))[0]
+    [proposal] = bot.store.proposals.values()
+    assert proposal.status is ProposalStatus.WITHDRAWN
