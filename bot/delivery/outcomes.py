@@ -210,7 +210,9 @@ class OutcomeRecorder:
         """Fail an item for good."""
         self._counters.failed += 1
         now = self._clock.now()
-        await self._record(item.id, "failed", lambda o: o.mark_failed(item.id, error, now))
+        await self._record(
+            item.id, "failed", lambda o: o.mark_failed(item.id, error, now, attempt=item.attempts)
+        )
 
     async def _retry_or_fail(self, item: OutboxItem, kind: str, error: Exception) -> Outcome:
         if item.attempts >= self._max_attempts:
@@ -225,7 +227,9 @@ class OutcomeRecorder:
         log.info("outbox item %s (%s): retry in %.1fs (%s)", item.id, kind, delay, error)
         self._counters.retried += 1
         await self._record(
-            item.id, "retry", lambda o: o.retry_later(item.id, not_before, str(error))
+            item.id,
+            "retry",
+            lambda o: o.retry_later(item.id, not_before, str(error), attempt=item.attempts),
         )
         asyncio.get_running_loop().call_later(delay, self._wake)
         return Outcome.RETRY
@@ -235,7 +239,9 @@ class OutcomeRecorder:
         now, dropped = self._clock.now(), 0
         try:
             async with self._uows() as uow:
-                await uow.outbox.mark_failed(item.id, f"blocked: {error}", now)
+                await uow.outbox.mark_failed(
+                    item.id, f"blocked: {error}", now, attempt=item.attempts
+                )
                 dropped = await uow.outbox.drop_pending_for_chat(chat_id, "recipient blocked", now)
                 await uow.commit()
         except Exception as exc:

@@ -383,14 +383,20 @@ class Sender:
 
     async def _release(self) -> None:
         """Hand claimed but unsent items back to the outbox, due now, for the next sender."""
-        ids = sorted(i for lane in self._lanes.values() for i in lane.items)
+        items = sorted(
+            (e.item for lane in self._lanes.values() for e in lane.items.values()),
+            key=lambda item: item.id,
+        )
+        ids = [item.id for item in items]
         if not ids:
             return
         now = self._clock.now()
         try:
             async with self._uows() as uow:
-                for item_id in ids:
-                    await uow.outbox.retry_later(item_id, now, "released: sender stopped")
+                for item in items:  # only while still our claim: another sender may have it now
+                    await uow.outbox.retry_later(
+                        item.id, now, "released: sender stopped", attempt=item.attempts
+                    )
                 await uow.commit()
         except Exception as exc:  # their leases run out instead
             log.error("outbox: could not release %d items (%s)", len(ids), type(exc).__name__)

@@ -6,10 +6,17 @@ claimable again, so a crash re-sends at most the messages that were in flight. O
 claimers skip rows another transaction has locked (`FOR UPDATE SKIP LOCKED`), so several
 replicas never take the same item; on SQLite the whole transaction holds the write lock
 (`BEGIN IMMEDIATE`), which serialises claimers.
+
+Outcomes are recorded only on an item still `sending`, and a retry or a failure (given the
+claim's `attempt`) only on that same claim: a sender whose lease ran out and whose item another
+sender has since claimed, or which was dropped meanwhile, must not put it back to `pending` (it
+would be sent twice) nor overwrite `dropped`. Such a late outcome is logged ("claim lost", ids
+only) and changes nothing.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -26,6 +33,8 @@ from bot.storage.repositories import rowcount
 from bot.storage.tables import OutboxRow
 
 __all__ = ["SqlOutbox"]
+
+log = logging.getLogger(__name__)
 
 _outbox = cast(Table, OutboxRow.__table__)
 _c = _outbox.c
@@ -171,6 +180,8 @@ class SqlOutbox:
     async def mark_sent(self, item_id: int, message_id: int | None, at: datetime) -> None:
         await self._set(
             item_id,
+            None,
+            "sent",
             status="sent",
             message_id=message_id,
             sent_at=at,
@@ -184,7 +195,7 @@ class SqlOutbox:
             return
         statement = (
             update(_outbox)
-            .where(_c.id == bindparam("item_id"))
+            .where(_c.id == bindparam("item_id"), _c.status == "sending")
             .values(
                 status="sent",
                 message_id=bindparam("sent_message_id"),
@@ -193,18 +204,44 @@ class SqlOutbox:
                 lease_until=None,
             )
         )
-        await self._session.execute(
+        result = await self._session.execute(
             statement,
             [{"item_id": i, "sent_message_id": m, "at": at} for i, m, at in sent],
         )
+        matched = rowcount(result)
+        if 0 <= matched < len(sent):
+            log.warning(
+                "outbox: claim lost on %d of %d items sent (first id %s)",
+                len(sent) - matched,
+                len(sent),
+                sent[0][0],
+            )
 
-    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
+    async def retry_later(
+        self, item_id: int, not_before: datetime, error: str, *, attempt: int | None = None
+    ) -> None:
         await self._set(
-            item_id, status="pending", not_before=not_before, error=error, lease_until=None
+            item_id,
+            attempt,
+            "retry",
+            status="pending",
+            not_before=not_before,
+            error=error,
+            lease_until=None,
         )
 
-    async def mark_failed(self, item_id: int, error: str, at: datetime) -> None:
-        await self._set(item_id, status="failed", error=error, finished_at=at, lease_until=None)
+    async def mark_failed(
+        self, item_id: int, error: str, at: datetime, *, attempt: int | None = None
+    ) -> None:
+        await self._set(
+            item_id,
+            attempt,
+            "failure",
+            status="failed",
+            error=error,
+            finished_at=at,
+            lease_until=None,
+        )
 
     async def drop_pending_for_chat(self, chat_id: int, reason: str, at: datetime) -> int:
         """Drop every unsent item for `chat_id` (e.g. the person blocked the bot)."""
@@ -222,9 +259,12 @@ class SqlOutbox:
         )
         return int(result.scalar_one())
 
-    async def _set(self, item_id: int, **values: Any) -> None:
-        result = await self._session.execute(
-            update(_outbox).where(_c.id == item_id).values(**values)
-        )
+    async def _set(self, item_id: int, attempt: int | None, what: str, **values: Any) -> None:
+        """Record an outcome on the item if it is still claimed (by the claim that counted
+        `attempt`, when given)."""
+        claimed = [_c.id == item_id, _c.status == "sending"]
+        if attempt is not None:
+            claimed.append(_c.attempts == attempt)
+        result = await self._session.execute(update(_outbox).where(*claimed).values(**values))
         if rowcount(result) != 1:
-            raise LookupError(f"no outbox item {item_id}")
+            log.warning("outbox item %s: claim lost, %s not recorded", item_id, what)

@@ -184,12 +184,14 @@ async def test_a_flush_waits_for_a_batch_another_flush_is_still_writing() -> Non
         wake=lambda: None,
         record_sent=slow_record,
     )
-    row = store.outbox[0]
-    await recorder.settle(row.item, fx.SendText(chat_id=1, text="a"), fx.Sent(message_id=5), None)
+    async with store.uow() as uow:
+        (item,) = await uow.outbox.claim_due(clock.now(), 10, 30.0)
+        await uow.commit()
+    await recorder.settle(item, fx.SendText(chat_id=1, text="a"), fx.Sent(message_id=5), None)
     await asyncio.wait_for(entered.wait(), timeout=2)  # the timed flush is writing the batch
     second = asyncio.create_task(recorder.flush())
     await asyncio.sleep(0.05)
-    assert not second.done() and statuses(store) == ["pending"]
+    assert not second.done() and statuses(store) == ["sending"]
     gate.set()
     await asyncio.wait_for(second, timeout=2)
     assert statuses(store) == ["sent"]

@@ -31,9 +31,6 @@ class _Outbox:
     def _next_id(self) -> int:
         return self.rows[-1].item.id + 1 if self.rows else 1  # ids only grow, like a sequence
 
-    def _find(self, item_id: int) -> _Row:
-        return next(r for r in self.rows if r.item.id == item_id)
-
     async def add(
         self, effects: Sequence[Effect], at: datetime, not_before: datetime | None = None
     ) -> None:
@@ -83,21 +80,38 @@ class _Outbox:
             out.append(row.item)
         return out
 
+    def _claimed(self, item_id: int, attempt: int | None = None) -> _Row | None:
+        """The row if still claimed (by the claim that counted `attempt`, when given)."""
+        row = next((r for r in self.rows if r.item.id == item_id), None)
+        if row is None or row.status != "sending":
+            return None
+        if attempt is not None and row.item.attempts != attempt:
+            return None
+        return row
+
     async def mark_sent(self, item_id: int, message_id: int | None, at: datetime) -> None:
-        row = self._find(item_id)
-        row.status, row.message_id = "sent", message_id
+        row = self._claimed(item_id)
+        if row is not None:
+            row.status, row.message_id, row.lease_until = "sent", message_id, None
 
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         for item_id, message_id, at in sent:
             await self.mark_sent(item_id, message_id, at)
 
-    async def retry_later(self, item_id: int, not_before: datetime, error: str) -> None:
-        row = self._find(item_id)
-        row.status, row.not_before, row.error = "pending", not_before, error
+    async def retry_later(
+        self, item_id: int, not_before: datetime, error: str, *, attempt: int | None = None
+    ) -> None:
+        row = self._claimed(item_id, attempt)
+        if row is not None:
+            row.status, row.not_before, row.error = "pending", not_before, error
+            row.lease_until = None
 
-    async def mark_failed(self, item_id: int, error: str, at: datetime) -> None:
-        row = self._find(item_id)
-        row.status, row.error = "failed", error
+    async def mark_failed(
+        self, item_id: int, error: str, at: datetime, *, attempt: int | None = None
+    ) -> None:
+        row = self._claimed(item_id, attempt)
+        if row is not None:
+            row.status, row.error, row.lease_until = "failed", error, None
 
     async def drop_pending_for_chat(self, chat_id: int, reason: str, at: datetime) -> int:
         n = 0

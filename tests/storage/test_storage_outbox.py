@@ -148,8 +148,6 @@ async def test_mark_sent_and_mark_failed_finish_items(uow: UnitOfWorkFactory) ->
     assert row.finished_at == T0 + timedelta(seconds=2)
     async with uow() as tx:
         assert await tx.outbox.pending_count() == 1
-        with pytest.raises(LookupError):
-            await tx.outbox.mark_sent(999_999, None, T0)
 
 
 async def test_mark_sent_many_records_each_success(uow: UnitOfWorkFactory) -> None:
