@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.models import AgeStatus, PairStatus, Person, Role
+from bot.core.staff import StaffMember, StaffRole
 from bot.sandbox.client import SandboxClient
 from tests.e2e.harness import REPLY_TIMEOUT, User, seed_pair, seed_person
 from tests.e2e.staff_world import (
@@ -127,3 +128,24 @@ async def test_age_override_lifts_a_wrong_lock(world: World, client: SandboxClie
     assert "only a super-admin" in await world.ask(ADMIN_A, "/ageoverride 1800 checked")
     assert "is lifted" in await world.ask(SUPER, "/ageoverride 1800 checked")
     assert "Which language" in await world.ask(1800, "/start")  # signing up works again
+
+
+async def test_staff_cannot_be_banned_by_an_admin_and_a_ban_never_locks_staff_out(
+    world: World, client: SandboxClient
+) -> None:
+    assert world.bot.core is not None
+    async with world.bot.core.conversations.uows() as uow:  # Ned mentors and coordinates
+        await uow.staff.save_member(
+            StaffMember(
+                user_id=NED,
+                organisation="college-mentors",
+                role=StaffRole.COORDINATOR,
+                added_at=world.bot.core.clock.now(),
+            )
+        )
+        await uow.commit()
+    assert "only a super-admin can ban staff" in await world.ask(ADMIN_A, "/ban Ned spam")
+    assert await world.audit() == []
+    assert "Ned (1502) is banned" in await world.ask(SUPER, "/ban Ned spam")
+    await said(client, NED, "closed your access")
+    assert "Mentors waiting for approval" in await world.ask(NED, "/pending")
