@@ -21,7 +21,7 @@ from typing import Any
 from bot.core.effects import SetCommands
 from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
-from bot.core.staff import BANNED, Access, Actor, DraftKind, actor_for
+from bot.core.staff import Access, Actor, DraftKind, actor_for
 from bot.core.turn import Turn
 from flows.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
 from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
@@ -78,13 +78,12 @@ class StaffRouter:
     async def banned(self, turn: Turn, uow: UnitOfWork) -> bool:
         """True (and the person told) when a banned person tries anything but their privacy
         rights, /help and /language. Staff and super-admins are never stopped here."""
-        if (await self.actor(uow, turn.person.id)).is_staff:
-            return False
-        flags = await uow.staff.flags([turn.person.id])
-        if not any(f.kind == BANNED for f in flags):
+        if not await uow.staff.banned([turn.person.id]):
             return False
         event = turn.event
         if isinstance(event, Command) and event.name in ALWAYS_ALLOWED:
+            return False
+        if (await self.actor(uow, turn.person.id)).is_staff:
             return False
         text = turn.t._(
             "The program team has closed your access to this service. /privacy explains what "
