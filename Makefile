@@ -28,7 +28,8 @@ else
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 endif
 
-e2e-%: $(STAMP)
+# A static pattern rule: make skips implicit rules for phony targets.
+$(addprefix e2e-,$(TRANSPORTS)): e2e-%: $(STAMP)
 	MENTORBOT_TEST_TRANSPORTS=$* $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e
 
 lint: $(STAMP)
