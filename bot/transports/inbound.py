@@ -1,13 +1,14 @@
-"""Building the core's `Inbound` events from the fields of a Telegram update, for every transport.
+"""Building the core's `Inbound` events from a Telegram update, for every transport.
 
-Each adapter reads the fields from its own framework's objects (typed, framework-specific) and
-calls these builders, so the rules — only private chats, commands versus text, which media kind
-wins, what a membership change means — live in one place. No framework is imported here.
+Both frameworks name their update objects' attributes after the Bot API's fields, so one reader
+(`update_event`) serves both; each adapter passes only what differs (how it marks an inaccessible
+message). The rules — only private chats, commands versus text, which media kind wins, what a
+membership change means — live in one place. No framework is imported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -204,3 +205,101 @@ def membership_event(
     if new_status == MEMBER and old_status == KICKED:
         return BotUnblocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
     return None
+
+
+def update_event(
+    update: Any, *, now: datetime, accessible: Callable[[Any], bool]
+) -> Inbound | None:
+    """Map one framework `Update`; `now` dates button presses, which carry no date of their own,
+    and `accessible(message)` says whether a pressed button's message can still be used."""
+    if update.message is not None:
+        return _message(update.update_id, update.message)
+    if update.edited_message is not None:
+        return _edited(update.update_id, update.edited_message)
+    if update.callback_query is not None:
+        return _button(update.update_id, update.callback_query, now, accessible)
+    if update.my_chat_member is not None:
+        return _membership(update.update_id, update.my_chat_member)
+    return None
+
+
+def user_ref(user: Any) -> UserRef:
+    """Who did it, as Telegram told us."""
+    return UserRef(
+        id=user.id,
+        first_name=user.first_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def _private_sender(message: Any) -> Any | None:
+    if message.chat.type != PRIVATE or message.from_user is None or message.from_user.is_bot:
+        return None
+    return message.from_user
+
+
+def _message(update_id: int, message: Any) -> Inbound | None:
+    user = _private_sender(message)
+    if user is None:
+        return None
+    return message_event(
+        update_id=update_id,
+        user=user_ref(user),
+        chat_id=message.chat.id,
+        at=message.date,
+        message_id=message.message_id,
+        text=message.text,
+        caption=message.caption,
+        media=media_of(message),
+        media_group_id=message.media_group_id,
+        reply_to_message_id=(
+            message.reply_to_message.message_id if message.reply_to_message else None
+        ),
+    )
+
+
+def _edited(update_id: int, message: Any) -> Inbound | None:
+    user = _private_sender(message)
+    if user is None:
+        return None
+    edited = message.edit_date  # aiogram: a Unix time; python-telegram-bot: a datetime
+    if isinstance(edited, int):
+        edited = datetime.fromtimestamp(edited, UTC)
+    return edit_event(
+        update_id=update_id,
+        user=user_ref(user),
+        chat_id=message.chat.id,
+        at=edited or message.date,
+        message_id=message.message_id,
+        text=message.text,
+        caption=message.caption,
+    )
+
+
+def _button(
+    update_id: int, query: Any, now: datetime, accessible: Callable[[Any], bool]
+) -> Inbound | None:
+    message = query.message
+    return button_event(
+        update_id=update_id,
+        user=user_ref(query.from_user),
+        chat_type=message.chat.type if message is not None else None,
+        chat_id=message.chat.id if message is not None else None,
+        at=now,
+        callback_id=query.id,
+        data=query.data,
+        message_id=message.message_id if message is not None and accessible(message) else None,
+    )
+
+
+def _membership(update_id: int, change: Any) -> Inbound | None:
+    return membership_event(
+        update_id=update_id,
+        user=user_ref(change.from_user),
+        chat_type=change.chat.type,
+        chat_id=change.chat.id,
+        at=change.date,
+        old_status=change.old_chat_member.status,
+        new_status=change.new_chat_member.status,
+    )
