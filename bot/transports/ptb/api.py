@@ -41,8 +41,9 @@ from bot.core.errors import (
     RetryLater,
     TemporaryFailure,
 )
-from bot.transports.base import HTML, Commands, unchanged_edit
+from bot.transports.base import Commands, unchanged_edit
 from bot.transports.ptb.request import response_received
+from bot.transports.rendering import Widgets, render
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class PtbChatApi:
     async def apply(self, effect: fx.Effect) -> fx.Sent:
         response_received.set(False)  # set by the request, in this same task, on an answer
         try:
-            return await self._call(effect)
+            return await render(self.bot, effect, WIDGETS, paid=self._paid)
         except BadRequest as exc:
             unchanged = unchanged_edit(effect, exc.message)
             if unchanged is not None:
@@ -85,86 +86,6 @@ class PtbChatApi:
             raise RejectedRequest(exc.message) from exc
         except Exception as exc:
             raise to_delivery_error(exc, effect, answered=response_received.get()) from exc
-
-    async def _call(self, effect: fx.Effect) -> fx.Sent:
-        bot = self.bot
-        if isinstance(effect, fx.SendText):
-            message = await bot.send_message(
-                chat_id=effect.chat_id,
-                text=effect.text,
-                parse_mode=HTML,
-                reply_markup=inline_keyboard(effect.buttons),
-                reply_parameters=reply_to(effect.reply_to_message_id),
-                allow_paid_broadcast=self._paid,
-            )
-            return fx.Sent(message_id=message.message_id)
-        if isinstance(effect, fx.EditText):
-            await bot.edit_message_text(
-                text=effect.text,
-                chat_id=effect.chat_id,
-                message_id=effect.message_id,
-                parse_mode=HTML,
-                reply_markup=inline_keyboard(effect.buttons),
-            )
-            return fx.Sent(message_id=effect.message_id)
-        if isinstance(effect, fx.AnswerButton):
-            await bot.answer_callback_query(
-                callback_query_id=effect.callback_id,
-                text=effect.text,
-                show_alert=effect.alert or None,
-            )
-            return fx.Sent()
-        if isinstance(effect, fx.CopyMessage):
-            copied = await bot.copy_message(
-                chat_id=effect.chat_id,
-                from_chat_id=effect.from_chat_id,
-                message_id=effect.message_id,
-                caption=effect.caption,
-                parse_mode=HTML if effect.caption is not None else None,
-                reply_parameters=reply_to(effect.reply_to_message_id),
-                allow_paid_broadcast=self._paid,
-            )
-            return fx.Sent(message_id=copied.message_id)
-        if isinstance(effect, fx.SendDocument):
-            message = await bot.send_document(
-                chat_id=effect.chat_id,
-                document=effect.content,
-                filename=effect.filename,
-                caption=effect.caption,
-                parse_mode=HTML,
-                allow_paid_broadcast=self._paid,
-            )
-            return fx.Sent(message_id=message.message_id)
-        if isinstance(effect, fx.SendPhoto):
-            message = await bot.send_photo(
-                chat_id=effect.chat_id,
-                photo=effect.content,
-                filename=effect.filename,
-                caption=effect.caption,
-                parse_mode=HTML,
-                allow_paid_broadcast=self._paid,
-            )
-            return fx.Sent(message_id=message.message_id)
-        if isinstance(effect, fx.CopyMessages):
-            copies = await bot.copy_messages(
-                chat_id=effect.chat_id,
-                from_chat_id=effect.from_chat_id,
-                message_ids=list(effect.message_ids),
-            )
-            ids = [c.message_id for c in copies]
-            return fx.Sent(message_id=ids[0] if ids else None, extra={"message_ids": ids})
-        if isinstance(effect, fx.EditCaption):
-            await bot.edit_message_caption(
-                chat_id=effect.chat_id,
-                message_id=effect.message_id,
-                caption=effect.caption,
-                parse_mode=HTML if effect.caption is not None else None,
-            )
-            return fx.Sent(message_id=effect.message_id)
-        if isinstance(effect, fx.SetCommands):  # a staff member's own menu (chat scope)
-            await set_commands(bot, effect.commands, chat_id=effect.chat_id)
-            return fx.Sent()
-        raise RejectedRequest(f"no rendering for {type(effect).__name__}")
 
 
 async def set_commands(
@@ -178,6 +99,14 @@ async def set_commands(
         await bot.set_my_commands(menu, scope=scope, language_code=language)
     else:
         await bot.delete_my_commands(scope=scope, language_code=language)
+
+
+WIDGETS = Widgets(
+    keyboard=inline_keyboard,
+    reply_to=reply_to,
+    upload=lambda field, content, filename: {field: content, "filename": filename},
+    set_commands=set_commands,
+)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
