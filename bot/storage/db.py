@@ -1,9 +1,12 @@
 """Engines and sessions for SQLite (aiosqlite) and PostgreSQL (asyncpg).
 
 SQLite runs in WAL mode with `BEGIN IMMEDIATE` transactions: every transaction takes the write
-lock up front, so concurrent writers queue on `busy_timeout` instead of failing with "database is
-locked" when a read-then-write transaction tries to upgrade its lock. One process owns a SQLite
-database; several processes need PostgreSQL.
+lock up front, so concurrent writers wait for it instead of failing with "database is locked"
+when a read-then-write transaction tries to upgrade its lock. Since only one transaction can write
+at a time, an engine keeps one connection and sessions queue for it, first come first served,
+rather than sleeping in SQLite's busy handler while the lock sits free. Its sqlite3 calls run on
+the event loop's thread (`sqlite_inline.py`). One process owns a SQLite database; several
+processes need PostgreSQL.
 
 URLs may name the plain drivers (`sqlite:///bot.db`, `postgresql://…`, `postgres://…`); they are
 rewritten to the async ones. A PostgreSQL URL may carry libpq-style run-time settings,
@@ -21,6 +24,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from bot.storage.sqlite_inline import InlineConnection, connect_inline
 
 __all__ = ["SQLITE_BUSY_TIMEOUT_MS", "create_engine", "normalize_url", "session_factory"]
 
@@ -84,11 +89,21 @@ def _sqlite_engine(url: URL, *, foreign_keys: bool, **options: Any) -> AsyncEngi
         )
     if not uri_mode:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, **options.pop("connect_args", {})}
-    engine = _create_async_engine(url, connect_args=connect_args, **options)
+    connect_args = options.pop("connect_args", {})
+    if options.get("poolclass") is None:
+        options.setdefault("pool_size", 1)
+        options.setdefault("max_overflow", 0)
+        options.setdefault("pool_timeout", SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+    async def connect() -> InlineConnection:
+        args, url_options = engine.sync_engine.dialect.create_connect_args(url)
+        return await connect_inline(
+            args, {**url_options, **connect_args}, lock_wait_s=SQLITE_BUSY_TIMEOUT_MS / 1000
+        )
+
+    engine = _create_async_engine(url, async_creator=connect, **options)
     pragmas = (
         "journal_mode=WAL",
-        f"busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
         f"foreign_keys={'ON' if foreign_keys else 'OFF'}",
         "synchronous=NORMAL",
     )
