@@ -23,8 +23,8 @@ def summary(stats: Stats, scope: str, t: Translator) -> str:
     lines = [
         t._("<b>Figures for {scope}</b>", scope=scope),
         t._(
-            "Joined: {joined} · signed up: {onboarded} ({mentees} mentees, {mentors} mentors, "
-            "{approved} approved)",
+            "Joined: {joined} · signed up: {onboarded} (mentees: {mentees}, mentors: {mentors}, "
+            "approved: {approved})",
             joined=stats.joined,
             onboarded=stats.onboarded,
             mentees=stats.mentees,

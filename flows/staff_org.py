@@ -180,7 +180,7 @@ async def program(call: StaffCall) -> None:
             f"• <b>{esc(found.name.get(lang))}</b> (<code>{found.code}</code>, "
             f"{esc(found.organisation)})\n  "
             + call.t._(
-                "{mentees} mentees, {mentors} mentors · join link: {link}",
+                "mentees: {mentees}, mentors: {mentors} · join link: {link}",
                 mentees=mentees,
                 mentors=mentors,
                 link=f"https://t.me/{bot}?start={found.code}",

@@ -45,6 +45,7 @@ async def test_stats_sends_a_summary_and_a_png_chart(
     await seed_person(world.bot, client, 1504, role=Role.MENTEE, program="college")
     summary = await world.ask(COORD_A, "/stats")
     assert "Figures for college" in summary
+    assert "signed up: 4 (mentees: 2, mentors: 2, approved: 1)" in summary
     assert "Match rate: 50% (1 of 2 mentees)" in summary
     assert "Pairs: 1 active, 0 paused, 0 ended" in summary
     png = await file_of(sandbox, client, COORD_A, "photo")

@@ -64,7 +64,7 @@ async def test_staff_add_list_remove_with_menus(world: World, client: SandboxCli
 async def test_program_lists_programs_with_join_links(world: World) -> None:
     reply = await world.ask(COORD_A, "/program")
     assert "https://t.me/mentorbot_sandbox_bot?start=college" in reply
-    assert "1 mentees, 2 mentors" in reply and "rebuild" not in reply
+    assert "mentees: 1, mentors: 2" in reply and "rebuild" not in reply
     everything = await world.ask(SUPER, "/program")
     assert "?start=college" in everything and "?start=rebuild" in everything
 
