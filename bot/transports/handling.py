@@ -1,6 +1,6 @@
-"""Handing mapped updates to the core, for every transport: in polling mode failures are logged
-(ids and types, never texts) and go no further; from a webhook they are raised, for the server to
-choose its answer. The handlers under way are tracked so that a stop can let them finish."""
+"""Handing mapped updates to the core, for every transport: failures are raised for the poller
+or the webhook server to choose what follows (a retry, or a log line with ids and types, never
+texts). The handlers under way are tracked so that a stop can let them finish."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.core.events import Inbound
-from bot.logs import log_bug
 from bot.transports.base import UpdateHandler
 
 log = logging.getLogger(__name__)
@@ -24,16 +23,8 @@ class Handling:
         self._stop_grace = stop_grace
         self._running: set[asyncio.Task[Any]] = set()
 
-    async def handle(
-        self,
-        update_id: int,
-        kind: str,
-        to_event: Callable[[], Inbound | None],
-        *,
-        reraise: bool = False,
-    ) -> None:
-        """Map the update with `to_event` and hand the event over. A failure is logged and
-        goes no further, unless `reraise` (the webhook server logs it and decides the answer)."""
+    async def handle(self, to_event: Callable[[], Inbound | None]) -> None:
+        """Map the update with `to_event` and hand the event over; failures are raised."""
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)
@@ -41,20 +32,9 @@ class Handling:
             event = to_event()
             if event is not None:
                 await self._handler.handle(event)
-        except Exception as exc:
-            if reraise:
-                raise
-            log_bug(log, f"update {update_id} ({kind}) failed", exc)
         finally:
             if task is not None:
                 self._running.discard(task)
-
-    def spawn(self, update_id: int, kind: str, to_event: Callable[[], Inbound | None]) -> None:
-        """`handle` in a task of its own (updates of different people run concurrently; the
-        core serialises each person's)."""
-        task = asyncio.create_task(self.handle(update_id, kind, to_event))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
 
     async def wait(self) -> None:
         """Wait up to the stop grace for the handlers under way."""

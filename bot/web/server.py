@@ -27,9 +27,9 @@ from aiohttp import web
 
 from bot.logs import log_bug
 from bot.transports.base import MalformedUpdate
+from bot.transports.transient import is_transient
 from bot.web.health import HealthCheck
 from bot.web.metrics import CONTENT_TYPE, Metrics
-from bot.web.transient import is_transient
 
 log = logging.getLogger(__name__)
 

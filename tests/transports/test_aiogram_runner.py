@@ -33,10 +33,12 @@ MENUS = {
 class RecordingHandler:
     def __init__(self, *, explode_on: int | None = None, delay: float = 0.0) -> None:
         self.events: list[Inbound] = []
+        self.started: list[int] = []
         self.explode_on = explode_on
         self.delay = delay
 
     async def handle(self, event: Inbound) -> None:
+        self.started.append(event.update_id)
         if self.delay:
             await asyncio.sleep(self.delay)
         if event.update_id == self.explode_on:
@@ -94,20 +96,21 @@ async def test_start_sets_up_polls_and_hands_over_events() -> None:
     transport, polling, session = receiver(handler, MENUS)
     session.ok("getUpdates", updates)
     await polling.start()
-    await wait_for(lambda: len(handler.events) == 3)
+    await wait_for(lambda: len(session.calls("getUpdates")) >= 2)  # the batch was handled
     await polling.stop()
     assert not session.closed  # the sender still needs it
     await transport.close()
 
     names = [r.__api_method__ for r in session.requests]
-    assert names[:4] == ["deleteWebhook", "setMyCommands", "setMyCommands", "getMe"]
+    assert names[:4] == ["deleteWebhook", "setMyCommands", "setMyCommands", "getUpdates"]
     delete = session.requests[0]
     assert isinstance(delete, DeleteWebhook) and delete.drop_pending_updates is False
     menus = [r for r in session.requests if isinstance(r, SetMyCommands)]
     assert [m.language_code for m in menus] == [None, "it"]
     assert [c.description for c in menus[1].commands] == ["Inizia", "Aiuto"]
     polls = [r for r in session.requests if isinstance(r, GetUpdates)]
-    assert polls and polls[0].allowed_updates == list(ALLOWED_UPDATES)
+    assert polls[0].allowed_updates == list(ALLOWED_UPDATES)
+    assert polls[0].offset is None and polls[1].offset == 6  # confirmed once all were handled
     assert [type(e) for e in handler.events] == [TextMessage, ButtonPress, BotBlocked]
     assert session.closed
 
@@ -117,9 +120,10 @@ async def test_stop_waits_for_handlers_under_way() -> None:
     _, polling, session = receiver(handler)
     session.ok("getUpdates", [{"update_id": 1, "message": message(text="slow")}])
     await polling.start()
-    await wait_for(lambda: len(session.calls("getUpdates")) >= 2)  # the update was dispatched
+    await wait_for(lambda: handler.started == [1])
     await polling.stop()
     assert [e.update_id for e in handler.events] == [1]
+    assert len(session.calls("getUpdates")) == 1  # not confirmed meanwhile
 
 
 async def test_stop_right_after_start_is_safe() -> None:

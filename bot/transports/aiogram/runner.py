@@ -1,23 +1,24 @@
-"""Receiving updates with aiogram: long polling through one catch-all Router, or updates fed
-from a webhook server. Each update is mapped with `to_event` and handed to the core. No business
-rules here, and no aiogram FSM: conversations live in the core.
+"""Receiving updates with aiogram: long polling (`bot.transports.polling`, which confirms an
+update to Telegram only once the core handled it), or updates fed from a webhook server. Each
+update is mapped with `to_event` and handed to the core. No business rules here, and no aiogram
+Dispatcher or FSM: conversations live in the core.
 
 `start()` removes any webhook (aiogram does not), publishes the command menus, then polls in a
-task; `stop()` stops polling and lets handlers under way finish. The HTTP session stays open for
+task; `stop()` stops polling and lets the batch under way finish. The HTTP session stays open for
 the sender: `AiogramTransport.close()` closes it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
-from aiogram.types import TelegramObject, Update
+from aiogram.types import Update
 
 from bot.transports.aiogram.updates import to_event
 from bot.transports.base import (
@@ -30,6 +31,7 @@ from bot.transports.base import (
     publish_menus,
 )
 from bot.transports.handling import Handling, update_kind
+from bot.transports.polling import Fetched, Poller
 
 if TYPE_CHECKING:
     from bot.transports.aiogram.adapter import AiogramTransport
@@ -59,32 +61,13 @@ class AiogramReceiver:
         self.bot = transport.bot
         self._menus = menus
         self._handling = Handling(handler, stop_grace=stop_grace)
-        self.dispatcher = Dispatcher()
-        router = Router(name="mentorbot")
-        for observer in (
-            router.message,
-            router.edited_message,
-            router.callback_query,
-            router.my_chat_member,
-        ):
-            observer.register(self._on_update)
-        self.dispatcher.include_router(router)
-        self._polling: asyncio.Task[None] | None = None
+        self._poller = Poller(self._fetch, self._handling, stop_grace=stop_grace)
 
     async def start(self) -> None:
         """Delete the webhook (keeping pending updates), set the menus, start polling."""
         await self.bot.delete_webhook(drop_pending_updates=False)
         await publish_menus(self._transport, self._menus)
-        self._polling = asyncio.create_task(
-            self.dispatcher.start_polling(
-                self.bot,
-                polling_timeout=POLL_TIMEOUT,
-                allowed_updates=list(ALLOWED_UPDATES),
-                handle_signals=False,
-                close_bot_session=False,
-            )
-        )
-        self._polling.add_done_callback(_polling_ended)
+        self._poller.start()
 
     async def start_webhook(self, url: str, *, secret_token: str | None = None) -> None:
         """Set the menus and register the webhook; updates then arrive through `feed_update`."""
@@ -101,29 +84,28 @@ class AiogramReceiver:
         except Exception:  # a ValidationError, or whatever a field's parser hits
             log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
             raise MalformedUpdate(raw.get("update_id")) from None
-        await self._handling.handle(
-            update.update_id, update_kind(raw), lambda: to_event(update), reraise=True
-        )
+        await self._handling.handle(partial(to_event, update))
 
     async def stop(self) -> None:
         """Stop polling, then wait (up to the stop grace) for handlers under way."""
-        polling, self._polling = self._polling, None
-        if polling is not None:
-            if not polling.done():
-                try:
-                    await self.dispatcher.stop_polling()
-                except RuntimeError:  # created but not running yet
-                    polling.cancel()
-            await asyncio.gather(polling, return_exceptions=True)
+        await self._poller.stop()
         await self._handling.wait()
 
-    async def _on_update(self, event: TelegramObject, event_update: Update) -> None:
-        """Every registered update kind lands here; nothing raised escapes to aiogram."""
-        await self._handling.handle(
-            event_update.update_id, event_update.event_type, lambda: to_event(event_update)
+    async def _fetch(self, offset: int | None) -> list[Fetched]:
+        updates = await self.bot.get_updates(
+            offset=offset,
+            timeout=POLL_TIMEOUT,
+            allowed_updates=list(ALLOWED_UPDATES),
+            request_timeout=int(REQUEST_TIMEOUT + POLL_TIMEOUT),  # the long poll's wait, and more
         )
+        return [
+            Fetched(update.update_id, _kind(update), partial(to_event, update))
+            for update in updates
+        ]
 
 
-def _polling_ended(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("polling stopped: %s", type(task.exception()).__name__)
+def _kind(update: Update) -> str:
+    try:
+        return update.event_type
+    except Exception:  # an update kind this aiogram does not know
+        return "unknown"

@@ -1,25 +1,22 @@
-"""Receiving updates with python-telegram-bot: PTB's `Updater` long-polls (and confirms what it
-fetched when it stops), or updates are fed from a webhook server. Each update is mapped with
-`to_event` and handed to the core, concurrently like aiogram's (the core serialises each
-person's). No `Application`, handlers or `ConversationHandler`: conversations live in the core,
-and the process owns its signals.
+"""Receiving updates with python-telegram-bot: long polling (`bot.transports.polling`, which
+confirms an update to Telegram only once the core handled it), or updates fed from a webhook
+server. Each update is mapped with `to_event` and handed to the core. No `Application`,
+`Updater`, handlers or `ConversationHandler`: conversations live in the core, and the process
+owns its signals.
 
 `start()` removes any webhook and publishes the command menus, then polls; `stop()` stops
-polling, hands over whatever was fetched, and lets handlers under way finish. The HTTP client
-stays open for the sender: `PtbTransport.close()` shuts it.
+polling and lets the batch under way finish. The HTTP client stays open for the sender:
+`PtbTransport.close()` shuts it.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from telegram import Bot, Update
-from telegram.error import TelegramError
-from telegram.ext import Updater
 from telegram.request import HTTPXRequest
 
 from bot.transports.base import (
@@ -32,6 +29,7 @@ from bot.transports.base import (
     publish_menus,
 )
 from bot.transports.handling import Handling, update_kind
+from bot.transports.polling import Fetched, Poller
 from bot.transports.ptb.request import ClassifyingRequest
 from bot.transports.ptb.updates import kind_of, to_event
 
@@ -42,7 +40,7 @@ log = logging.getLogger(__name__)
 
 TELEGRAM = "https://api.telegram.org"
 CONNECT_TIMEOUT = 10.0
-CONFIRM_TIMEOUT = 5.0  # seconds for the last getUpdates at stop (long polls add their wait)
+POLL_READ_SLACK = 5.0  # seconds a long poll may take beyond its own wait
 POOL_SIZE = 64  # above the sender's concurrent requests (32), with room for button answers
 
 
@@ -55,9 +53,9 @@ def make_bot(token: str, api_url: str | None) -> Bot:
         base_url=f"{base}/bot",
         base_file_url=f"{base}/file/bot",
         request=_request(POOL_SIZE),
-        # two: the confirming poll at stop must not queue behind the cancelled long poll,
-        # whose connection httpx may not have handed back yet
-        get_updates_request=_request(2, read_timeout=CONFIRM_TIMEOUT),
+        # two: a new long poll must not queue behind a cancelled one, whose connection httpx
+        # may not have handed back yet
+        get_updates_request=_request(2, read_timeout=POLL_READ_SLACK),
     )
 
 
@@ -90,22 +88,14 @@ class PtbReceiver:
         self.bot = transport.bot
         self._menus = menus
         self._handling = Handling(handler, stop_grace=stop_grace)
-        self._queue: asyncio.Queue[object] = asyncio.Queue()
-        self.updater = Updater(self.bot, self._queue)
-        self._consumer: asyncio.Task[None] | None = None
+        self._poller = Poller(self._fetch, self._handling, stop_grace=stop_grace)
 
     async def start(self) -> None:
-        """Set the menus, delete the webhook (keeping pending updates: PTB always does before
-        polling), start polling."""
+        """Set the menus, delete the webhook (keeping pending updates), start polling."""
         await publish_menus(self._transport, self._menus)
-        await self.updater.initialize()  # getMe
-        self._consumer = asyncio.create_task(self._consume(), name="ptb-updates")
-        await self.updater.start_polling(
-            timeout=POLL_TIMEOUT,
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-            error_callback=_polling_failed,
-        )
+        await self.bot.initialize()  # getMe
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        self._poller.start()
 
     async def start_webhook(self, url: str, *, secret_token: str | None = None) -> None:
         """Set the menus and register the webhook; updates then arrive through `feed_update`."""
@@ -122,33 +112,18 @@ class PtbReceiver:
         except Exception:  # PTB parses leniently and fails with whatever it hits
             log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
             raise MalformedUpdate(raw.get("update_id")) from None
-        await self._handling.handle(
-            update.update_id, kind_of(update), lambda: to_event(update), reraise=True
-        )
+        await self._handling.handle(partial(to_event, update))
 
     async def stop(self) -> None:
-        """Stop polling (confirming the fetched updates to Telegram), hand every fetched update
-        over, then wait (up to the stop grace) for handlers under way."""
-        if self.updater.running:
-            await self.updater.stop()
-        consumer, self._consumer = self._consumer, None
-        if consumer is not None:
-            consumer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await consumer
-        while not self._queue.empty():  # fetched and confirmed: they must not be lost
-            self._dispatch(self._queue.get_nowait())
+        """Stop polling, then wait (up to the stop grace) for handlers under way."""
+        await self._poller.stop()
         await self._handling.wait()
 
-    async def _consume(self) -> None:
-        while True:
-            self._dispatch(await self._queue.get())
-
-    def _dispatch(self, item: object) -> None:
-        if isinstance(item, Update):
-            self._handling.spawn(item.update_id, kind_of(item), lambda: to_event(item))
-
-
-def _polling_failed(exc: TelegramError) -> None:
-    """PTB retries the long poll by itself; say why it failed, without a stack each time."""
-    log.warning("polling for updates failed (%s): %s", type(exc).__name__, exc.message)
+    async def _fetch(self, offset: int | None) -> list[Fetched]:
+        updates = await self.bot.get_updates(
+            offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+        )  # PTB adds the long poll's wait to the read timeout
+        return [
+            Fetched(update.update_id, kind_of(update), partial(to_event, update))
+            for update in updates
+        ]
