@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from bot.core.events import Inbound
@@ -43,8 +43,3 @@ class Handling:
         _, late = await asyncio.wait(set(self._running), timeout=self._stop_grace)
         if late:
             log.warning("stopped with %d update handlers still running", len(late))
-
-
-def update_kind(raw: Mapping[str, Any]) -> str:
-    """The kind of a raw update ("message", "callback_query"…), for logs."""
-    return next((key for key in raw if key != "update_id"), "empty")

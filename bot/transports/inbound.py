@@ -8,7 +8,7 @@ membership change means — live in one place. No framework is imported here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ from bot.core.events import (
     UserRef,
     parse_command,
 )
+from bot.transports.base import ALLOWED_UPDATES
 
 PRIVATE = "private"
 KICKED = "kicked"
@@ -221,6 +222,22 @@ def update_event(
     if update.my_chat_member is not None:
         return _membership(update.update_id, update.my_chat_member)
     return None
+
+
+def kind_of(update: Any) -> str:
+    """A framework `Update`'s kind ("message", "callback_query"…), for logs."""
+    return next((k for k in ALLOWED_UPDATES if getattr(update, k, None) is not None), "other")
+
+
+KIND_LIMIT = 32
+
+
+def update_kind(raw: Mapping[str, Any]) -> str:
+    """A raw update's kind, for logs and metric labels: its field other than `update_id`, or
+    "other" when that is not a plausible Bot API name (a forged update must not invent label
+    values)."""
+    kind = next((key for key in raw if key != "update_id"), "empty")
+    return kind if len(kind) <= KIND_LIMIT and kind.replace("_", "").isalpha() else "other"
 
 
 def user_ref(user: Any) -> UserRef:

@@ -27,6 +27,7 @@ from aiohttp import web
 
 from bot.logs import log_bug
 from bot.transports.base import MalformedUpdate
+from bot.transports.inbound import update_kind
 from bot.transports.transient import is_transient
 from bot.web.health import HealthCheck
 from bot.web.metrics import CONTENT_TYPE, Metrics
@@ -41,14 +42,6 @@ class UpdateFeed(Protocol):
     """What the server needs of a transport's receiver."""
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None: ...
-
-
-KIND_LIMIT = 32  # label values are update kinds: never let a forged update invent new ones
-
-
-def _kind(raw: Mapping[str, Any]) -> str:
-    kind = next((key for key in raw if key != "update_id"), "empty")
-    return kind if len(kind) <= KIND_LIMIT and kind.replace("_", "").isalpha() else "other"
 
 
 def build_web_app(
@@ -70,7 +63,7 @@ def build_web_app(
         if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
             metrics.webhook_rejected.labels("malformed").inc()
             return web.json_response({"ok": False, "error": "not an update"}, status=400)
-        kind = _kind(raw)
+        kind = update_kind(raw)
         try:
             await feed.feed_update(raw)
         except MalformedUpdate:

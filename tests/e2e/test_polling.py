@@ -20,7 +20,7 @@ Handle = Callable[[Inbound], Awaitable[None]]
 def patch_handle(bot: BotProcess, make: Callable[[Handle], Handle]) -> None:
     assert bot.core is not None
     conversations = bot.core.conversations
-    conversations.handle = make(conversations.handle)  # type: ignore[method-assign]
+    conversations.handle = make(conversations.handle)  # type: ignore[method-assign, assignment]
 
 
 async def test_a_message_is_handled_once_the_database_is_back(

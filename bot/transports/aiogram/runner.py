@@ -30,7 +30,8 @@ from bot.transports.base import (
     UpdateHandler,
     publish_menus,
 )
-from bot.transports.handling import Handling, update_kind
+from bot.transports.handling import Handling
+from bot.transports.inbound import kind_of, update_kind
 from bot.transports.polling import Fetched, Poller
 
 if TYPE_CHECKING:
@@ -99,13 +100,6 @@ class AiogramReceiver:
             request_timeout=int(REQUEST_TIMEOUT + POLL_TIMEOUT),  # the long poll's wait, and more
         )
         return [
-            Fetched(update.update_id, _kind(update), partial(to_event, update))
+            Fetched(update.update_id, kind_of(update), partial(to_event, update))
             for update in updates
         ]
-
-
-def _kind(update: Update) -> str:
-    try:
-        return update.event_type
-    except Exception:  # an update kind this aiogram does not know
-        return "unknown"

@@ -28,10 +28,11 @@ from bot.transports.base import (
     UpdateHandler,
     publish_menus,
 )
-from bot.transports.handling import Handling, update_kind
+from bot.transports.handling import Handling
+from bot.transports.inbound import kind_of, update_kind
 from bot.transports.polling import Fetched, Poller
 from bot.transports.ptb.request import ClassifyingRequest
-from bot.transports.ptb.updates import kind_of, to_event
+from bot.transports.ptb.updates import to_event
 
 if TYPE_CHECKING:
     from bot.transports.ptb.adapter import PtbTransport

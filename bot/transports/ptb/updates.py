@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from telegram import Message, Update
 
 from bot.core.events import Inbound
-from bot.transports.base import ALLOWED_UPDATES
 from bot.transports.inbound import update_event
 
 
@@ -22,8 +21,3 @@ def _accessible(message: Message) -> bool:
     # PTB parses a callback's message as a `Message` even when Telegram sent the inaccessible
     # kind (date 0): `is_accessible` tells them apart
     return message.is_accessible
-
-
-def kind_of(update: Update) -> str:
-    """The update's kind ("message", "callback_query"…), for logs."""
-    return next((k for k in ALLOWED_UPDATES if getattr(update, k, None) is not None), "other")
