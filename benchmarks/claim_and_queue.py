@@ -13,9 +13,10 @@ seeding is not timed). After the timed round the outbox must hold exactly 2N row
 row may be due.
 
 Baseline, measured in the same database in the same run: plain INSERTs of the same number of rows
-(a BIGINT, a 400-character TEXT and a timestamp) into a scratch table, 1,000 rows per transaction
-(the round itself commits every 2,000), through the same SQLAlchemy async engine. Machines are
-shared and noisy: compare the median and its ratio to the baseline, not one absolute time.
+(a BIGINT, a 400-character TEXT and a timestamp) into a scratch table, as many rows per transaction
+as the round (`bot.services.curriculum.BATCH_SIZE`), through the same SQLAlchemy async engine.
+Machines are shared and noisy: compare the median and its ratio to the baseline, not one absolute
+time.
 
 Prints one JSON object on stdout; progress goes to stderr.
 """
@@ -49,7 +50,7 @@ from sqlalchemy.pool import NullPool
 from bot.core.models import Person, Role
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.i18n import Catalogs
-from bot.services.curriculum import CurriculumDelivery
+from bot.services.curriculum import BATCH_SIZE, CurriculumDelivery
 from bot.services.pairs import start_pair
 from bot.storage import migrate
 from bot.storage.db import create_engine, session_factory
@@ -71,7 +72,6 @@ START = datetime(2026, 1, 12, 9, 0, tzinfo=UTC)  # the template pair's start: st
 NOW = START + timedelta(seconds=30)  # the round runs within the same minute
 FIRST_ID = 10_000_000  # person ids (= chat ids) start here
 CLONE_CHUNK = 5_000
-BASELINE_BATCH = 1_000
 BASELINE_TEXT = "x" * 400
 
 
@@ -255,7 +255,7 @@ async def seed(engine: AsyncEngine, catalog: ProgramCatalog, pairs: int) -> None
 
 
 async def baseline_insert(engine: AsyncEngine, rows: int) -> float:
-    """Seconds to INSERT `rows` plain rows into a scratch table, `BASELINE_BATCH` per
+    """Seconds to INSERT `rows` plain rows into a scratch table, `BATCH_SIZE` (the round's) per
     transaction."""
     metadata = MetaData()
     scratch = Table(
@@ -271,9 +271,9 @@ async def baseline_insert(engine: AsyncEngine, rows: int) -> float:
     batches = [
         [
             {"chat_id": FIRST_ID + i, "payload": BASELINE_TEXT, "created_at": NOW}
-            for i in range(start, min(rows, start + BASELINE_BATCH))
+            for i in range(start, min(rows, start + BATCH_SIZE))
         ]
-        for start in range(0, rows, BASELINE_BATCH)
+        for start in range(0, rows, BATCH_SIZE)
     ]
     started = time.perf_counter()
     for batch in batches:
@@ -354,7 +354,7 @@ async def measure(
         "baseline": {
             "what": (
                 f"plain INSERT of {2 * pairs} rows (BIGINT, 400-char TEXT, timestamp) into a "
-                f"scratch table, {BASELINE_BATCH} rows per transaction, same engine, same run"
+                f"scratch table, {BATCH_SIZE} rows per transaction, same engine, same run"
             ),
             "runs_s": [round(b, 3) for b in baselines],
             "median_s": round(baseline_median, 3),

@@ -29,6 +29,9 @@ from flows.step_messages import nudge_message, skipped_message
 
 log = logging.getLogger(__name__)
 
+BATCH_SIZE = 2000
+"""Due rows claimed, rendered and queued per transaction."""
+
 
 class CurriculumDelivery:
     """Runs delivery rounds and nudges (called by the scheduler's timer)."""
@@ -40,7 +43,7 @@ class CurriculumDelivery:
         catalog: ProgramCatalog,
         catalogs: Catalogs,
         *,
-        batch_size: int = 2000,
+        batch_size: int = BATCH_SIZE,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.uows = uows
