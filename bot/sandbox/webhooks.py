@@ -30,6 +30,7 @@ from aiohttp import web
 
 from bot.sandbox.errors import ControlError
 from bot.sandbox.state import Sandbox
+from bot.sandbox.updates import UpdateQueue, WebhookConfig
 from bot.sandbox.web_common import SANDBOX_KEY, json_body
 
 logger = logging.getLogger(__name__)
@@ -157,22 +158,25 @@ class WebhookPusher:
             if len(self._in_flight) >= max(queue.webhook.max_connections, 1):
                 return
             self._in_flight[update_id] = chat if chat is not None else -update_id
-            task = asyncio.create_task(self._deliver(update))
+            task = asyncio.create_task(self._deliver(queue, update))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, update: dict[str, Any]) -> None:
+    async def _deliver(self, queue: UpdateQueue, update: dict[str, Any]) -> None:
+        """Post ``update`` of ``queue`` until acknowledged; give up once the webhook is deleted
+        or the sandbox was reset (update ids start over in the new queue, so this update must
+        neither reach the new webhook nor acknowledge the new queue's update of the same id)."""
         update_id = int(update["update_id"])
         delay = FIRST_RETRY_DELAY
         failed: str | None = None
         try:
-            while True:
-                webhook = self.sandbox.updates.webhook
+            while self.sandbox.updates is queue:
+                webhook = queue.webhook
                 if not webhook.url:
                     return  # deleted meanwhile: the update stays for getUpdates
                 url = self._next_url(webhook.url, failed)
-                if await self._post(url, update, webhook.secret_token):
-                    self.sandbox.updates.acknowledge(update_id)
+                if await self._post(url, update, webhook):
+                    queue.acknowledge(update_id)
                     self.delivered += 1
                     return
                 failed = url
@@ -192,11 +196,11 @@ class WebhookPusher:
             return targets[(targets.index(failed) + 1) % len(targets)]
         return targets[next(self._round_robin) % len(targets)]
 
-    async def _post(self, url: str, update: dict[str, Any], secret: str | None) -> bool:
+    async def _post(self, url: str, update: dict[str, Any], webhook: WebhookConfig) -> bool:
         assert self._session is not None
         headers = {"Content-Type": "application/json"}
-        if secret:
-            headers[SECRET_HEADER] = secret
+        if webhook.secret_token:
+            headers[SECRET_HEADER] = webhook.secret_token
         update_id = int(update["update_id"])
         try:
             async with self._session.post(
@@ -213,7 +217,6 @@ class WebhookPusher:
             self.attempts.append(Attempt(update_id, url, status, error))
         if error is None:
             return True
-        webhook = self.sandbox.updates.webhook
         webhook.last_error_date = int(self.sandbox.clock.timestamp())
         webhook.last_error_message = error
         return False

@@ -174,6 +174,28 @@ async def test_unwanted_kinds_are_not_sent_and_delete_returns_to_polling(
     assert [u["message"]["text"] for u in updates] == ["polled"]
 
 
+async def test_a_reset_abandons_deliveries_of_the_old_queue(
+    api: BotApi, client: SandboxClient, user_id: int, receivers: list[Receiver]
+) -> None:
+    hook = receivers[0]
+    refusing = True
+
+    async def respond(update: dict[str, Any]) -> int:
+        return 500 if refusing else 200
+
+    hook.respond = respond
+    await api.ok("setWebhook", url=hook.url)
+    await client.send_text(user_id, "old")
+    await eventually(lambda: len(hook.headers) >= 1)  # the first try failed; retries follow
+    await client.reset()  # update ids start over: the next update has the same id as "old"
+    await api.ok("setWebhook", url=hook.url)
+    await client.send_text((await client.create_user("Bea")).id, "new")
+    refusing = False
+    await eventually(lambda: len(hook.received) >= 1)
+    await asyncio.sleep(0.3)
+    assert texts(hook) == ["new"], "the old queue's update is neither sent nor acknowledged"
+
+
 def test_chat_key_of_each_kind() -> None:
     assert chat_key({"update_id": 1, "message": {"chat": {"id": 5}}}) == 5
     assert chat_key({"update_id": 1, "callback_query": {"from": {"id": 6}}}) == 6
