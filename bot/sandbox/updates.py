@@ -129,13 +129,17 @@ class UpdateQueue:
     def drop_pending(self) -> None:
         self._pending.clear()
 
-    def pending_updates(self) -> list[dict[str, Any]]:
-        """The pending updates in id order (webhook delivery reads them; copies)."""
-        return [copy.deepcopy(e.update) for e in self._pending]
+    def pending_updates(self) -> list[tuple[int, str, dict[str, Any]]]:
+        """The pending updates in id order as ``(update_id, kind, update)``, for webhook
+        delivery. The updates are the queue's own, not copies: read them, and copy the one
+        to be sent."""
+        return [(e.update_id, e.kind, e.update) for e in self._pending]
 
     def acknowledge(self, update_id: int) -> None:
         """A webhook delivery of ``update_id`` succeeded (or was filtered out): forget it."""
-        self._pending = [e for e in self._pending if e.update_id != update_id]
+        at = bisect.bisect_left(self._pending, update_id, key=lambda e: e.update_id)
+        if at < len(self._pending) and self._pending[at].update_id == update_id:
+            del self._pending[at]
 
     # ------------------------------------------------------------------ consuming updates
 

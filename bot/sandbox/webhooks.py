@@ -19,6 +19,7 @@ is logged (``GET /sandbox/webhook``).
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 import json
 import logging
@@ -43,9 +44,11 @@ IDLE_CHECK = 0.1  # how often an idle pusher looks again (the queue may have bee
 MAX_LOGGED_ATTEMPTS = 20_000
 
 
-def chat_key(update: dict[str, Any]) -> int | None:
-    """The chat (or, for button presses, the user) whose updates must stay in order."""
-    kind = next((k for k in update if k != "update_id"), None)
+def chat_key(update: dict[str, Any], kind: str | None = None) -> int | None:
+    """The chat (or, for button presses, the user) whose updates must stay in order; ``kind``
+    is the update's kind when the caller knows it already."""
+    if kind is None:
+        kind = next((k for k in update if k != "update_id"), None)
     payload = update.get(kind) if kind else None
     if not isinstance(payload, dict):
         return None
@@ -142,15 +145,13 @@ class WebhookPusher:
         queue = self.sandbox.updates
         allowed = set(queue.webhook.allowed_updates or ())
         busy = set(self._in_flight.values())
-        for update in queue.pending_updates():
-            update_id = int(update["update_id"])
+        for update_id, kind, update in queue.pending_updates():
             if update_id in self._in_flight:
                 continue
-            kind = next(k for k in update if k != "update_id")
             if allowed and kind not in allowed:
                 queue.acknowledge(update_id)  # Telegram never sends unwanted kinds
                 continue
-            chat = chat_key(update)
+            chat = chat_key(update, kind)
             if chat is not None and chat in busy:
                 continue
             if chat is not None:
@@ -158,7 +159,7 @@ class WebhookPusher:
             if len(self._in_flight) >= max(queue.webhook.max_connections, 1):
                 return
             self._in_flight[update_id] = chat if chat is not None else -update_id
-            task = asyncio.create_task(self._deliver(queue, update))
+            task = asyncio.create_task(self._deliver(queue, copy.deepcopy(update)))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
