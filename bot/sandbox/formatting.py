@@ -12,27 +12,27 @@ import re
 from bot.sandbox.errors import BotApiError, bad_request
 
 PARSE_MODES = ("html", "markdown", "markdownv2")
-_HTML_TAGS = frozenset(
-    {
-        "b",
-        "strong",
-        "i",
-        "em",
-        "u",
-        "ins",
-        "s",
-        "strike",
-        "del",
-        "span",
-        "tg-spoiler",
-        "a",
-        "tg-emoji",
-        "tg-time",
-        "code",
-        "pre",
-        "blockquote",
-    }
-)
+# Telegram's HTML tags, each mapped onto the tag it is a synonym of (the web chat's tree,
+# ``bot.sandbox.webchat.rich_text``, shows those it has no node for as text).
+HTML_TAGS: dict[str, str] = {
+    "b": "b",
+    "strong": "b",
+    "i": "i",
+    "em": "i",
+    "u": "u",
+    "ins": "u",
+    "s": "s",
+    "strike": "s",
+    "del": "s",
+    "span": "span",
+    "tg-spoiler": "tg-spoiler",
+    "a": "a",
+    "tg-emoji": "tg-emoji",
+    "tg-time": "tg-time",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+}
 _TAG_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _MDV2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
 
@@ -84,7 +84,7 @@ def _check_html(text: str) -> None:
         else:
             match = _TAG_NAME_RE.match(inner)
             name = match.group(0).lower() if match else ""
-            if name not in _HTML_TAGS:
+            if name not in HTML_TAGS:
                 raise _fail(f'Unsupported start tag "{name}" at byte offset {_byte(text, index)}')
             if name == "span" and "tg-spoiler" not in inner:
                 raise _fail(
@@ -96,7 +96,9 @@ def _check_html(text: str) -> None:
         raise _fail(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
 
 
-def _find_unescaped(text: str, needle: str, start: int) -> int:
+def find_unescaped(text: str, needle: str, start: int) -> int:
+    """The index of ``needle`` in ``text`` from ``start`` on, skipping backslash-escaped
+    characters (MarkdownV2); -1 if there is none."""
     index = start
     while index < len(text):
         if text[index] == "\\":
@@ -121,7 +123,7 @@ def _check_markdown_v2(text: str) -> None:
             continue
         if char == "`":
             fence = "```" if text.startswith("```", index) else "`"
-            close = _find_unescaped(text, fence, index + len(fence))
+            close = find_unescaped(text, fence, index + len(fence))
             if close < 0:
                 raise _fail(
                     f"Can't find end of the entity starting at byte offset {_byte(text, index)}"
@@ -159,7 +161,7 @@ def _check_markdown_v2(text: str) -> None:
             stack.pop()
             index += 1
             if text.startswith("(", index):
-                close = _find_unescaped(text, ")", index + 1)
+                close = find_unescaped(text, ")", index + 1)
                 if close < 0:
                     raise _fail(f"Can't find end of a url at byte offset {_byte(text, index)}")
                 index = close + 1

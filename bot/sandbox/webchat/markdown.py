@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.sandbox.formatting import find_unescaped
 from bot.sandbox.webchat.rich_text import Node, node, safe_href
 
 _V2_MARKERS = (("||", "tg-spoiler"), ("__", "u"), ("*", "b"), ("_", "i"), ("~", "s"))
@@ -87,15 +88,9 @@ def _unescape(text: str, version: int) -> str:
 
 
 def _find_closing(text: str, needle: str, start: int, version: int) -> int:
-    index = start
-    while index < len(text):
-        if version == 2 and text[index] == "\\":
-            index += 2
-            continue
-        if text.startswith(needle, index):
-            return index
-        index += 1
-    return -1
+    if version == 2:
+        return find_unescaped(text, needle, start)
+    return text.find(needle, start)
 
 
 def _code(text: str, index: int, version: int, out: _Builder) -> int | None:

@@ -13,26 +13,11 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.sandbox.formatting import HTML_TAGS
+
 Node = str | dict[str, Any]
 
 TAGS = frozenset({"b", "i", "u", "s", "a", "code", "pre", "tg-spoiler", "blockquote", "cmd"})
-# Telegram's HTML tags (and their synonyms) mapped onto the tree's tags.
-_HTML_TAGS = {
-    "b": "b",
-    "strong": "b",
-    "i": "i",
-    "em": "i",
-    "u": "u",
-    "ins": "u",
-    "s": "s",
-    "strike": "s",
-    "del": "s",
-    "a": "a",
-    "code": "code",
-    "pre": "pre",
-    "tg-spoiler": "tg-spoiler",
-    "blockquote": "blockquote",
-}
 _ENTITY_TAGS = {
     "bold": "b",
     "italic": "i",
@@ -92,8 +77,8 @@ class _TelegramHtml(HTMLParser):
         values = dict(attrs)
         if name == "span" and "tg-spoiler" in (values.get("class") or ""):
             name = "tg-spoiler"
-        mapped = _HTML_TAGS.get(name)
-        if mapped is None:
+        mapped = HTML_TAGS.get(name)
+        if mapped not in TAGS:
             self._append(self.get_starttag_text() or "")
             return
         attributes: dict[str, Any] = {}
