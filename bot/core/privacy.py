@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from bot.core.models import (
@@ -84,6 +85,13 @@ class Erasure:
     def ids(self) -> frozenset[int]:
         return frozenset({self.person_id, self.chat_id})
 
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The person's name forms and ids as whole words (built once per erasure)."""
+        words = [re.escape(form) for form in _name_forms(self.names)]
+        words += [re.escape(str(i)) for i in sorted(self.ids)]
+        return re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])")
+
 
 @dataclass(frozen=True)
 class Erased:
@@ -114,16 +122,10 @@ def _name_forms(names: tuple[str, ...]) -> list[str]:
 
 
 def text_needles(erasure: Erasure) -> list[str]:
-    """Substrings a stored JSON text must contain to possibly name the person (a cheap SQL
-    prefilter; `names_person` decides)."""
+    """Substrings a stored JSON text must contain to possibly name the person, by name or id
+    (a cheap SQL prefilter; `names_person` decides)."""
     needles = [json.dumps(form, ensure_ascii=False)[1:-1] for form in _name_forms(erasure.names)]
-    return needles + sorted(str(i) for i in erasure.ids) + list(erasure.buttons)
-
-
-def _pattern(erasure: Erasure) -> re.Pattern[str]:
-    words = [re.escape(form) for form in _name_forms(erasure.names)]
-    words += [re.escape(str(i)) for i in sorted(erasure.ids)]
-    return re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])")
+    return needles + sorted(str(i) for i in erasure.ids)
 
 
 def _walk(value: Any, key: str | None = None) -> list[tuple[str | None, Any]]:
@@ -149,7 +151,7 @@ def tied_by_id(payload: Mapping[str, Any], erasure: Erasure) -> bool:
 
 def names_person(payload: Mapping[str, Any], erasure: Erasure) -> bool:
     """True when a stored effect's texts name the person (display name or id, whole words)."""
-    pattern = _pattern(erasure)
+    pattern = erasure.pattern
     return any(isinstance(v, str) and pattern.search(v) for _, v in _walk(dict(payload)))
 
 
@@ -169,12 +171,11 @@ def delivery_record_to_erase(
 
 
 ERASED = "[erased]"
-REJECTED_FLAG = "rejected"  # a staff decision about a mentor application: erased with them
 
 
 def redact(text: str, erasure: Erasure) -> str:
     """`text` (an audit log line) with the person's name and ids replaced by `ERASED`."""
-    return _pattern(erasure).sub(ERASED, text)
+    return erasure.pattern.sub(ERASED, text)
 
 
 def _holds_id(value: Any, erasure: Erasure) -> bool:

@@ -17,11 +17,9 @@ from sqlalchemy import (
     Table,
     Text,
     cast,
-    column,
     delete,
     or_,
     select,
-    table,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.models import AgeStatus, RelationshipRating, ReportStatus
 from bot.core.privacy import (
     FINISHED,
-    REJECTED_FLAG,
     Erased,
     Erasure,
     PersonalRecords,
@@ -39,7 +36,7 @@ from bot.core.privacy import (
     relabel,
     text_needles,
 )
-from bot.core.staff import PersonFlag
+from bot.core.staff import REJECTED, PersonFlag
 from bot.storage.matching import _proposal_from_row, _request_from_row
 from bot.storage.pairs import _pair_from_row
 from bot.storage.relay import _link_from_row, _select_links
@@ -47,6 +44,7 @@ from bot.storage.repositories import chunks, rowcount
 from bot.storage.safety import _report_from_row
 from bot.storage.schedule import _answer_from_row, _select_steps, _step_from_row
 from bot.storage.tables import (
+    AuditLogRow,
     CheckinAnswerRow,
     FlowStateRow,
     MatchRequestRow,
@@ -76,11 +74,8 @@ _persons, _flows, _outbox = _t(PersonRow), _t(FlowStateRow), _t(OutboxRow)
 _pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRow)
 _training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
 _links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
-_drafts = _t(StaffDraftRow)
+_drafts, _flags, _audit = _t(StaffDraftRow), _t(PersonFlagRow), _t(AuditLogRow)
 _OPEN = ReportStatus.OPEN.value
-# the staff tables (migration 0006), by name: only the columns erasure touches
-_flags = table("person_flags", column("user_id"), column("kind"), column("reason"))
-_audit = table("audit_log", column("id"), column("target"), column("detail"))
 
 
 class SqlPrivacyRepository:
@@ -123,7 +118,7 @@ class SqlPrivacyRepository:
         reports = await self._all(
             select(_reports).where(_reports.c.reporter_id == person_id).order_by(_reports.c.id)
         )
-        f = _t(PersonFlagRow).c
+        f = _flags.c
         flags = await self._all(
             select(f.user_id, f.kind, f.reason, f.at, f.by)
             .where(f.user_id == person_id)
@@ -240,7 +235,7 @@ class SqlPrivacyRepository:
         draft goes; other staff members' drafts lose what names them."""
         me = erasure.person_id
         await self._session.execute(
-            delete(_flags).where(_flags.c.user_id == me, _flags.c.kind == REJECTED_FLAG)
+            delete(_flags).where(_flags.c.user_id == me, _flags.c.kind == REJECTED)
         )
         a, f, r = _audit.c, _flags.c, _reports.c
         await self._redact(_audit, (a.id,), (a.target, a.detail), erasure)
@@ -266,7 +261,7 @@ class SqlPrivacyRepository:
         *where: ColumnElement[bool],
     ) -> None:
         """Replace the person's name and ids in the text columns `texts` of `target`."""
-        needles = [n for n in text_needles(erasure) if n not in erasure.buttons]
+        needles = text_needles(erasure)
         found = await self._session.execute(
             select(*keys, *texts).where(
                 *where,
@@ -302,7 +297,8 @@ class SqlPrivacyRepository:
         c = _outbox.c
         text = cast(c.payload, Text)
         matches: list[ColumnElement[bool]] = [c.chat_id.in_(sorted(erasure.ids))]
-        matches += [text.contains(needle, autoescape=True) for needle in text_needles(erasure)]
+        needles = text_needles(erasure) + list(erasure.buttons)
+        matches += [text.contains(needle, autoescape=True) for needle in needles]
         rows = await self._session.execute(
             select(c.id, c.chat_id, c.status, c.payload).where(or_(*matches))
         )

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, TypeVar
 from bot.core.models import AgeStatus, Person, ReportStatus
 from bot.core.privacy import (
     FINISHED,
-    REJECTED_FLAG,
     Erased,
     Erasure,
     PersonalRecords,
@@ -20,6 +19,7 @@ from bot.core.privacy import (
     redact_data,
     relabel,
 )
+from bot.core.staff import REJECTED
 
 if TYPE_CHECKING:
     from tests.fakes.store import FakeUnitOfWork
@@ -143,7 +143,7 @@ class _Privacy:
                 )
         staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
         if staff is not None:
-            _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED_FLAG)
+            _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED)
             for key, flag in list(staff.flags.items()):
                 staff.flags[key] = replace(flag, reason=redact(flag.reason, erasure))
             staff.drafts.pop(me, None)
