@@ -20,7 +20,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.effects import Effect, SendDocument, SendText
-from bot.core.models import Pair, Person, ProposalStatus
+from bot.core.models import (
+    MatchRequest,
+    Pair,
+    PairStatus,
+    Person,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+)
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.privacy import Erased, Erasure, Purged, Retention, relabel
 from bot.core.programs import ProgramCatalog
@@ -90,8 +98,11 @@ class Privacy:
     async def forget(self, uow: UnitOfWork, person: Person, now: datetime) -> Forgotten:
         """End the person's mentorships, tell whom it concerns, then erase them."""
         me = person.id
-        ending = await uow.pairs.of_person(me)
         records = await uow.privacy.records(me)
+        ending = sorted(
+            (p for p in records.pairs if p.status is not PairStatus.ENDED),
+            key=lambda p: (p.started_at, p.id),
+        )
         partner_ids = {p.partner_of(me) for p in records.pairs}
         partners = {p.id: p for p in await uow.persons.get_many(partner_ids)}
         effects: list[Effect] = []
@@ -100,11 +111,11 @@ class Privacy:
             partner = partners.get(pair.partner_of(me))
             if partner is not None:
                 effects.append(self._ended(partner, pair))
-        effects += await self._withdraw_request(uow, me)
+        proposals = [p for r in records.requests for p in await uow.matching.proposals_for(r.id)]
+        effects += await self._withdraw_request(uow, records.requests, proposals)
         labels = {
             pid: self._former(partner, records.pairs, me) for pid, partner in partners.items()
         }
-        proposals = [p for r in records.requests for p in await uow.matching.proposals_for(r.id)]
         staff = await self._staff_for(uow, [person.program, *(p.program for p in ending)])
         erasure = Erasure(
             person_id=me,
@@ -140,15 +151,18 @@ class Privacy:
         was_mentor = any(p.mentor_id == me and p.mentee_id == partner.id for p in pairs)
         return t._("your former mentor") if was_mentor else t._("your former mentee")
 
-    async def _withdraw_request(self, uow: UnitOfWork, me: int) -> list[Effect]:
-        """Mentors asked about this mentee are told there is nothing left to decide."""
-        request = await uow.matching.open_request(me)
+    async def _withdraw_request(
+        self, uow: UnitOfWork, requests: Sequence[MatchRequest], proposals: Sequence[Proposal]
+    ) -> list[Effect]:
+        """Mentors asked about this mentee (`proposals` of their `requests`, oldest first) are
+        told there is nothing left to decide."""
+        request = next((r for r in requests if r.status is RequestStatus.WAITING), None)
         if request is None:
             return []
         asked = [
             p.mentor_id
-            for p in await uow.matching.proposals_for(request.id)
-            if p.status is ProposalStatus.PENDING
+            for p in proposals
+            if p.request_id == request.id and p.status is ProposalStatus.PENDING
         ]
         told: list[Effect] = []
         for mentor in await uow.persons.get_many(asked):
