@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from bot.core.events import Inbound
 from bot.logs import log_bug
-from bot.transports.handling import Handling
+from bot.transports.base import UpdateHandler
 from bot.transports.transient import is_transient
 
 log = logging.getLogger(__name__)
@@ -50,20 +50,28 @@ Fetch = Callable[[int | None], Awaitable[Sequence[Fetched]]]
 """getUpdates from `offset` (None: from the first unconfirmed update), as a long poll."""
 
 
+async def hand_over(handler: UpdateHandler, to_event: Callable[[], Inbound | None]) -> None:
+    """Map an update and hand the event to the core (an update mentorbot ignores maps to None);
+    failures are raised, for the poller or the webhook server to decide what follows."""
+    event = to_event()
+    if event is not None:
+        await handler.handle(event)
+
+
 class Poller:
     """Fetches batches of updates and hands them to the core; see the module's docstring."""
 
     def __init__(
         self,
         fetch: Fetch,
-        handling: Handling,
+        handler: UpdateHandler,
         *,
         stop_grace: float = 10.0,
         retry_pauses: Sequence[float] = RETRY_PAUSES_S,
         refetch_pause: tuple[float, float] = REFETCH_PAUSE_S,
     ) -> None:
         self._fetch = fetch
-        self._handling = handling
+        self._handler = handler
         self._stop_grace = stop_grace
         self._retry_pauses = tuple(retry_pauses)
         self._first_pause, self._longest_pause = refetch_pause
@@ -126,7 +134,7 @@ class Poller:
         kept failing in a way that may pass."""
         for pause in (*self._retry_pauses, None):
             try:
-                await self._handling.handle(update.to_event)
+                await hand_over(self._handler, update.to_event)
                 return True
             except Exception as exc:
                 if not is_transient(exc):

@@ -13,8 +13,8 @@ from aiogram.types import BotCommandScopeChat
 from bot.core.errors import RejectedRequest
 from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
 from bot.transports.aiogram import AiogramTransport, make_bot
-from bot.transports.aiogram.runner import AiogramReceiver
 from bot.transports.base import ALLOWED_UPDATES, MalformedUpdate
+from bot.transports.receiving import Receiver
 from tests.transports.support import (
     T0,
     RecordingSession,
@@ -48,7 +48,7 @@ class RecordingHandler:
 
 def receiver(
     handler: RecordingHandler, menus: dict[str | None, list[tuple[str, str]]] | None = None
-) -> tuple[AiogramTransport, AiogramReceiver, RecordingSession]:
+) -> tuple[AiogramTransport, Receiver[Any], RecordingSession]:
     bot, session = recording_bot()
     transport = AiogramTransport(bot)
     return transport, transport.receiver(handler, menus=menus or {}), session

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.core.events import Inbound, TextMessage, UserRef
-from bot.transports.handling import Handling
 from bot.transports.polling import Fetched, Poller
 
 
@@ -80,7 +79,7 @@ class Core:
 def poller(telegram: FakeTelegram, core: Core, *, stop_grace: float = 1.0) -> Poller:
     return Poller(
         telegram.fetch,
-        Handling(core),
+        core,
         stop_grace=stop_grace,
         retry_pauses=(0.01, 0.01),
         refetch_pause=(0.01, 0.05),

@@ -13,7 +13,7 @@ from bot.core.errors import RejectedRequest
 from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
 from bot.transports.base import ALLOWED_UPDATES, MalformedUpdate
 from bot.transports.ptb import PtbTransport, make_bot
-from bot.transports.ptb.runner import PtbReceiver
+from bot.transports.receiving import Receiver
 from tests.transports.payloads import T0, message, private_chat, user
 from tests.transports.ptb_support import RecordingRequest, recording_bot
 
@@ -41,7 +41,7 @@ class RecordingHandler:
 
 def receiver(
     handler: RecordingHandler, menus: dict[str | None, list[tuple[str, str]]] | None = None
-) -> tuple[PtbTransport, PtbReceiver, RecordingRequest]:
+) -> tuple[PtbTransport, Receiver[Any], RecordingRequest]:
     bot, request = recording_bot()
     transport = PtbTransport(bot)
     return transport, transport.receiver(handler, menus=menus or {}), request
@@ -96,8 +96,8 @@ async def test_start_sets_up_polls_and_hands_over_events() -> None:
     assert request.closed
 
     names = [r.method for r in request.requests]
-    assert names[:4] == ["setMyCommands", "setMyCommands", "getMe", "deleteWebhook"]
-    assert request.requests[3].params["drop_pending_updates"] is False  # pending ones kept
+    assert names[:4] == ["getMe", "deleteWebhook", "setMyCommands", "setMyCommands"]
+    assert request.requests[1].params["drop_pending_updates"] is False  # pending ones kept
     menus = request.calls("setMyCommands")
     assert [m.params.get("language_code") for m in menus] == [None, "it"]
     assert [c["description"] for c in menus[1].params["commands"]] == ["Inizia", "Aiuto"]

@@ -4,10 +4,12 @@ and it publishes command menus (per language, and per chat for staff)."""
 from __future__ import annotations
 
 from aiogram import Bot
+from aiogram.types import Update
 
 from bot.transports.aiogram.api import AiogramChatApi, set_commands, to_delivery_error
-from bot.transports.aiogram.runner import AiogramReceiver, make_bot
+from bot.transports.aiogram.runner import AiogramUpdates, make_bot
 from bot.transports.base import Commands, Menus, UpdateHandler
+from bot.transports.receiving import Receiver
 
 
 class AiogramTransport:
@@ -28,10 +30,8 @@ class AiogramTransport:
     def api(self) -> AiogramChatApi:
         return self._api
 
-    def receiver(
-        self, handler: UpdateHandler, *, menus: Menus, stop_grace: float = 10.0
-    ) -> AiogramReceiver:
-        return AiogramReceiver(self, handler, menus=menus, stop_grace=stop_grace)
+    def receiver(self, handler: UpdateHandler, *, menus: Menus) -> Receiver[Update]:
+        return Receiver(self, AiogramUpdates(self.bot), handler, menus=menus)
 
     async def set_commands(
         self, commands: Commands, *, language: str | None = None, chat_id: int | None = None

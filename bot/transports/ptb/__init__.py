@@ -1,4 +1,4 @@
-"""The python-telegram-bot 22 transport: updates in (`to_event`, `PtbReceiver`), effects out
+"""The python-telegram-bot 22 transport: updates in (`to_event`, `PtbUpdates`), effects out
 (`PtbChatApi`), both behind `PtbTransport`. Same surface and behaviour as the aiogram one."""
 
 import os
@@ -9,7 +9,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 from bot.transports.ptb.adapter import PtbTransport
 from bot.transports.ptb.api import PtbChatApi
-from bot.transports.ptb.runner import PtbReceiver, make_bot
+from bot.transports.ptb.runner import PtbUpdates, make_bot
 from bot.transports.ptb.updates import to_event
 
-__all__ = ["PtbChatApi", "PtbReceiver", "PtbTransport", "make_bot", "to_event"]
+__all__ = ["PtbChatApi", "PtbUpdates", "PtbTransport", "make_bot", "to_event"]

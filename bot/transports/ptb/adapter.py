@@ -3,11 +3,12 @@ take updates, and it publishes command menus (per language, and per chat for sta
 
 from __future__ import annotations
 
-from telegram import Bot
+from telegram import Bot, Update
 
 from bot.transports.base import Commands, Menus, UpdateHandler
 from bot.transports.ptb.api import PtbChatApi, set_commands, to_delivery_error
-from bot.transports.ptb.runner import PtbReceiver, make_bot
+from bot.transports.ptb.runner import PtbUpdates, make_bot
+from bot.transports.receiving import Receiver
 
 
 class PtbTransport:
@@ -28,10 +29,8 @@ class PtbTransport:
     def api(self) -> PtbChatApi:
         return self._api
 
-    def receiver(
-        self, handler: UpdateHandler, *, menus: Menus, stop_grace: float = 10.0
-    ) -> PtbReceiver:
-        return PtbReceiver(self, handler, menus=menus, stop_grace=stop_grace)
+    def receiver(self, handler: UpdateHandler, *, menus: Menus) -> Receiver[Update]:
+        return Receiver(self, PtbUpdates(self.bot), handler, menus=menus)
 
     async def set_commands(
         self, commands: Commands, *, language: str | None = None, chat_id: int | None = None

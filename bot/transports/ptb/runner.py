@@ -1,43 +1,21 @@
-"""Receiving updates with python-telegram-bot: long polling (`bot.transports.polling`, which
-confirms an update to Telegram only once the core handled it), or updates fed from a webhook
-server. Each update is mapped with `to_event` and handed to the core. No `Application`,
-`Updater`, handlers or `ConversationHandler`: conversations live in the core, and the process
-owns its signals.
-
-`start()` removes any webhook and publishes the command menus, then polls; `stop()` stops
-polling and lets the batch under way finish. The HTTP client stays open for the sender:
+"""python-telegram-bot's calls for receiving updates (`bot.transports.receiving.Receiver` does the
+rest): parse an update, long-poll, initialise the bot and remove a webhook before polling, set
+one. No `Application`, `Updater`, handlers or `ConversationHandler`: conversations live in the
+core, and the process owns its signals. The HTTP client stays open for the sender:
 `PtbTransport.close()` shuts it.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
-from bot.transports.base import (
-    ALLOWED_UPDATES,
-    POLL_TIMEOUT,
-    REQUEST_TIMEOUT,
-    MalformedUpdate,
-    Menus,
-    UpdateHandler,
-    publish_menus,
-)
-from bot.transports.handling import Handling
-from bot.transports.inbound import kind_of, update_kind
-from bot.transports.polling import Fetched, Poller
+from bot.core.events import Inbound
+from bot.transports.base import ALLOWED_UPDATES, POLL_TIMEOUT, REQUEST_TIMEOUT
 from bot.transports.ptb.request import ClassifyingRequest
 from bot.transports.ptb.updates import to_event
-
-if TYPE_CHECKING:
-    from bot.transports.ptb.adapter import PtbTransport
-
-log = logging.getLogger(__name__)
 
 TELEGRAM = "https://api.telegram.org"
 CONNECT_TIMEOUT = 10.0
@@ -73,58 +51,28 @@ def _request(pool: int, *, read_timeout: float = REQUEST_TIMEOUT) -> Classifying
     )
 
 
-class PtbReceiver:
-    """Receives updates (long polling, or fed from a webhook) and passes each one, as an
-    `Inbound`, to the handler."""
+class PtbUpdates:
+    """`FrameworkUpdates` for python-telegram-bot."""
 
-    def __init__(
-        self,
-        transport: PtbTransport,
-        handler: UpdateHandler,
-        *,
-        menus: Menus,
-        stop_grace: float = 10.0,
-    ) -> None:
-        self._transport = transport
-        self.bot = transport.bot
-        self._menus = menus
-        self._handling = Handling(handler, stop_grace=stop_grace)
-        self._poller = Poller(self._fetch, self._handling, stop_grace=stop_grace)
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
 
-    async def start(self) -> None:
-        """Set the menus, delete the webhook (keeping pending updates), start polling."""
-        await publish_menus(self._transport, self._menus)
+    def parse(self, raw: dict[str, Any]) -> Update:
+        return Update.de_json(raw, self.bot)
+
+    def to_event(self, update: Update) -> Inbound | None:
+        return to_event(update)
+
+    async def get_updates(self, offset: int | None) -> tuple[Update, ...]:
+        return await self.bot.get_updates(
+            offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
+        )  # PTB adds the long poll's wait to the read timeout
+
+    async def before_polling(self) -> None:
         await self.bot.initialize()  # getMe
         await self.bot.delete_webhook(drop_pending_updates=False)
-        self._poller.start()
 
-    async def start_webhook(self, url: str, *, secret_token: str | None = None) -> None:
-        """Set the menus and register the webhook; updates then arrive through `feed_update`."""
-        await publish_menus(self._transport, self._menus)
+    async def set_webhook(self, url: str, *, secret_token: str | None) -> None:
         await self.bot.set_webhook(
             url, secret_token=secret_token, allowed_updates=list(ALLOWED_UPDATES)
         )
-
-    async def feed_update(self, raw: Mapping[str, Any]) -> None:
-        """Handle one update in the Bot API's JSON form; return once the core handled it.
-        Raises `MalformedUpdate` if it cannot be parsed, and whatever the core raised."""
-        try:
-            update = Update.de_json(dict(raw), self.bot)
-        except Exception:  # PTB parses leniently and fails with whatever it hits
-            log.warning("dropped a malformed %s update %s", update_kind(raw), raw.get("update_id"))
-            raise MalformedUpdate(raw.get("update_id")) from None
-        await self._handling.handle(partial(to_event, update))
-
-    async def stop(self) -> None:
-        """Stop polling, then wait (up to the stop grace) for handlers under way."""
-        await self._poller.stop()
-        await self._handling.wait()
-
-    async def _fetch(self, offset: int | None) -> list[Fetched]:
-        updates = await self.bot.get_updates(
-            offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
-        )  # PTB adds the long poll's wait to the read timeout
-        return [
-            Fetched(update.update_id, kind_of(update), partial(to_event, update))
-            for update in updates
-        ]
