@@ -1,7 +1,9 @@
 """The /stats chart: four panels drawn with matplotlib's Agg backend into PNG bytes.
 
 Rendering takes tens of milliseconds of CPU: callers run `render_chart` in a worker thread
-(`asyncio.to_thread`), never on the event loop. Labels come in already translated.
+(`asyncio.to_thread`), never on the event loop. Labels come in already translated. matplotlib is
+imported by the first chart, not with this module: every bot process imports the staff flows at
+start-up, and most never draw a chart.
 """
 
 from __future__ import annotations
@@ -9,13 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402 (after choosing the backend)
-
-from bot.services.stats import Stats  # noqa: E402
+from bot.services.stats import Stats
 
 COLOURS = ("#2e7d32", "#f9a825", "#c62828")
 
@@ -37,6 +33,11 @@ class ChartLabels:
 
 def render_chart(stats: Stats, labels: ChartLabels) -> bytes:
     """The chart as PNG bytes."""
+    import matplotlib  # here, not at the top: see the module's docstring
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(10, 7), dpi=100)
     figure.suptitle(labels.title, fontsize=14)
     funnel, steps, health, waits = figure.subplots(2, 2).flatten()
