@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.sandbox.models import ChatLog, SandboxUser, StoredMessage
 from bot.sandbox.state import Sandbox
-from bot.sandbox.webchat.rich_text import plain_text, rich_text, safe_href
+from bot.sandbox.webchat.rich_text import Node, plain_text, rich_text, safe_href
 
 SNIPPET_CHARS = 90
 _MEDIA_LABELS = {
@@ -43,13 +43,21 @@ def user_view(sandbox: Sandbox, user: SandboxUser) -> dict[str, Any]:
     }
 
 
-def snippet(message: StoredMessage) -> str:
-    """One line saying what a message is, for previews and reply headers."""
-    tree = rich_text(
-        message.text if message.text is not None else message.caption,
+def text_tree(message: StoredMessage) -> list[Node]:
+    """A message's text, or its caption, as a safe tree."""
+    is_text = message.text is not None
+    return rich_text(
+        message.text if is_text else message.caption,
         message.parse_mode,
-        message.entities if message.text is not None else message.caption_entities,
+        message.entities if is_text else message.caption_entities,
     )
+
+
+def snippet(message: StoredMessage, tree: list[Node] | None = None) -> str:
+    """One line saying what a message is, for previews and reply headers; ``tree`` is the
+    message's :func:`text_tree` when the caller has it already."""
+    if tree is None:
+        tree = text_tree(message)
     text = " ".join(plain_text(tree).split())
     label = _MEDIA_LABELS.get(message.kind)
     if label and text:
@@ -104,7 +112,7 @@ def _buttons(message: StoredMessage) -> list[list[dict[str, Any]]]:
 
 def message_view(sandbox: Sandbox, chat: ChatLog, message: StoredMessage) -> dict[str, Any]:
     """A message as the page draws it (its text is a tree, never HTML)."""
-    is_text = message.text is not None
+    tree = text_tree(message)
     view: dict[str, Any] = {
         "id": message.message_id,
         "chat_id": chat.user.id,
@@ -113,13 +121,9 @@ def message_view(sandbox: Sandbox, chat: ChatLog, message: StoredMessage) -> dic
         "kind": message.kind,
         "date": message.date,
         "edited": message.edit_date is not None,
-        "body": rich_text(
-            message.text if is_text else message.caption,
-            message.parse_mode,
-            message.entities if is_text else message.caption_entities,
-        ),
-        "is_text": is_text,
-        "snippet": snippet(message),
+        "body": tree,
+        "is_text": message.text is not None,
+        "snippet": snippet(message, tree),
         "buttons": _buttons(message),
         "reply_keyboard": message.reply_keyboard,
         "media_group_id": message.media_group_id,
