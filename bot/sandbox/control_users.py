@@ -14,6 +14,7 @@ from bot.sandbox.errors import ControlError
 from bot.sandbox.web_common import (
     int_field,
     json_body,
+    path_chat,
     path_int,
     query_number,
     sandbox_of,
@@ -152,11 +153,7 @@ async def unblock(request: web.Request) -> web.Response:
 
 
 async def chat_messages(request: web.Request) -> web.Response:
-    sandbox = sandbox_of(request)
-    chat_id = path_int(request, "chat_id")
-    chat = sandbox.chats.get(chat_id)
-    if chat is None:
-        raise ControlError(404, f"no chat {chat_id}")
+    chat = path_chat(request)
     since = int(query_number(request, "since", 0))
     include_deleted = request.query.get("include_deleted", "").lower() in ("1", "true", "yes")
     messages = [m.to_control() for m in chat.all(include_deleted) if m.message_id > since]
@@ -164,11 +161,8 @@ async def chat_messages(request: web.Request) -> web.Response:
 
 
 async def callback_answers(request: web.Request) -> web.Response:
-    sandbox = sandbox_of(request)
-    chat_id = path_int(request, "chat_id")
-    if chat_id not in sandbox.chats:
-        raise ControlError(404, f"no chat {chat_id}")
-    return web.json_response(sandbox.callback_answers.get(chat_id, []))
+    chat = path_chat(request)
+    return web.json_response(sandbox_of(request).callback_answers.get(chat.user.id, []))
 
 
 def add_user_routes(app: web.Application) -> None:

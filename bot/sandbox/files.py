@@ -140,15 +140,29 @@ def _photo_size(stored: StoredFile, width: int, height: int) -> dict[str, Any]:
     }
 
 
+def image_type(data: bytes) -> str | None:
+    """The type of a PNG, JPEG, GIF or WebP image, read from its first bytes."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 def image_size(data: bytes) -> tuple[int, int] | None:
     """Width and height of a PNG, GIF or JPEG image, or ``None`` if not recognised."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+    kind = image_type(data)
+    if kind == "image/png" and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
         return int(width), int(height)
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+    if kind == "image/gif" and len(data) >= 10:
         width, height = struct.unpack("<HH", data[6:10])
         return int(width), int(height)
-    if data[:2] == b"\xff\xd8":
+    if kind == "image/jpeg":
         return _jpeg_size(data)
     return None
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.errors import ControlError
+from bot.sandbox.models import ChatLog
 from bot.sandbox.state import Sandbox
 
 logger = logging.getLogger(__name__)
@@ -85,6 +86,15 @@ def path_int(request: web.Request, name: str) -> int:
         return int(request.match_info[name])
     except ValueError as exc:
         raise ControlError(400, f"{name} must be an integer") from exc
+
+
+def path_chat(request: web.Request) -> ChatLog:
+    """The chat named by the path's ``chat_id`` (404 when there is none)."""
+    chat_id = path_int(request, "chat_id")
+    chat = sandbox_of(request).chats.get(chat_id)
+    if chat is None:
+        raise ControlError(404, f"no chat {chat_id}")
+    return chat
 
 
 def query_number(request: web.Request, name: str, default: float) -> float:

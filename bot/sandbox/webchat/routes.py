@@ -22,8 +22,9 @@ from aiohttp import WSCloseCode, WSMsgType, web
 
 from bot.sandbox.errors import ControlError
 from bot.sandbox.events import EventLog
+from bot.sandbox.files import image_type
 from bot.sandbox.state import Sandbox
-from bot.sandbox.web_common import path_int, sandbox_of
+from bot.sandbox.web_common import path_chat, sandbox_of
 from bot.sandbox.webchat.views import (
     INLINE_IMAGE_TYPES,
     chat_messages,
@@ -95,10 +96,7 @@ async def state(request: web.Request) -> web.Response:
 
 async def chat(request: web.Request) -> web.Response:
     sandbox = sandbox_of(request)
-    chat_id = path_int(request, "chat_id")
-    log_ = sandbox.chats.get(chat_id)
-    if log_ is None:
-        raise ControlError(404, f"no chat {chat_id}")
+    log_ = path_chat(request)
     return _json(
         {
             "user": user_view(sandbox, log_.user),
@@ -121,19 +119,6 @@ async def file(request: web.Request) -> web.Response:
     safe_name = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
     headers["Content-Disposition"] = f'attachment; filename="{safe_name}"'
     return web.Response(body=stored.data, content_type="application/octet-stream", headers=headers)
-
-
-def image_type(data: bytes) -> str | None:
-    """The type of a PNG, JPEG, GIF or WebP image, read from its first bytes."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def translate(sandbox: Sandbox, event: dict[str, Any]) -> dict[str, Any] | None:
