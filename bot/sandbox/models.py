@@ -20,7 +20,10 @@ MESSAGE_KINDS = (
     "contact",
     "location",
 )
-_COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,64})?(?![\w/@])")
+# A ``/command`` or ``/command@botname`` token, not run into the characters after it; what may
+# come before it is the user's (COMMAND_RE: whitespace or the start) or the web chat's choice.
+COMMAND_TOKEN = r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,64})?(?![\w/@])"
+COMMAND_RE = re.compile(r"(?<!\S)" + COMMAND_TOKEN)
 
 
 @dataclass
@@ -225,5 +228,5 @@ def command_entities(text: str) -> list[dict[str, Any]]:
             "offset": utf16_len(text[: match.start()]),
             "length": utf16_len(match.group(0)),
         }
-        for match in _COMMAND_RE.finditer(text)
+        for match in COMMAND_RE.finditer(text)
     ]

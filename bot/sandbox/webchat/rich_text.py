@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from bot.sandbox.formatting import HTML_TAGS
+from bot.sandbox.models import COMMAND_TOKEN
 
 Node = str | dict[str, Any]
 
@@ -38,7 +39,7 @@ _ENTITY_TAGS = {
 SAFE_SCHEMES = ("http://", "https://", "tg://")
 _AUTOLINK = re.compile(
     r"(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])"
-    r"|(?<![^\s(])(?P<cmd>/[A-Za-z0-9_]{1,32}(?:@\w{3,64})?)(?![\w/@])"
+    rf"|(?<![^\s(])(?P<cmd>{COMMAND_TOKEN})"  # also right after "(", unlike COMMAND_RE
 )
 _NO_AUTOLINK = frozenset({"a", "code", "pre", "cmd"})
 
