@@ -85,129 +85,6 @@ def media_of(message: Any) -> tuple[MediaKind, str | None] | None:
     return None
 
 
-def message_event(
-    *,
-    update_id: int,
-    user: UserRef,
-    chat_id: int,
-    at: datetime,
-    message_id: int,
-    text: str | None,
-    caption: str | None,
-    media: tuple[MediaKind, str | None] | None,
-    media_group_id: str | None,
-    reply_to_message_id: int | None,
-) -> Inbound | None:
-    """A new private message: a command, a text, a media message, or None (a service message
-    or a kind mentorbot does not relay)."""
-    at = utc(at)
-    if text is not None:
-        command = parse_command(text)
-        if command is not None:
-            return Command(
-                update_id=update_id,
-                user=user,
-                chat_id=chat_id,
-                at=at,
-                message_id=message_id,
-                name=command[0],
-                args=command[1],
-                reply_to_message_id=reply_to_message_id,
-            )
-        return TextMessage(
-            update_id=update_id,
-            user=user,
-            chat_id=chat_id,
-            at=at,
-            message_id=message_id,
-            text=text,
-            reply_to_message_id=reply_to_message_id,
-        )
-    if media is None:
-        return None
-    return MediaMessage(
-        update_id=update_id,
-        user=user,
-        chat_id=chat_id,
-        at=at,
-        message_id=message_id,
-        media=media[0],
-        file_id=media[1],
-        caption=caption,
-        media_group_id=media_group_id,
-        reply_to_message_id=reply_to_message_id,
-    )
-
-
-def edit_event(
-    *,
-    update_id: int,
-    user: UserRef,
-    chat_id: int,
-    at: datetime,
-    message_id: int,
-    text: str | None,
-    caption: str | None,
-) -> MessageEdited:
-    """A private message edited; `at` is the edit's date (or the message's, lacking one)."""
-    return MessageEdited(
-        update_id=update_id,
-        user=user,
-        chat_id=chat_id,
-        at=utc(at),
-        message_id=message_id,
-        text=text,
-        caption=caption,
-    )
-
-
-def button_event(
-    *,
-    update_id: int,
-    user: UserRef,
-    chat_type: str | None,
-    chat_id: int | None,
-    at: datetime,
-    callback_id: str,
-    data: str | None,
-    message_id: int | None,
-) -> Inbound | None:
-    """A button press; `chat_type`/`chat_id` are None when the press carries no message, and
-    `message_id` is None when the message is inaccessible. Presses in groups are ignored."""
-    if chat_type is not None and chat_type != PRIVATE:
-        return None
-    return ButtonPress(
-        update_id=update_id,
-        user=user,
-        chat_id=chat_id if chat_id is not None else user.id,
-        at=utc(at),
-        callback_id=callback_id,
-        data=data or "",
-        message_id=message_id,
-    )
-
-
-def membership_event(
-    *,
-    update_id: int,
-    user: UserRef,
-    chat_type: str,
-    chat_id: int,
-    at: datetime,
-    old_status: str,
-    new_status: str,
-) -> Inbound | None:
-    """The person blocked the bot, unblocked it, or (None) something else changed."""
-    if chat_type != PRIVATE:
-        return None
-    at = utc(at)
-    if new_status == KICKED:
-        return BotBlocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
-    if new_status == MEMBER and old_status == KICKED:
-        return BotUnblocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
-    return None
-
-
 def update_event(
     update: Any, *, now: datetime, accessible: Callable[[Any], bool]
 ) -> Inbound | None:
@@ -257,37 +134,67 @@ def _private_sender(message: Any) -> Any | None:
 
 
 def _message(update_id: int, message: Any) -> Inbound | None:
-    user = _private_sender(message)
-    if user is None:
+    """A new private message: a command, a text, a media message, or None (a service message, a
+    kind mentorbot does not relay, or not from a person in a private chat)."""
+    sender = _private_sender(message)
+    if sender is None:
         return None
-    return message_event(
+    user, chat_id, at = user_ref(sender), message.chat.id, utc(message.date)
+    message_id = message.message_id
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    if message.text is not None:
+        command = parse_command(message.text)
+        if command is not None:
+            name, args = command
+            return Command(
+                update_id=update_id,
+                user=user,
+                chat_id=chat_id,
+                at=at,
+                message_id=message_id,
+                name=name,
+                args=args,
+                reply_to_message_id=reply_to,
+            )
+        return TextMessage(
+            update_id=update_id,
+            user=user,
+            chat_id=chat_id,
+            at=at,
+            message_id=message_id,
+            text=message.text,
+            reply_to_message_id=reply_to,
+        )
+    media = media_of(message)
+    if media is None:
+        return None
+    return MediaMessage(
         update_id=update_id,
-        user=user_ref(user),
-        chat_id=message.chat.id,
-        at=message.date,
-        message_id=message.message_id,
-        text=message.text,
+        user=user,
+        chat_id=chat_id,
+        at=at,
+        message_id=message_id,
+        media=media[0],
+        file_id=media[1],
         caption=message.caption,
-        media=media_of(message),
         media_group_id=message.media_group_id,
-        reply_to_message_id=(
-            message.reply_to_message.message_id if message.reply_to_message else None
-        ),
+        reply_to_message_id=reply_to,
     )
 
 
 def _edited(update_id: int, message: Any) -> Inbound | None:
-    user = _private_sender(message)
-    if user is None:
+    """A private message edited, dated by the edit (or the message, lacking an edit date)."""
+    sender = _private_sender(message)
+    if sender is None:
         return None
     edited = message.edit_date  # aiogram: a Unix time; python-telegram-bot: a datetime
     if isinstance(edited, int):
         edited = datetime.fromtimestamp(edited, UTC)
-    return edit_event(
+    return MessageEdited(
         update_id=update_id,
-        user=user_ref(user),
+        user=user_ref(sender),
         chat_id=message.chat.id,
-        at=edited or message.date,
+        at=utc(edited or message.date),
         message_id=message.message_id,
         text=message.text,
         caption=message.caption,
@@ -297,26 +204,31 @@ def _edited(update_id: int, message: Any) -> Inbound | None:
 def _button(
     update_id: int, query: Any, now: datetime, accessible: Callable[[Any], bool]
 ) -> Inbound | None:
+    """A button press (dated `now`), in a private chat or carrying no message at all; its
+    `message_id` is None when the message is inaccessible. Presses in groups are ignored."""
     message = query.message
-    return button_event(
+    if message is not None and message.chat.type != PRIVATE:
+        return None
+    user = user_ref(query.from_user)
+    return ButtonPress(
         update_id=update_id,
-        user=user_ref(query.from_user),
-        chat_type=message.chat.type if message is not None else None,
-        chat_id=message.chat.id if message is not None else None,
-        at=now,
+        user=user,
+        chat_id=message.chat.id if message is not None else user.id,
+        at=utc(now),
         callback_id=query.id,
-        data=query.data,
+        data=query.data or "",
         message_id=message.message_id if message is not None and accessible(message) else None,
     )
 
 
 def _membership(update_id: int, change: Any) -> Inbound | None:
-    return membership_event(
-        update_id=update_id,
-        user=user_ref(change.from_user),
-        chat_type=change.chat.type,
-        chat_id=change.chat.id,
-        at=change.date,
-        old_status=change.old_chat_member.status,
-        new_status=change.new_chat_member.status,
-    )
+    """The person blocked the bot, unblocked it, or (None) something else changed."""
+    if change.chat.type != PRIVATE:
+        return None
+    user, chat_id, at = user_ref(change.from_user), change.chat.id, utc(change.date)
+    old, new = change.old_chat_member.status, change.new_chat_member.status
+    if new == KICKED:
+        return BotBlocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
+    if new == MEMBER and old == KICKED:
+        return BotUnblocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
+    return None
