@@ -62,6 +62,10 @@ TRANSPORT_RULES = [
 ] + [(path, ("aiogram", "telegram")) for path in sorted(TRANSPORTS.glob("*.py"))]
 
 
+def test_transport_rules_cover_the_transport_files() -> None:
+    assert len(TRANSPORT_RULES) > 8
+
+
 @pytest.mark.parametrize(
     ("path", "forbidden"), TRANSPORT_RULES, ids=lambda p: str(getattr(p, "name", p))
 )

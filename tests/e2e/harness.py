@@ -6,6 +6,7 @@ Telegram."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,8 @@ class BotProcess:
         self.core = await self._stack.enter_async_context(
             running_bot(settings, clock=self.sandbox.sandbox.clock, webhook=self.webhook)
         )
+        # the run is the one its name says (the `transport` fixture sets TRANSPORT)
+        assert self.core.settings.transport.value == os.environ.get("TRANSPORT", "aiogram")
         return self.core
 
     async def stop(self) -> None:

@@ -117,6 +117,7 @@ def text_update(update_id: int, user_id: int, text: str) -> dict[str, object]:
 async def test_updates_arrive_by_webhook_with_the_secret(
     client: SandboxClient, hooked: BotProcess, transport: str
 ) -> None:
+    assert hooked.core is not None and hooked.core.settings.transport.value == transport
     info = (await client.webhook())["url"]
     assert info == f"{base_url(hooked)}/telegram/webhook"
     calls = await client.requests("setWebhook")

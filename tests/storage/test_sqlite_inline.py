@@ -74,13 +74,11 @@ async def test_the_loop_keeps_running_while_a_connection_waits_for_the_lock(
     connection = await connect_inline([str(path)], {}, lock_wait_s=5)
     try:
         attempt = asyncio.ensure_future(connection.execute("BEGIN IMMEDIATE"))
-        ticks = 0
         for _ in range(20):  # 0.2 s of timers firing on time while the lock is held
             before = time.monotonic()
             await asyncio.sleep(0.01)
             assert time.monotonic() - before < 0.1
-            ticks += 1
-        assert ticks == 20 and not attempt.done()
+        assert not attempt.done()
         other.execute("ROLLBACK")
         await attempt
         assert connection.in_transaction

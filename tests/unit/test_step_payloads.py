@@ -13,7 +13,7 @@ from bot.core.curricula import Curriculum
 from bot.core.models import Role, ScheduledStep
 from bot.core.programs import load_programs
 from bot.i18n import Catalogs
-from bot.services.step_payloads import StepPayloads, serialise
+from bot.services.step_payloads import _ROW_MARK, StepPayloads, serialise
 from flows.step_messages import step_message
 from tests.e2e.quick_program import write_quick_curricula
 
@@ -65,7 +65,9 @@ def test_a_template_holding_a_marker_is_rendered_in_full(tmp_path: Path) -> None
     folder = write_quick_curricula(tmp_path / "c")
     # a text that happens to hold the row marker: filling the template would replace it
     source = folder / "quick-steps" / "curriculum.yaml"
-    source.write_text(source.read_text("utf-8").replace("Mentee text 1", "see 8516204398757163"))
+    original = source.read_text("utf-8")
+    assert "Mentee text 1" in original
+    source.write_text(original.replace("Mentee text 1", f"see {_ROW_MARK}"))
     curriculum = load_programs(folder).curricula["quick-steps"]
     step = curriculum.steps[0]
     payloads, t = StepPayloads(), Catalogs("en").translator("en")
@@ -73,4 +75,4 @@ def test_a_template_holding_a_marker_is_rendered_in_full(tmp_path: Path) -> None
         r = row(row_id, Role.MENTEE, curriculum, step.id)
         got = payloads.payload(r, 42, curriculum, step, t, "Ann")
         assert got == serialise(step_message(r, 42, curriculum, step, t, "Ann"))
-        assert "see 8516204398757163" in got
+        assert f"see {_ROW_MARK}" in got
