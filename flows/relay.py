@@ -35,7 +35,6 @@ from bot.i18n import Catalogs, Translator
 from bot.services import relay as rules
 from bot.services import relay_links
 from bot.services.alerts import Staff, staff_alerts
-from bot.services.curriculum import record_activity
 from flows import relay_messages as msg
 
 NAME = "relay"
@@ -182,8 +181,7 @@ class Relay:
         if self.screen is not None:
             await self.screen(turn, uow, pair, relayed.text or "")
         label = await self._label(uow, partner)
-        if rules.records_activity(pair, turn.now, relayed.album):
-            await record_activity(uow, pair.id, turn.now)
+        await rules.note_activity(uow, pair, turn.now, relayed.album)
         if relayed.album is not None:
             await rules.add_to_album(
                 uow, relayed, pair, turn.person, partner, label=label, now=turn.now
@@ -271,8 +269,7 @@ class Relay:
         effects = rules.copies_of_many(
             held, turn.person.chat_id, pair, turn.person, partner, label=label
         )
-        if rules.records_activity(pair, turn.now, None):
-            await record_activity(uow, pair.id, turn.now)
+        await rules.note_activity(uow, pair, turn.now, None)
         to_send = await rules.send_or_hold(uow, effects, pair, partner, turn.person, turn.now)
         turn.effects.extend(to_send)
 

@@ -200,8 +200,3 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-async def record_activity(uow: UnitOfWork, pair_id: int, at: datetime) -> None:
-    """The hook the relay calls for every message exchanged (resets the nudge clock)."""
-    await uow.pairs.record_activity(pair_id, at)

@@ -339,6 +339,13 @@ def records_activity(pair: Pair, now: datetime, album: str | None) -> bool:
     return album is not None or last is None or now - last >= ACTIVITY_RESOLUTION
 
 
+async def note_activity(uow: UnitOfWork, pair: Pair, now: datetime, album: str | None) -> None:
+    """Record the pair's activity (resets the nudge clock) for a message relayed now, when
+    `records_activity` says so."""
+    if records_activity(pair, now, album):
+        await uow.pairs.record_activity(pair.id, now)
+
+
 def may_gather(pair: Pair, now: datetime) -> bool:
     """False when no album of the pair can still be held back: an album item is held for
     `ALBUM_WINDOW` from when it was relayed, and relaying one always records the pair's

@@ -164,9 +164,7 @@ async def test_silent_pairs_get_one_nudge_per_period(quick: Path) -> None:
     assert "haven't talked" in texts(mentor.new_effects())[-1]
     assert await service.nudge_silent() == 0  # at most once per period
     async with bot.store.uow() as uow:
-        from bot.services.curriculum import record_activity
-
-        await record_activity(uow, pair_id, bot.clock.now())
+        await uow.pairs.record_activity(pair_id, bot.clock.now())
         await uow.commit()
     bot.clock.advance(86400 - 60)
     assert await service.nudge_silent() == 0  # they talked: the clock restarted
