@@ -172,12 +172,14 @@ class SqlStaffRepository:
 
     async def count_sent(self, broadcast_id: int, delivered: bool = True) -> Broadcast | None:
         column = _broadcasts.c.sent if delivered else _broadcasts.c.failed
-        await self._session.execute(
+        result = await self._session.execute(
             update(_broadcasts)
             .where(_broadcasts.c.id == broadcast_id)
             .values({column: column + 1})
+            .returning(*_broadcasts.c)
         )
-        return await self.get_broadcast(broadcast_id)
+        row = result.mappings().one_or_none()
+        return None if row is None else Broadcast(**dict(row))
 
     async def update_broadcast(self, broadcast: Broadcast) -> None:
         result = await self._session.execute(
