@@ -107,8 +107,6 @@ class Outbox(Protocol):
         """Take up to `limit` pending items in order, leasing them so no one else sends them."""
         ...
 
-    async def mark_sent(self, item_id: int, message_id: int | None, at: datetime) -> None: ...
-
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         """Record many successes at once: (item id, message id, when)."""
         ...
@@ -247,8 +245,6 @@ class MatchingRepository(Protocol):
 
 class RelayRepository(Protocol):
     """Which copy belongs to which original (ids only, never content)."""
-
-    async def add(self, link: RelayLink) -> None: ...
 
     async def add_many(self, links: Sequence[RelayLink]) -> None:
         """Store several links at once (the sender records a batch of copies)."""

@@ -276,4 +276,4 @@ class OutcomeRecorder:
 def _mark_sent(
     item_id: int, message_id: int | None, at: datetime
 ) -> Callable[[Outbox], Awaitable[object]]:
-    return lambda outbox: outbox.mark_sent(item_id, message_id, at)
+    return lambda outbox: outbox.mark_sent_many([(item_id, message_id, at)])

@@ -1,7 +1,7 @@
 """SQL implementation of the core's Outbox port.
 
 An item is `pending` until a sender claims it: `claim_due` marks it `sending` with a lease and
-counts the attempt. If the sender dies before `mark_sent`, the lease expires and the item is
+counts the attempt. If the sender dies before `mark_sent_many`, the lease expires and the item is
 claimable again, so a crash re-sends at most the messages that were in flight. On PostgreSQL
 claimers skip rows another transaction has locked (`FOR UPDATE SKIP LOCKED`), so several
 replicas never take the same item; on SQLite the whole transaction holds the write lock
@@ -176,18 +176,6 @@ class SqlOutbox:
             for row in result
         ]
         return sorted(items, key=lambda item: item.id)
-
-    async def mark_sent(self, item_id: int, message_id: int | None, at: datetime) -> None:
-        await self._set(
-            item_id,
-            None,
-            "sent",
-            status="sent",
-            message_id=message_id,
-            sent_at=at,
-            finished_at=at,
-            lease_until=None,
-        )
 
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         """Record many successes (item id, message id, when) in one executemany UPDATE."""

@@ -40,10 +40,6 @@ class SqlRelayRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, link: RelayLink) -> None:
-        """Store a link. Its pair must be stored (foreign key)."""
-        await self.add_many([link])
-
     async def add_many(self, links: Sequence[RelayLink]) -> None:
         """Store links in one executemany. Their pairs must be stored (foreign key)."""
         if not links:

@@ -110,9 +110,6 @@ class _Relay:
     def __init__(self, links: list[RelayLink]) -> None:
         self.links = links  # in the order they were stored (the SQL id order)
 
-    async def add(self, link: RelayLink) -> None:
-        self.links.append(link)
-
     async def add_many(self, links: Sequence[RelayLink]) -> None:
         self.links.extend(links)
 

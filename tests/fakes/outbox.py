@@ -89,14 +89,11 @@ class _Outbox:
             return None
         return row
 
-    async def mark_sent(self, item_id: int, message_id: int | None, at: datetime) -> None:
-        row = self._claimed(item_id)
-        if row is not None:
-            row.status, row.message_id, row.lease_until = "sent", message_id, None
-
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
-        for item_id, message_id, at in sent:
-            await self.mark_sent(item_id, message_id, at)
+        for item_id, message_id, _ in sent:
+            row = self._claimed(item_id)
+            if row is not None:
+                row.status, row.message_id, row.lease_until = "sent", message_id, None
 
     async def retry_later(
         self, item_id: int, not_before: datetime, error: str, *, attempt: int | None = None

@@ -120,7 +120,7 @@ class World:
             for item in await uow.outbox.claim_due(now, 1000, 60):
                 effect = fx.from_json(item.payload)
                 sent = self._apply(effect)
-                await uow.outbox.mark_sent(item.id, sent.message_id, now)
+                await uow.outbox.mark_sent_many([(item.id, sent.message_id, now)])
                 done.append((effect, sent))
             await self.links(uow, done)
             await uow.commit()

@@ -80,16 +80,18 @@ async def paired(bot: Bot) -> tuple[Dialog, Dialog, Dialog, int]:
             uow, bot.programs, mentee_id=ANNA, mentor_id=MARCO, program="college", at=now
         )
         for n, (sender, receiver) in enumerate(((ANNA, MARCO), (MARCO, ANNA)), start=1):
-            await uow.relay.add(
-                RelayLink(
-                    pair_id=pair.id,
-                    sender_id=sender,
-                    source_chat_id=sender,
-                    source_message_id=10 + n,
-                    target_chat_id=receiver,
-                    target_message_id=20 + n,
-                    created_at=now,
-                )
+            await uow.relay.add_many(
+                [
+                    RelayLink(
+                        pair_id=pair.id,
+                        sender_id=sender,
+                        source_chat_id=sender,
+                        source_message_id=10 + n,
+                        target_chat_id=receiver,
+                        target_message_id=20 + n,
+                        created_at=now,
+                    )
+                ]
             )
         await uow.commit()
     return Dialog(bot, ANNA), Dialog(bot, MARCO), Dialog(bot, STAFF), pair.id

@@ -37,7 +37,7 @@ async def script(uow: UnitOfWorkFactory) -> list[Any]:
     async with uow() as tx:
         items = await tx.outbox.claim_due(at, 3, 10)
         out.append([(i.id, i.chat_id, i.attempts, fx.from_json(i.payload)) for i in items])
-        await tx.outbox.mark_sent(items[0].id, 99, at)
+        await tx.outbox.mark_sent_many([(items[0].id, 99, at)])
         await tx.outbox.retry_later(items[1].id, at + timedelta(seconds=5), "429")
         await tx.outbox.mark_failed(items[2].id, "400", at)
         await step(tx)

@@ -121,7 +121,7 @@ async def test_retry_later_waits_for_not_before(uow: UnitOfWorkFactory) -> None:
     later = T0 + timedelta(seconds=60)
     async with uow() as tx:
         await tx.outbox.retry_later(first, later, "429 retry after 60")
-        await tx.outbox.mark_sent(second, 1001, T0)
+        await tx.outbox.mark_sent_many([(second, 1001, T0)])
         await tx.commit()
     assert await claim(uow, later - timedelta(seconds=1)) == []
     async with uow() as tx:
@@ -137,7 +137,7 @@ async def test_mark_sent_and_mark_failed_finish_items(uow: UnitOfWorkFactory) ->
     await add(uow, texts(1, 3))
     sent, failed, open_ = await claim(uow)
     async with uow() as tx:
-        await tx.outbox.mark_sent(sent, 555, T0 + timedelta(seconds=1))
+        await tx.outbox.mark_sent_many([(sent, 555, T0 + timedelta(seconds=1))])
         await tx.outbox.mark_failed(failed, "400 chat not found", T0 + timedelta(seconds=2))
         await tx.commit()
     assert await claim(uow, T0 + timedelta(days=1)) == [open_]
@@ -167,7 +167,7 @@ async def test_drop_pending_for_chat(uow: UnitOfWorkFactory) -> None:
     await add(uow, texts(1, 2) + texts(2, 1) + texts(1, 2))
     ids = await claim(uow, limit=1)  # one of chat 1's is being sent
     async with uow() as tx:
-        await tx.outbox.mark_sent(ids[0], None, T0)
+        await tx.outbox.mark_sent_many([(ids[0], None, T0)])
         ids += [item.id for item in await tx.outbox.claim_due(T0, 1, LEASE)]
         await tx.commit()
     async with uow() as tx:
@@ -213,7 +213,7 @@ async def test_many_workers_send_each_item_once(uow: UnitOfWorkFactory) -> None:
             await asyncio.sleep(0)
             async with uow() as tx:
                 for item in items:
-                    await tx.outbox.mark_sent(item.id, item.id + 1000, T0)
+                    await tx.outbox.mark_sent_many([(item.id, item.id + 1000, T0)])
                 await tx.commit()
 
     await asyncio.gather(*(worker() for _ in range(4)))

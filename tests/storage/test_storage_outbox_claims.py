@@ -90,7 +90,7 @@ async def test_no_outcome_overwrites_dropped(any_uow: UnitOfWorkFactory) -> None
             assert await tx.outbox.drop_pending_for_chat(chat, "recipient blocked", T0) == 1
         await tx.commit()
     async with any_uow() as tx:
-        await tx.outbox.mark_sent(first, 10, T0)
+        await tx.outbox.mark_sent_many([(first, 10, T0)])
         await tx.outbox.mark_sent_many([(second, 20, T0)])
         await tx.outbox.retry_later(third, T0, "502")
         await tx.outbox.mark_failed(third, "400", T0)
@@ -104,9 +104,9 @@ async def test_outcomes_of_a_pending_or_unknown_item_change_nothing(
 ) -> None:
     item = await add_one(any_uow)
     async with any_uow() as tx:  # never claimed
-        await tx.outbox.mark_sent(item, 1, T0)
+        await tx.outbox.mark_sent_many([(item, 1, T0)])
         await tx.outbox.mark_failed(item, "400", T0)
-        await tx.outbox.mark_sent(999_999, None, T0)
+        await tx.outbox.mark_sent_many([(999_999, None, T0)])
         await tx.outbox.retry_later(999_999, T0, "502")
         await tx.commit()
     assert await status(any_uow, item) == "pending"

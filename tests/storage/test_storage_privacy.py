@@ -135,16 +135,18 @@ async def world(uow: UnitOfWorkFactory) -> Pair:
             )
         )
         for sender, receiver, n in ((ANNA, MARCO, 1), (MARCO, ANNA, 2)):
-            await tx.relay.add(
-                RelayLink(
-                    pair_id=pair.id,
-                    sender_id=sender,
-                    source_chat_id=sender,
-                    source_message_id=n,
-                    target_chat_id=receiver,
-                    target_message_id=100 + n,
-                    created_at=T0,
-                )
+            await tx.relay.add_many(
+                [
+                    RelayLink(
+                        pair_id=pair.id,
+                        sender_id=sender,
+                        source_chat_id=sender,
+                        source_message_id=n,
+                        target_chat_id=receiver,
+                        target_message_id=100 + n,
+                        created_at=T0,
+                    )
+                ]
             )
         await tx.flows.save(
             FlowState(
@@ -225,7 +227,7 @@ async def queue_messages(uow: UnitOfWorkFactory) -> dict[str, int]:
         await tx.outbox.mark_sent_many([(ids[0], 1, T0), (ids[1], 2, T0), (ids[2], 3, T0)])
         await tx.outbox.retry_later(ids[3], T0, "429")
         await tx.outbox.retry_later(ids[4], T0, "429")
-        await tx.outbox.mark_sent(ids[5], 6, T0)
+        await tx.outbox.mark_sent_many([(ids[5], 6, T0)])
         await tx.outbox.retry_later(ids[7], T0, "429")  # 8: a proposal of her, pending: goes
         await tx.outbox.retry_later(ids[8], T0, "429")  # 9: someone else's proposal: kept
         await tx.commit()

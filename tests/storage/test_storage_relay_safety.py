@@ -57,10 +57,10 @@ def link(pair: Pair, source_message_id: int, target_message_id: int, at: datetim
 
 
 async def add_links(uow: UnitOfWorkFactory, *links: RelayLink) -> None:
-    """The first one with `add`, the others in one `add_many` (ids keep the order given)."""
+    """The first one alone, the others in one `add_many` (ids keep the order given)."""
     async with uow() as tx:
         if links:
-            await tx.relay.add(links[0])
+            await tx.relay.add_many([links[0]])
         await tx.relay.add_many(links[1:])
         await tx.commit()
 
@@ -90,7 +90,7 @@ async def test_copies_and_originals(
             target_message_id=BIG_ID + 1,
             created_at=minutes(2),
         )
-        await tx.relay.add(back)
+        await tx.relay.add_many([back])
         assert await tx.relay.original_of(MENTEE_CHAT, BIG_ID + 1) == back
         assert await tx.relay.copies_of(MENTOR_CHAT, BIG_ID) == [back]
 
@@ -214,8 +214,8 @@ async def test_ratings_outside_one_to_five_are_refused(
 async def test_relay_and_ratings_need_a_stored_pair(uow: UnitOfWorkFactory) -> None:
     async with uow() as tx:
         with pytest.raises(IntegrityError):
-            await tx.relay.add(
-                link(Pair(id=42, program="c", mentee_id=1, mentor_id=2, started_at=T0), 1, 1, T0)
+            await tx.relay.add_many(
+                [link(Pair(id=42, program="c", mentee_id=1, mentor_id=2, started_at=T0), 1, 1, T0)]
             )
     async with uow() as tx:
         with pytest.raises(IntegrityError):

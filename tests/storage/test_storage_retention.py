@@ -74,16 +74,18 @@ async def test_retention_round_purges_exactly_the_old_rows(
     just_old, just_new = cutoff - timedelta(microseconds=1), cutoff
     async with any_uow() as tx:
         for n, at in enumerate((T0, just_old, just_new, now)):
-            await tx.relay.add(
-                RelayLink(
-                    pair_id=pair.id,
-                    sender_id=1,
-                    source_chat_id=1,
-                    source_message_id=n,
-                    target_chat_id=2,
-                    target_message_id=n,
-                    created_at=at,
-                )
+            await tx.relay.add_many(
+                [
+                    RelayLink(
+                        pair_id=pair.id,
+                        sender_id=1,
+                        source_chat_id=1,
+                        source_message_id=n,
+                        target_chat_id=2,
+                        target_message_id=n,
+                        created_at=at,
+                    )
+                ]
             )
         for n, at in enumerate((T0, just_old, just_new, now)):
             await tx.outbox.add([SendText(chat_id=1, text=f"sent {n}")], at)
