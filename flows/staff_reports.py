@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.models import Report, ReportStatus
+from bot.core.models import Person, Report, ReportStatus
 from flows.staff_kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
 from flows.staff_router import Handler, PressHandler
 
@@ -29,18 +29,10 @@ async def reports_press(call: StaffCall, rest: list[str]) -> None:
     await _page(call, int(rest[1]))
 
 
-async def _program_of(call: StaffCall, report: Report) -> str | None:
-    if report.pair_id is not None:
-        found = await call.uow.pairs.get(report.pair_id)
-        if found is not None:
-            return found.program
-    reporter = await call.uow.persons.get(report.reporter_id)
-    return reporter.program if reporter else None
-
-
-async def _mine(call: StaffCall) -> list[tuple[Report, str | None]]:
-    """Open reports about the actor's programs, priority ones first, then oldest first. A
-    report with no program left (no pair, its reporter forgotten) reaches super-admins."""
+async def _mine(call: StaffCall) -> list[tuple[Report, str | None, Person | None]]:
+    """Open reports about the actor's programs, priority ones first, then oldest first, each
+    with its program's code and its reporter. A report with no program left (no pair, its
+    reporter forgotten) reaches super-admins."""
     reports = await call.uow.safety.open_reports()
     pairs = {
         p.id: p for p in await call.uow.pairs.get_many({r.pair_id for r in reports if r.pair_id})
@@ -54,7 +46,7 @@ async def _mine(call: StaffCall) -> list[tuple[Report, str | None]]:
         reporter = reporters.get(report.reporter_id)
         code = pair.program if pair else reporter.program if reporter else None
         if call.actor.reaches(call.programs.get(code)):
-            found.append((report, code))
+            found.append((report, code, reporter))
     return found
 
 
@@ -65,10 +57,12 @@ async def _page(call: StaffCall, page: int) -> None:
         return
     pages = max(1, -(-len(mine) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
+    shown = mine[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    reported_ids = {r.reported_id for r, _, _ in shown if r.reported_id}
+    people = {p.id: p for p in await call.uow.persons.get_many(reported_ids)}
     lines = [call.t._("<b>Open reports</b> ({n})", n=len(mine))]
-    for report, code in mine[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
-        reporter = await call.uow.persons.get(report.reporter_id)
-        reported = await call.uow.persons.get(report.reported_id) if report.reported_id else None
+    for report, code, reporter in shown:
+        reported = people.get(report.reported_id) if report.reported_id else None
         pair_line = f" · #{report.pair_id}" if report.pair_id else ""
         lines.append(
             ("🚨 " if report.priority else "• ")
@@ -86,7 +80,9 @@ async def _page(call: StaffCall, page: int) -> None:
 
 
 async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
-    found = next((r for r, _ in await _mine(call) if r.id == report_id), None)
+    found, code = next(
+        ((r, c) for r, c, _ in await _mine(call) if r.id == report_id), (None, None)
+    )
     if found is None:
         raise call.usage(
             call.t._("There is no open report {id} in your organisation's programs.", id=report_id)
@@ -94,9 +90,7 @@ async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
     await call.uow.safety.update_report(
         replace(found, status=ReportStatus.RESOLVED, resolved_at=call.now, resolution_note=note)
     )
-    await call.audit(
-        "reports resolve", await _program_of(call, found), f"report {report_id}", note
-    )
+    await call.audit("reports resolve", code, f"report {report_id}", note)
     call.say(call.t._("Report {id} is resolved.", id=report_id))
 
 
