@@ -28,7 +28,7 @@ from typing import Any
 
 from bot.core.effects import Button
 from bot.core.matching import profile_of
-from bot.core.models import Role
+from bot.core.models import PairStatus, Role
 from bot.core.staff import Broadcast, DraftKind, StaffDraft
 from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
@@ -124,10 +124,9 @@ async def match(call: StaffCall) -> None:
             raise call.refuse(
                 call.t._("There is no matching draft. Make one with /match PROGRAM.")
             )
-        if word == "publish" and draft.expired(call.now):
-            await call.uow.staff.delete_draft(call.actor.user_id)
-            raise call.refuse(expired_text(call))
         await call.uow.staff.delete_draft(call.actor.user_id)
+        if word == "publish" and draft.expired(call.now):
+            raise call.refuse(expired_text(call))
         if word == "discard":
             await call.audit("match discard", str(draft.data.get("program")), "draft")
             call.say(call.t._("The matching draft is discarded; nothing changed."))
@@ -141,13 +140,13 @@ async def _draft(call: StaffCall, code: str) -> None:
     program = call.program(code)
     people = await call.uow.staff.people([code])
     banned = await call.uow.staff.banned(p.id for p in people)
-    paired = {
-        p.mentee_id for p in await call.uow.staff.pairs_of([code]) if p.status.value != "ended"
-    }
+    current = [
+        p for p in await call.uow.staff.pairs_of([code]) if p.status is not PairStatus.ENDED
+    ]
+    paired = {p.mentee_id for p in current}
     active: dict[int, int] = {}
-    for pair in await call.uow.staff.pairs_of([code]):
-        if pair.status.value != "ended":
-            active[pair.mentor_id] = active.get(pair.mentor_id, 0) + 1
+    for pair in current:
+        active[pair.mentor_id] = active.get(pair.mentor_id, 0) + 1
     matchmaker = call.services.matchmaker
     mentees = [
         profile_of(p, at=call.now)
