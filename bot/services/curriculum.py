@@ -101,7 +101,9 @@ class CurriculumDelivery:
                 cancelled.append(row.id)  # erased person or pair: nothing to send
                 continue
             key = (pair.program, row.curriculum, row.step_id)
-            found = steps[key] if key in steps else steps.setdefault(key, self._step(*key))
+            if key not in steps:
+                steps[key] = self._step(*key)
+            found = steps[key]
             if found is None:
                 cancelled.append(row.id)  # removed program, curriculum or step
                 continue
