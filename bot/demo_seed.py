@@ -128,14 +128,10 @@ async def seed_demo(core: Core, sandbox: Sandbox) -> None:
     """Store the demo's staff and mentors (once) and register everyone with the sandbox, as
     well as anyone already in a kept database."""
     now = core.clock.now()
-    for staff in STAFF:
-        create_user(sandbox, id=staff.id, first_name=staff.name, language_code="en")
-    for mentor in MENTORS:
-        create_user(sandbox, id=mentor.id, first_name=mentor.name, language_code=mentor.language)
-    for newcomer in NEWCOMERS:
-        create_user(
-            sandbox, id=newcomer.id, first_name=newcomer.name, language_code=newcomer.language
-        )
+    users = [(staff.id, staff.name, "en") for staff in STAFF]
+    users += [(user.id, user.name, user.language) for user in (*MENTORS, *NEWCOMERS)]
+    for user_id, name, language in users:
+        create_user(sandbox, id=user_id, first_name=name, language_code=language)
     async with core.conversations.uows() as uow:
         for staff in STAFF:
             program = core.programs.get(staff.program)
@@ -155,11 +151,13 @@ async def seed_demo(core: Core, sandbox: Sandbox) -> None:
                 continue
             await uow.persons.add(_mentor_person(mentor, now))
             training = core.programs.training_of(program)
-            for module in training.steps if training else ():
+            if training is None:
+                continue
+            for module in training.steps:
                 await uow.training.record(
                     ModuleResult(
                         person_id=mentor.id,
-                        curriculum=training.id if training else "",
+                        curriculum=training.id,
                         module_id=module.id,
                         correct=len(module.quiz),
                         total=len(module.quiz),
