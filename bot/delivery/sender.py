@@ -10,7 +10,7 @@ task; lanes run concurrently (a chat waiting on its rate limit never blocks anot
 cap on concurrent requests. An item sent back to the outbox for a later retry *holds* its lane:
 the chat's later items wait until it comes back (or, if another sender took it, until a deadline).
 
-Outcomes: success → `mark_sent` (recorded in small batches, see `outcomes`); 429 → global pause,
+Outcomes: success → `mark_sent_many` (recorded in small batches, see `outcomes`); 429 → global pause,
 then the same item again (bounded); 5xx/network → `retry_later` with exponential back-off until
 `max_attempts`, then `mark_failed`; blocked (403) → `mark_failed`, the chat's pending items
 dropped, `on_blocked(chat_id)`; rejected (400) → `mark_failed`. Logs carry ids and error texts,
