@@ -24,7 +24,7 @@ from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
-from bot.services.broadcasts import BroadcastProgress, CountingApi
+from bot.services.broadcasts import BroadcastProgress
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.matchmaking import Matchmaker, matching_round
 from bot.services.relay_links import RelayLinks
@@ -108,10 +108,11 @@ async def build_core(
     broadcasts = BroadcastProgress(uows, clock, catalogs)
     sender = Sender(
         uows,
-        CountingApi(api, broadcasts),
+        api,
         clock,
         on_blocked=conversations.recipient_blocked,
         on_sent=broadcasts,
+        on_failed=broadcasts.undelivered,
         record_sent=RelayLinks(clock),
         limits=RateLimits(overall_limit=settings.send_rate),
     )

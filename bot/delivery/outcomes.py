@@ -43,6 +43,8 @@ SENT_BATCH_DELAY = 0.02  # seconds a success may wait to be recorded with others
 SENT_BATCH_MAX = 100  # successes recorded in one unit of work at most
 
 BlockedCallback = Callable[[int], Awaitable[None]]
+FailedCallback = Callable[[fx.Effect], Awaitable[None]]
+"""Told of an effect the sender gave up on for good (refused, blocked, out of attempts)."""
 
 RecordSent = Callable[[UnitOfWork, Sequence[tuple[fx.Effect, fx.Sent]]], Awaitable[None]]
 """Writes what else must be stored about successes (effect, the chat app's answer), in the unit
@@ -97,6 +99,7 @@ class OutcomeRecorder:
         on_blocked: BlockedCallback | None,
         wake: Callable[[], None],
         record_sent: RecordSent | None = None,
+        on_failed: FailedCallback | None = None,
     ) -> None:
         self._uows = uows
         self._clock = clock
@@ -105,6 +108,7 @@ class OutcomeRecorder:
         self._on_blocked = on_blocked
         self._wake = wake
         self._record_sent = record_sent
+        self._on_failed = on_failed
         self._sent: list[_Success] = []  # not yet recorded
         self._flusher: asyncio.Task[None] | None = None
         self._flushing = asyncio.Lock()  # a flush returns only once earlier ones are written
@@ -123,9 +127,10 @@ class OutcomeRecorder:
                 self._flusher = asyncio.create_task(self._flush_soon())
             return Outcome.DONE
         if isinstance(error, RetryLater | TemporaryFailure):
-            return await self._retry_or_fail(item, kind, error)
+            return await self._retry_or_fail(item, effect, error)
         if isinstance(error, RecipientBlocked) and item.chat_id is not None:
             await self._blocked(item, item.chat_id, error)
+            await self._failed(effect)
             return Outcome.BLOCKED
         if isinstance(error, DeliveryError):
             level = logging.INFO if isinstance(effect, fx.AnswerButton) else logging.WARNING
@@ -137,10 +142,10 @@ class OutcomeRecorder:
                 item.chat_id,
                 error,
             )
-            await self.fail(item, f"rejected: {error}")
+            await self.fail(item, f"rejected: {error}", effect)
             return Outcome.DONE
         log_bug(log, f"outbox item {item.id} ({kind}): unexpected error from the chat api", error)
-        await self.fail(item, f"unexpected {type(error).__name__}")
+        await self.fail(item, f"unexpected {type(error).__name__}", effect)
         return Outcome.DONE
 
     async def flush(self) -> None:
@@ -163,18 +168,14 @@ class OutcomeRecorder:
                     if self._record_sent is not None:
                         await self._record_sent(uow, [(s.effect, s.sent) for s in batch])
                     await uow.commit()
-                continue
             except Exception:
-                if self._record_sent is None:
-                    for item_id, message_id, at in marks:
-                        await self._record(item_id, "sent", _mark_sent(item_id, message_id, at))
-                    continue
-            await self._record_apart(batch, marks)
+                await self._record_apart(batch, marks)
 
     async def _record_apart(
         self, batch: list[_Success], marks: list[tuple[int, int | None, datetime]]
     ) -> None:
-        """A batch whose `record_sent` failed: the successes first, then the hook for each."""
+        """A batch that could not be written at once: the successes first (one by one if need
+        be), then the `record_sent` hook for each."""
         try:
             async with self._uows() as uow:
                 await uow.outbox.mark_sent_many(marks)
@@ -182,7 +183,8 @@ class OutcomeRecorder:
         except Exception:
             for item_id, message_id, at in marks:
                 await self._record(item_id, "sent", _mark_sent(item_id, message_id, at))
-        assert self._record_sent is not None
+        if self._record_sent is None:
+            return
         for success in batch:
             try:
                 async with self._uows() as uow:
@@ -206,21 +208,34 @@ class OutcomeRecorder:
             self._flusher = None  # successes from now on start a new timer
         await self.flush()
 
-    async def fail(self, item: OutboxItem, error: str) -> None:
-        """Fail an item for good."""
+    async def fail(self, item: OutboxItem, error: str, effect: fx.Effect | None = None) -> None:
+        """Fail an item for good (`effect`: what it was, if its payload could be read)."""
         self._counters.failed += 1
         now = self._clock.now()
         await self._record(
             item.id, "failed", lambda o: o.mark_failed(item.id, error, now, attempt=item.attempts)
         )
+        if effect is not None:
+            await self._failed(effect)
 
-    async def _retry_or_fail(self, item: OutboxItem, kind: str, error: Exception) -> Outcome:
+    async def _failed(self, effect: fx.Effect) -> None:
+        if self._on_failed is None:
+            return
+        try:
+            await self._on_failed(effect)
+        except Exception as exc:
+            log_bug(log, "the on_failed hook failed", exc)
+
+    async def _retry_or_fail(
+        self, item: OutboxItem, effect: fx.Effect, error: Exception
+    ) -> Outcome:
+        kind = type(effect).__name__
         if item.attempts >= self._max_attempts:
             log.warning(
                 "outbox item %s (%s, chat %s) failed after %d attempts: %s",
                 *(item.id, kind, item.chat_id, item.attempts, error),
             )
-            await self.fail(item, f"gave up after {item.attempts} attempts: {error}")
+            await self.fail(item, f"gave up after {item.attempts} attempts: {error}", effect)
             return Outcome.DONE
         delay = backoff(item.attempts)
         not_before = self._clock.now() + timedelta(seconds=delay)

@@ -10,10 +10,11 @@ task; lanes run concurrently (a chat waiting on its rate limit never blocks anot
 cap on concurrent requests. An item sent back to the outbox for a later retry *holds* its lane:
 the chat's later items wait until it comes back (or, if another sender took it, until a deadline).
 
-Outcomes: success → `mark_sent_many` (recorded in small batches, see `outcomes`); 429 → global pause,
-then the same item again (bounded); 5xx/network → `retry_later` with exponential back-off until
-`max_attempts`, then `mark_failed`; blocked (403) → `mark_failed`, the chat's pending items
-dropped, `on_blocked(chat_id)`; rejected (400) → `mark_failed`. Logs carry ids and error texts,
+Outcomes: success → `mark_sent_many` (recorded in small batches, see `outcomes`); 429 → global
+pause, then the same item again (bounded); 5xx/network → `retry_later` with exponential back-off
+until `max_attempts`, then `mark_failed`; blocked (403) → `mark_failed`, the chat's pending items
+dropped, `on_blocked(chat_id)`; rejected (400) → `mark_failed`. Whatever fails for good is also
+passed to `on_failed(effect)` (broadcast progress counts it). Logs carry ids and error texts,
 never message bodies.
 """
 
@@ -35,6 +36,7 @@ from bot.delivery.limits import RateLimits, SendLimits
 from bot.delivery.outcomes import (
     BlockedCallback,
     Counters,
+    FailedCallback,
     Outcome,
     OutcomeRecorder,
     RecordSent,
@@ -88,6 +90,7 @@ class Sender:
         *,
         on_blocked: BlockedCallback | None = None,
         on_sent: SentCallback | None = None,
+        on_failed: FailedCallback | None = None,
         record_sent: RecordSent | None = None,
         batch_size: int = 100,
         lease_seconds: float = 60,
@@ -123,6 +126,7 @@ class Sender:
             on_blocked=on_blocked,
             wake=self.wake,
             record_sent=record_sent,
+            on_failed=on_failed,
         )
 
     # -- counters, for metrics ----------------------------------------------------------------

@@ -5,8 +5,9 @@ A confirmed broadcast is a `broadcasts` row plus one outbox item per recipient, 
 sender delivers them. `BroadcastProgress` is the sender's `on_sent` hook: it counts each delivered
 message in the row (atomically) and edits the progress message — at most once a second, and
 always when the count reaches the total — so staff watch "Sent 230 of 500" climb to 500.
-`CountingApi` counts the messages that fail for good (the person blocked the bot), so the
-progress still reaches the total and says how many could not be reached.
+Its `undelivered` is the sender's `on_failed` hook: it counts the messages that fail for good (the
+person blocked the bot, Telegram refused, or the sender ran out of attempts), so the progress
+still reaches the total and says how many could not be reached.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from datetime import datetime, timedelta
 
 from bot.core import effects as fx
 from bot.core.effects import EditText, Effect, SendText
-from bot.core.errors import RecipientBlocked, RejectedRequest
 from bot.core.models import Person, Role
-from bot.core.ports import ChatApi, Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.staff import Broadcast
 from bot.i18n import Catalogs, Translator
 
@@ -167,29 +167,3 @@ class BroadcastProgress:
             now,
         )
         return found
-
-
-class CountingApi:
-    """A `ChatApi` that tells `BroadcastProgress` about broadcast messages that fail for good
-    (the person blocked the bot, or Telegram refused the request), then raises as before."""
-
-    def __init__(self, api: ChatApi, progress: BroadcastProgress) -> None:
-        self._api = api
-        self._progress = progress
-
-    async def apply(self, effect: Effect) -> fx.Sent:
-        try:
-            return await self._api.apply(effect)
-        except (RecipientBlocked, RejectedRequest):
-            await self._progress.undelivered(effect)
-            raise
-
-
-def fan_out(*hooks: SentCallback) -> SentCallback:
-    """One `on_sent` hook that calls several, in order."""
-
-    async def call(effect: Effect, sent: fx.Sent) -> None:
-        for hook in hooks:
-            await hook(effect, sent)
-
-    return call

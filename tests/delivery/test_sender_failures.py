@@ -189,3 +189,31 @@ async def test_items_whose_lease_runs_out_while_queued_are_reclaimed_not_doubled
     assert api.texts(1) == ["q1", "q2", "q3", "q4", "q5"]
     assert statuses(store) == ["sent"] * 5
     assert max(r.item.attempts for r in store.outbox) > 1  # some were claimed again
+
+
+async def test_whatever_fails_for_good_reaches_on_failed_and_nothing_else_does() -> None:
+    failed: list[str] = []
+
+    async def on_failed(effect: fx.Effect) -> None:
+        assert isinstance(effect, fx.SendText)
+        failed.append(effect.text)
+
+    store, clock, api = MemoryStore(), FakeClock(), FakeChatApi()
+    api.fail(1, *[TemporaryFailure("Bad Gateway") for _ in range(3)])  # out of attempts
+    api.fail(2, RejectedRequest("Bad Request: chat not found"))
+    api.fail(3, RecipientBlocked("Forbidden: bot was blocked by the user"))
+    api.fail(4, TemporaryFailure("timeout"))  # passes on the second try
+    await add(
+        store,
+        clock,
+        *texts(1, "doomed"),
+        *texts(2, "refused"),
+        *texts(3, "blocked"),
+        *texts(4, "late"),
+        *texts(5, "fine"),
+    )
+    sender = make_sender(store, api, clock, lease_seconds=600, max_attempts=3, on_failed=on_failed)
+    async with ticking(clock):
+        await sender.drain()
+    assert sorted(failed) == ["blocked", "doomed", "refused"]
+    assert statuses(store) == ["failed", "failed", "failed", "sent", "sent"]
