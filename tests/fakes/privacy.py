@@ -41,8 +41,7 @@ class _Privacy:
     async def records(self, person_id: int) -> PersonalRecords:
         u = self.uow
         pairs = sorted((p for p in u._pairs.values() if p.member(person_id)), key=lambda p: p.id)
-        staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
-        flags = [f for f in staff.flags.values() if f.user_id == person_id] if staff else []
+        flags = [f for f in u._staff.flags.values() if f.user_id == person_id]
         pair_ids = {p.id for p in pairs}
         return PersonalRecords(
             pairs=tuple(pairs),
@@ -141,20 +140,19 @@ class _Privacy:
                     text=redact(report.text, erasure),
                     resolution_note=None if note is None else redact(note, erasure),
                 )
-        staff = getattr(u, "_staff", None)  # the staff tables, where the store has them
-        if staff is not None:
-            _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED)
-            for key, flag in list(staff.flags.items()):
-                staff.flags[key] = replace(flag, reason=redact(flag.reason, erasure))
-            staff.drafts.pop(me, None)
-            for key, draft in list(staff.drafts.items()):
-                staff.drafts[key] = replace(draft, data=redact_data(draft.data, erasure))
-            for key, entry in list(staff.audit.items()):
-                staff.audit[key] = replace(
-                    entry,
-                    target=redact(entry.target, erasure),
-                    detail=redact(entry.detail, erasure),
-                )
+        staff = u._staff
+        _drop(staff.flags, lambda f: f.user_id == me and f.kind == REJECTED)
+        for key, flag in list(staff.flags.items()):
+            staff.flags[key] = replace(flag, reason=redact(flag.reason, erasure))
+        staff.drafts.pop(me, None)
+        for user_id, draft in list(staff.drafts.items()):
+            staff.drafts[user_id] = replace(draft, data=redact_data(draft.data, erasure))
+        for entry_id, entry in list(staff.audit.items()):
+            staff.audit[entry_id] = replace(
+                entry,
+                target=redact(entry.target, erasure),
+                detail=redact(entry.detail, erasure),
+            )
         person = u._persons.get(me)
         if erasure.keep_age_lock and person is not None:
             u._persons[me] = Person(
