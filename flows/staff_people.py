@@ -22,6 +22,7 @@ from bot.core.staff import BANNED, REJECTED, PersonFlag
 from bot.i18n import Html
 from bot.services.safety import end_pair
 from flows.staff_kit import (
+    PAGE_SIZE,
     STAFF_PREFIX,
     StaffCall,
     esc,
@@ -52,7 +53,6 @@ async def training_line(call: StaffCall, person: Person) -> str:
 async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
     people = await call.uow.staff.people(codes)
     flags = {(f.user_id, f.kind) for f in await call.uow.staff.flags(p.id for p in people)}
-    banned = await call.uow.staff.banned(p.id for p in people)
     return [
         p
         for p in people
@@ -60,7 +60,7 @@ async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
         and p.is_onboarded
         and p.approved_at is None
         and (p.id, REJECTED) not in flags
-        and p.id not in banned
+        and (p.id, BANNED) not in flags
     ]
 
 
@@ -81,13 +81,15 @@ async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
     if not mentors:
         call.show(call.t._("No mentor is waiting for approval."))
         return
-    lines = [
-        f"• {esc(name_of(m))} — {esc(m.program or '')} — {await training_line(call, m)}"
-        for m in mentors
-    ]
     title = call.t._("<b>Mentors waiting for approval</b> ({n})", n=len(mentors))
-    text, page, pages = paginate(lines, page, title, call.t)
-    shown = mentors[page * 10 : (page + 1) * 10]
+    _, page, pages = paginate([""] * len(mentors), page, title, call.t)
+    shown = mentors[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    lines = [  # the training of the page shown only: each is a query
+        f"• {esc(name_of(m))} — {esc(m.program or '')} — {await training_line(call, m)}"
+        for m in shown
+    ]
+    footer = call.t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
+    text = "\n".join([title, *lines, footer]).rstrip()
     approve = tuple(
         (
             Button(
