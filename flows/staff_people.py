@@ -240,7 +240,14 @@ async def ban(call: StaffCall) -> None:
     words = call.words()
     if len(words) < 2:
         raise call.usage(call.t._("Please give the person and a reason."))
-    person = await call.person(words[0])
+    # Lock the target before reading the row this rewrites (approval, flow), so their own turn,
+    # running at the same time, can't write an older copy back (PostgreSQL; SQLite has one
+    # writer). A name is resolved first, then the person read again under the lock.
+    word = words[0]
+    if not word.lstrip("-").isdigit():
+        word = str((await call.person(word)).id)
+    await call.uow.lock_person(int(word))
+    person = await call.person(word)
     reason = " ".join(words[1:])
     if person.id == call.actor.user_id:
         raise call.refuse(call.t._("You can't ban yourself."))
