@@ -10,7 +10,6 @@ from bot.core.effects import Effect, SetCommands
 from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
 from bot.i18n import Catalogs
-from flows.commands import staff_menu
 from flows.staff_kit import (
     StaffCall,
     StaffServices,
@@ -20,7 +19,7 @@ from flows.staff_kit import (
     paginate,
     role_label,
 )
-from flows.staff_router import Handler, PressHandler
+from flows.staff_router import Handler, PressHandler, menu_of
 
 
 async def menu_effect(
@@ -32,11 +31,9 @@ async def menu_effect(
 ) -> SetCommands:
     """The chat-scoped menu for a user: their staff commands, or none (everyone's menu)."""
     actor = actor_for(user_id, superadmins, member)
-    if not actor.is_staff:
-        return SetCommands(chat_id=user_id)
-    person = await uow.persons.get(user_id)
+    person = await uow.persons.get(user_id) if actor.is_staff else None
     t = catalogs.translator(person.language if person else catalogs.default)
-    return SetCommands(chat_id=user_id, commands=tuple(staff_menu(t, actor.access)))
+    return menu_of(actor, user_id, t)
 
 
 async def all_menus(uow: UnitOfWork, services: StaffServices) -> list[Effect]:

@@ -23,6 +23,7 @@ from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
 from bot.core.staff import Access, Actor, DraftKind, actor_for
 from bot.core.turn import Turn
+from bot.i18n import Translator
 from flows.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
 from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 
@@ -39,6 +40,13 @@ ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
 
 CONFIRM = "ok"
 DISCARD = "no"
+
+
+def menu_of(actor: Actor, chat_id: int, t: Translator) -> SetCommands:
+    """The chat-scoped menu: the actor's staff commands, or none (everyone's menu)."""
+    if not actor.is_staff:
+        return SetCommands(chat_id=chat_id)
+    return SetCommands(chat_id=chat_id, commands=tuple(staff_menu(t, actor.access)))
 
 
 class StaffRouter:
@@ -68,12 +76,11 @@ class StaffRouter:
         return actor_for(user_id, (), await uow.staff.member(user_id))
 
     async def refresh_menu(self, turn: Turn, uow: UnitOfWork) -> None:
-        """Give a staff member their menu again, in their (new) language."""
+        """Give a staff member their menu again, in their (new) language; nothing for others."""
         actor = await self.actor(uow, turn.person.id)
         if actor.is_staff:
             t = self.services.catalogs.translator(turn.person.language)
-            menu = tuple(staff_menu(t, actor.access))
-            turn.effects.append(SetCommands(chat_id=turn.person.chat_id, commands=menu))
+            turn.effects.append(menu_of(actor, turn.person.chat_id, t))
 
     async def banned(self, turn: Turn, uow: UnitOfWork) -> bool:
         """True (and the person told) when a banned person tries anything but their privacy
