@@ -135,17 +135,25 @@ async def unpair(call: StaffCall) -> None:
     call.say(call.t._("Pair #{id} has ended.", id=found.id))
 
 
-async def pause(call: StaffCall) -> None:
+async def _pair_in(call: StaffCall, wanted: PairStatus) -> Pair:
+    """The pair named by the command's one argument (/pause, /resume, /push), refused unless its
+    status is `wanted` (active or paused)."""
     words = call.words()
     if len(words) != 1:
         raise call.usage()
     found = await call.pair(words[0])
-    if found.status is not PairStatus.ACTIVE:
+    if found.status is wanted:
+        return found
+    status = status_of(found, call.t)
+    if wanted is PairStatus.PAUSED:
         raise call.refuse(
-            call.t._(
-                "Pair #{id} is {status}, not active.", id=found.id, status=status_of(found, call.t)
-            )
+            call.t._("Pair #{id} is {status}, not paused.", id=found.id, status=status)
         )
+    raise call.refuse(call.t._("Pair #{id} is {status}, not active.", id=found.id, status=status))
+
+
+async def pause(call: StaffCall) -> None:
+    found = await _pair_in(call, PairStatus.ACTIVE)
     await pause_pair(call.uow, found.id, call.now)
     for person in await _both(call, found):
         call.tell(
@@ -160,16 +168,7 @@ async def pause(call: StaffCall) -> None:
 
 
 async def resume(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) != 1:
-        raise call.usage()
-    found = await call.pair(words[0])
-    if found.status is not PairStatus.PAUSED:
-        raise call.refuse(
-            call.t._(
-                "Pair #{id} is {status}, not paused.", id=found.id, status=status_of(found, call.t)
-            )
-        )
+    found = await _pair_in(call, PairStatus.PAUSED)
     try:
         await resume_pair(call.uow, call.programs, found.id, call.now)
     except PairError:
@@ -184,16 +183,7 @@ async def resume(call: StaffCall) -> None:
 
 
 async def push(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) != 1:
-        raise call.usage()
-    found = await call.pair(words[0])
-    if found.status is not PairStatus.ACTIVE:
-        raise call.refuse(
-            call.t._(
-                "Pair #{id} is {status}, not active.", id=found.id, status=status_of(found, call.t)
-            )
-        )
+    found = await _pair_in(call, PairStatus.ACTIVE)
     rows = [
         r for r in await call.uow.schedule.of_pair(found.id) if r.status is StepStatus.SCHEDULED
     ]
