@@ -44,7 +44,9 @@ async def test_staff_add_list_remove_with_menus(world: World, client: SandboxCli
     told = await client.wait_for_messages(
         NED, lambda m: "staff commands" in (m.text or ""), timeout=REPLY_TIMEOUT
     )
-    assert told
+    assert told[-1].text == (
+        "You are now coordinator of college-mentors in mentorbot. /help lists your staff commands."
+    )
     assert "Approve a mentor" in await world.ask(NED, "/help")
     listing = await world.ask(ADMIN_A, "/staff list")
     assert "Ned (1502) — college-mentors — coordinator" in listing and "new-roots" not in listing
