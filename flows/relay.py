@@ -142,8 +142,8 @@ class Relay:
                 album=event.media_group_id,
             )
         where = await rules.route(uow, turn.person, event.reply_to_message_id)
-        if isinstance(where, rules.NotPaired | rules.Paused):
-            await self._cannot(turn, uow, where)
+        if isinstance(where, rules.NotPaired | rules.Paused | rules.Ended):
+            await self._cannot(turn, uow, where, replied=event.reply_to_message_id is not None)
         elif relayed.media in rules.HELD_BACK:
             await self._hold_share(turn, uow, relayed, where)
         elif isinstance(where, rules.Choose):
@@ -152,20 +152,48 @@ class Relay:
             await self._relay(turn, uow, relayed, where.pair, where.reply_to)
 
     async def _cannot(
-        self, turn: Turn, uow: UnitOfWork, where: rules.NotPaired | rules.Paused
+        self,
+        turn: Turn,
+        uow: UnitOfWork,
+        where: rules.NotPaired | rules.Paused | rules.Ended,
+        *,
+        replied: bool = False,
     ) -> None:
+        """Tell the writer why their message went to no one."""
+        if isinstance(where, rules.Ended):
+            await self._ended(turn, uow, where.pair)
+            return
         if isinstance(where, rules.Paused):
-            turn.say(msg.paused(turn.t))
+            if replied:
+                name = await self._partner_name(uow, turn.person, where.pair)
+                turn.say(msg.paused_with(turn.t, name))
+            else:
+                turn.say(msg.paused(turn.t))
             return
         waiting = await uow.matching.open_request(turn.person.id) is not None
         turn.say(msg.not_paired(turn.t, turn.person.role, waiting))
+
+    async def _ended(self, turn: Turn, uow: UnitOfWork, pair: Pair | None) -> None:
+        """The message was for a pair that has ended: say so, by the partner's name."""
+        name = await self._partner_name(uow, turn.person, pair)
+        others = bool(rules.active(await uow.pairs.of_person(turn.person.id)))
+        turn.say(msg.ended(turn.t, name, turn.person.role, others))
+
+    async def _partner_name(self, uow: UnitOfWork, person: Person, pair: Pair | None) -> str:
+        """The display name of the person's partner in `pair` (a neutral word when unknown)."""
+        partner = None
+        if pair is not None and pair.member(person.id):
+            partner = await uow.persons.get(pair.partner_of(person.id))
+        return (partner.display_name if partner else None) or self._t(person)._("your partner")
 
     async def _partner(self, turn: Turn, uow: UnitOfWork, pair: Pair) -> Person | None:
         """The other person of an active pair of the sender, or None (after telling them)."""
         partner = None
         if pair.member(turn.person.id) and pair.status is PairStatus.ACTIVE:
             partner = await uow.persons.get(pair.partner_of(turn.person.id))
-        if partner is None:
+        if partner is None and pair.status is PairStatus.ENDED:
+            await self._ended(turn, uow, pair)
+        elif partner is None:
             turn.say(msg.paused(turn.t))
         return partner
 
@@ -286,7 +314,7 @@ class Relay:
     async def switch(self, turn: Turn, uow: UnitOfWork) -> None:
         """/switch: choose who one's messages go to (with several mentees)."""
         where = await rules.route(uow, replace(turn.person, active_pair_id=None), None)
-        if isinstance(where, rules.NotPaired | rules.Paused):
+        if isinstance(where, rules.NotPaired | rules.Paused | rules.Ended):
             await self._cannot(turn, uow, where)
         elif isinstance(where, rules.Deliver):
             partner = await uow.persons.get(where.pair.partner_of(turn.person.id))

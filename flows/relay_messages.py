@@ -42,6 +42,35 @@ def paused(t: Translator) -> str:
     )
 
 
+def paused_with(t: Translator, name: str) -> str:
+    """The answer to a reply to a message of a paused pair (the writer may have others)."""
+    return t._(
+        "Your mentorship with {name} is paused right now, so your message was not sent to "
+        "anyone. The program team will be in touch.",
+        name=name,
+    )
+
+
+def ended(t: Translator, name: str, role: Role | None, others: bool) -> str:
+    """The answer to a reply to a message of a pair that has ended: it went to no one, and
+    what the writer can do instead."""
+    said = t._(
+        "Your conversation with {name} has ended, so your message was not sent to anyone.",
+        name=name,
+    )
+    if others:
+        then = t._(
+            "To write to someone you're still talking with, send your message again without "
+            "replying to an old one (/switch shows who it goes to), or reply to one of their "
+            "messages."
+        )
+    elif role is Role.MENTOR:
+        then = t._("We'll tell you as soon as a new mentee is matched with you.")
+    else:
+        then = t._("Send /findmentor if you'd like to be matched with a new mentor.")
+    return f"{said}\n{then}"
+
+
 def paused_by_partner(t: Translator) -> str:
     """What the partner of someone who blocked the bot is told (neutral: no reason given)."""
     return t._("Your mentorship is paused for now; the program team will be in touch.")

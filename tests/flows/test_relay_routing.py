@@ -1,0 +1,99 @@
+"""Where a reply goes once a pair has ended, is paused, or answers a bot message (issue 13,
+defect 1): a reply decides the pair only when it answers a relayed message, and a reply to a
+message of an ended pair reaches no one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core import effects as fx
+from bot.core.events import BotBlocked
+from bot.core.models import PairStatus, Role
+from tests.flows.relay_world import Chat, Received, World
+
+
+def copies(received: list[Received]) -> list[fx.Effect]:
+    """What was relayed into a chat (copies, and labelled texts carrying a relay tag)."""
+    return [r.effect for r in received if getattr(r.effect, "relay", None) is not None]
+
+
+def mentor_of_two() -> tuple[World, Chat, Chat, Chat]:
+    world = World()
+    ana = world.person(100, Role.MENTEE, "Ana")
+    cy = world.person(101, Role.MENTEE, "Cy")
+    bo = world.person(200, Role.MENTOR, "Bo")
+    world.pair(ana, bo)
+    world.pair(cy, bo)
+    return world, ana, cy, bo
+
+
+async def ended_by_mentee(chat: Chat) -> None:
+    """The mentee ends the mentorship with /end ("Not a good fit", no rating)."""
+    await chat.command("end")
+    await chat.press("Not a good fit")
+    await chat.press("Skip")
+
+
+async def test_a_reply_to_a_mentee_who_ended_reaches_no_one() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    await cy.say("hello from Cy")
+    [from_cy] = bo.new()
+    await ended_by_mentee(cy)
+    assert world.pair_of(2).status is PairStatus.ENDED
+    bo.new(), cy.new(), ana.new()
+    await bo.say("Cy, are you still there?", reply_to=from_cy.message_id)
+    assert copies(ana.new()) == [], "never to the other mentee"
+    assert copies(cy.new()) == []
+    [told] = bo.texts()
+    assert told.startswith("Your conversation with Cy has ended, so your message was not sent")
+    assert "/switch" in told, "and what the mentor can do instead"
+    await bo.say("and you, Ana?")
+    assert len(copies(ana.new())) == 1, "a plain message goes to the only active mentee"
+
+
+async def test_a_reply_to_a_message_the_mentor_sent_to_an_ended_pair_reaches_no_one() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    await cy.say("hi")
+    [from_cy] = bo.new()
+    mine = await bo.say("Hi Cy", reply_to=from_cy.message_id)
+    assert len(copies(cy.new())) == 1
+    world.store.pairs[2] = replace(world.pair_of(2), status=PairStatus.ENDED)  # staff ended it
+    await bo.say("one more thing", reply_to=mine)
+    assert copies(ana.new()) == copies(cy.new()) == []
+    assert "Your conversation with Cy has ended" in bo.texts()[-1]
+
+
+async def test_a_mentee_whose_mentorship_ended_is_told_by_name() -> None:
+    world = World()
+    ana = world.person(100, Role.MENTEE, "Ana")
+    bo = world.person(200, Role.MENTOR, "Bo")
+    world.pair(ana, bo)
+    await bo.say("see you")
+    [from_bo] = ana.new()
+    world.store.pairs[1] = replace(world.pair_of(1), status=PairStatus.ENDED)
+    await ana.say("bye!", reply_to=from_bo.message_id)
+    [told] = ana.texts()
+    assert "Your conversation with Bo has ended" in told and "/findmentor" in told
+    assert bo.new() == []
+
+
+async def test_a_reply_to_a_mentee_who_blocked_the_bot_is_held_and_named() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    await cy.say("hello from Cy")
+    [from_cy] = bo.new()
+    await world.handle(BotBlocked(**cy._base()))
+    bo.new()
+    await bo.say("Cy?", reply_to=from_cy.message_id)
+    assert copies(ana.new()) == [] and copies(cy.new()) == []
+    assert "Your mentorship with Cy is paused" in bo.texts()[0]
+
+
+async def test_a_reply_to_a_bot_message_does_not_decide_the_pair() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    await bo.command("progress")  # any bot message: it belongs to no pair
+    bot_message = bo.new()[-1].message_id
+    await bo.say("for whom?", reply_to=bot_message)
+    assert "Who is this message for?" in bo.texts()[0], "asked, never guessed"
+    assert copies(ana.new()) == copies(cy.new()) == []
+    await bo.press("Cy")
+    assert len(copies(cy.new())) == 1 and copies(ana.new()) == []
