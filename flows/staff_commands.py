@@ -30,4 +30,5 @@ def build_staff_router(services: StaffServices) -> StaffRouter:
         **staff_org.PRESSES,
         **staff_reports.PRESSES,
     }
-    return StaffRouter(services, handlers, presses, staff_drafts.CONFIRMATIONS)
+    confirmations = {**staff_drafts.CONFIRMATIONS, **staff_pairs.CONFIRMATIONS}
+    return StaffRouter(services, handlers, presses, confirmations)

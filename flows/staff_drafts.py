@@ -26,27 +26,22 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from bot.core.effects import Button
+from bot.core.effects import Keyboard
 from bot.core.matching import profile_of
 from bot.core.models import PairStatus, Role
 from bot.core.staff import Broadcast, DraftKind, StaffDraft
 from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
-from flows.staff_kit import STAFF_PREFIX, StaffCall, audience_label, esc, name_of
-from flows.staff_pairs import form_pair
-from flows.staff_router import CONFIRM, DISCARD, ConfirmHandler, Handler, expired_text
+from flows.staff_kit import StaffCall, audience_label, esc, name_of
+from flows.staff_pairs import form_pair, past_of
+from flows.staff_router import ConfirmHandler, Handler, confirm_buttons, expired_text
 
 MAX_BROADCAST = 4000
 SHOWN_PAIRS = 30
 
 
-def _buttons(call: StaffCall, token: str, label: str) -> tuple[tuple[Button, ...], ...]:
-    return (
-        (
-            Button(label, data=f"{STAFF_PREFIX}{CONFIRM}:{token}"),
-            Button(call.t._("✖ Cancel"), data=f"{STAFF_PREFIX}{DISCARD}:{token}"),
-        ),
-    )
+def _buttons(call: StaffCall, token: str, label: str) -> Keyboard:
+    return confirm_buttons(call.t, token, label)
 
 
 async def broadcast(call: StaffCall) -> None:
@@ -167,7 +162,10 @@ async def _draft(call: StaffCall, code: str) -> None:
         raise call.refuse(
             call.t._("Every mentee of {program} already has a mentor.", program=code)
         )
-    result = assign(mentees, mentors)
+    past = {
+        (c.mentee_id, c.mentor_id) for c in await call.uow.matching.history(p.id for p in mentees)
+    }
+    result = assign(mentees, mentors, excluded=past)
     await call.audit("match draft", code, f"{result.matched} of {len(mentees)} mentees")
     names = {p.id: p for p in people}
     token = secrets.token_hex(4)
@@ -198,6 +196,16 @@ async def _draft(call: StaffCall, code: str) -> None:
         lines.append(call.t._("… and {n} more.", n=result.matched - SHOWN_PAIRS))
     if result.unassigned:
         lines.append(call.t._("Without a compatible mentor: {n}.", n=len(result.unassigned)))
+    if past:
+        lines.append(
+            call.t.n_(
+                "Left out: {n} couple who was paired before and ended, or whose mentor "
+                "declined (/pair can still pair them, after showing why).",
+                "Left out: {n} couples who were paired before and ended, or whose mentor "
+                "declined (/pair can still pair them, after showing why).",
+                len(past),
+            )
+        )
     lines.append(call.t._("Publish with /match publish, or drop it with /match discard."))
     call.say(
         "\n".join(lines), _buttons(call, token, call.t._("✅ Publish")) if result.pairs else ()
@@ -213,6 +221,15 @@ async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
         mentor = await call.uow.persons.get(int(mentor_id))
         if mentee is None or mentor is None:
             skipped.append(call.t._("#{id}: no longer signed up", id=mentee_id))
+            continue
+        if await past_of(call, mentee, mentor):  # ended or declined since the draft
+            skipped.append(
+                call.t._(
+                    "{a} and {b} ended or declined before (see /pair).",
+                    a=name_of(mentee),
+                    b=name_of(mentor),
+                )
+            )
             continue
         result = await form_pair(call, mentee, mentor, program)
         if isinstance(result, str):

@@ -7,12 +7,15 @@ mentor's capacity stay consistent; both people are told, in their own language.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
+from typing import Any
 
 from bot.core.health import HealthBucket, health
 from bot.core.models import (
     Pair,
     PairStatus,
+    PastCouple,
     Person,
     ProposalStatus,
     RequestStatus,
@@ -20,12 +23,14 @@ from bot.core.models import (
     StepStatus,
 )
 from bot.core.programs import Program
+from bot.core.staff import DraftKind, StaffDraft
 from bot.i18n import Translator
 from bot.services.pairs import PairError, pause_pair, resume_pair, start_pair
 from bot.services.safety import end_pair
 from flows.matching_messages import matched_messages
+from flows.pair_history import history_lines
 from flows.staff_kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from flows.staff_router import Handler, PressHandler
+from flows.staff_router import ConfirmHandler, Handler, PressHandler, confirm_buttons
 
 
 def bucket_label(bucket: HealthBucket, t: Translator) -> str:
@@ -37,10 +42,13 @@ def bucket_label(bucket: HealthBucket, t: Translator) -> str:
     }[bucket]
 
 
-async def form_pair(
-    call: StaffCall, mentee: Person, mentor: Person, program: Program
-) -> Pair | str:
-    """Start a pair chosen by staff (by hand or from a batch draft); a reason when it can't."""
+async def past_of(call: StaffCall, mentee: Person, mentor: Person) -> list[PastCouple]:
+    """The two's earlier attempts: pairs of them that ended, proposals the mentor declined."""
+    return [c for c in await call.uow.matching.history([mentee.id]) if c.mentor_id == mentor.id]
+
+
+async def _refusal(call: StaffCall, mentee: Person, mentor: Person, program: Program) -> str:
+    """Why staff can't pair these two now ("" when they can)."""
     t = call.t
     if mentee.role is not Role.MENTEE or not mentee.is_onboarded:
         return t._("{name} is not a mentee who finished signing up.", name=name_of(mentee))
@@ -57,9 +65,20 @@ async def form_pair(
         return t._("{name} is not approved or trained yet.", name=name_of(mentor))
     if any(p.mentee_id == mentee.id for p in await call.uow.pairs.of_person(mentee.id)):
         return t._("{name} already has a mentor.", name=name_of(mentee))
-    await call.uow.lock_person(mentor.id)
     if (mentor.capacity or 0) - await matchmaker.active_pairs(call.uow, mentor.id) <= 0:
         return t._("{name} has no free place left.", name=name_of(mentor))
+    return ""
+
+
+async def form_pair(
+    call: StaffCall, mentee: Person, mentor: Person, program: Program
+) -> Pair | str:
+    """Start a pair chosen by staff (by hand or from a batch draft); a reason when it can't.
+    Their history is the caller's to check (`past_of`): /pair asks staff to confirm it."""
+    await call.uow.lock_person(mentor.id)  # the capacity check and the start are one step
+    refusal = await _refusal(call, mentee, mentor, program)
+    if refusal:
+        return refusal
     pair = await start_pair(
         call.uow,
         call.programs,
@@ -99,10 +118,64 @@ async def pair(call: StaffCall) -> None:
     mentee, mentor = await call.person(words[0]), await call.person(words[1])
     program = call.programs.get(mentee.program)
     assert program is not None  # `person` only finds people of the actor's programs
+    past = await past_of(call, mentee, mentor)
+    if past:
+        refusal = await _refusal(call, mentee, mentor, program)
+        if refusal:
+            raise call.refuse(refusal)
+        await _ask_to_confirm(call, mentee, mentor, program, past)
+        return
+    await _pair_now(call, mentee, mentor, program, past)
+
+
+async def _ask_to_confirm(
+    call: StaffCall, mentee: Person, mentor: Person, program: Program, past: list[PastCouple]
+) -> None:
+    """The two ended or declined before: show how, and pair them only if staff confirm."""
+    token = secrets.token_hex(4)
+    await call.uow.staff.save_draft(
+        StaffDraft(
+            user_id=call.actor.user_id,
+            kind=DraftKind.PAIR,
+            token=token,
+            created_at=call.now,
+            data={"program": program.code, "mentee": mentee.id, "mentor": mentor.id},
+        )
+    )
+    head = call.t._(
+        "<b>{mentee} and {mentor} were matched before:</b>",
+        mentee=name_of(mentee),
+        mentor=name_of(mentor),
+    )
+    ask = call.t._("They won't be proposed to each other again. Pair them anyway?")
+    text = "\n".join([head, *history_lines(past, mentee, mentor, call.t), ask])
+    call.say(text, confirm_buttons(call.t, token, call.t._("✅ Pair them again")))
+
+
+async def _confirmed(call: StaffCall, data: dict[str, Any]) -> None:
+    """Staff confirmed pairing a couple with a history: check everything again, then pair."""
+    program = call.program(str(data.get("program")))
+    found = await call.uow.persons.get_many([int(data["mentee"]), int(data["mentor"])])
+    people = {p.id: p for p in found}
+    mentee, mentor = people.get(int(data["mentee"])), people.get(int(data["mentor"]))
+    if mentee is None or mentor is None:
+        raise call.refuse(call.t._("One of them is no longer signed up; nothing changed."))
+    await _pair_now(call, mentee, mentor, program, await past_of(call, mentee, mentor))
+    if call.message_id is not None:
+        call.turn.edit(call.message_id, call.t._("Confirmed: they are paired again."))
+
+
+async def _pair_now(
+    call: StaffCall, mentee: Person, mentor: Person, program: Program, past: list[PastCouple]
+) -> None:
     made = await form_pair(call, mentee, mentor, program)
     if isinstance(made, str):
         raise call.refuse(made)
-    await call.audit("pair", program.code, f"#{made.id}", f"{name_of(mentee)} + {name_of(mentor)}")
+    detail = f"{name_of(mentee)} + {name_of(mentor)}"
+    if past:  # the audit says staff saw their history and chose to pair them again
+        history = ", ".join(f"{c.outcome.value} {c.at:%Y-%m-%d}" for c in past)
+        detail += f" · confirmed after: {history}"
+    await call.audit("pair", program.code, f"#{made.id}", detail)
     call.say(
         call.t._(
             "✅ Pair #{id}: {mentee} with {mentor}.",
@@ -260,3 +333,4 @@ HANDLERS: dict[str, Handler] = {
     "pairs": pairs,
 }
 PRESSES: dict[str, PressHandler] = {"pairs": pairs_press}
+CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {DraftKind.PAIR: _confirmed}

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.core.effects import SetCommands
+from bot.core.effects import Button, Keyboard, SetCommands
 from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
 from bot.core.staff import Access, Actor, DraftKind, actor_for
@@ -40,6 +40,16 @@ ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
 
 CONFIRM = "ok"
 DISCARD = "no"
+
+
+def confirm_buttons(t: Translator, token: str, label: str) -> Keyboard:
+    """A preview's two buttons: confirm (`label`) and cancel, carrying the draft's token."""
+    return (
+        (
+            Button(label, data=f"{STAFF_PREFIX}{CONFIRM}:{token}"),
+            Button(t._("✖ Cancel"), data=f"{STAFF_PREFIX}{DISCARD}:{token}"),
+        ),
+    )
 
 
 def menu_of(actor: Actor, chat_id: int, t: Translator) -> SetCommands:

@@ -223,6 +223,32 @@ class Proposal:
     reason: str | None = None
 
 
+CAPACITY_DECLINE = "capacity"
+"""The reason of a proposal declined for the mentor because they were full when they pressed
+Accept: the mentor did not turn the mentee down, so it is not part of the couple's history."""
+
+
+class PastOutcome(StrEnum):
+    """How a couple's earlier attempt finished."""
+
+    ENDED = "ended"  # a pair of the two ended (any closing reason, by anyone)
+    DECLINED = "declined"  # the mentor declined a proposal of the mentee
+
+
+@dataclass(frozen=True, kw_only=True)
+class PastCouple:
+    """A mentee and a mentor who were paired before and ended, or whose proposal the mentor
+    declined. Such a couple is never proposed or suggested again; staff may still pair them
+    by hand after seeing this history (`MatchingRepository.history`)."""
+
+    mentee_id: int
+    mentor_id: int
+    outcome: PastOutcome
+    at: datetime
+    by: int | None  # who ended it (a member of the pair, or staff); the mentor for a decline
+    reason: str | None  # the closing or declining reason (a code, or words staff typed)
+
+
 @dataclass(frozen=True, kw_only=True)
 class RelayLink:
     """A relayed message: the original in the sender's chat and its copy in the partner's.

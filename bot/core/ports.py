@@ -21,6 +21,7 @@ from bot.core.models import (
     OutboxItem,
     Pair,
     PairMembers,
+    PastCouple,
     Person,
     Proposal,
     RelationshipRating,
@@ -240,6 +241,12 @@ class MatchingRepository(Protocol):
 
     async def expired(self, now: datetime, limit: int) -> list[Proposal]:
         """Pending proposals whose deadline has passed, oldest deadline first."""
+        ...
+
+    async def history(self, mentee_ids: Iterable[int]) -> list[PastCouple]:
+        """The past couples of these mentees, oldest first: every ended pair and every
+        proposal the mentor declined (except a `CAPACITY_DECLINE`). The one rule that keeps a
+        couple from being proposed or suggested again, and what staff see before re-pairing."""
         ...
 
 

@@ -70,6 +70,7 @@ class DraftKind(StrEnum):
 
     BROADCAST = "broadcast"
     MATCH = "match"
+    PAIR = "pair"  # pairing again a couple that ended or declined before
 
 
 @dataclass(frozen=True, kw_only=True)

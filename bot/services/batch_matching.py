@@ -22,7 +22,7 @@ How `assign` stays exact and fast on thousands of people:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -91,7 +91,12 @@ class _Edges:
 class _Cohort:
     """Mentees and the mentors who can take someone, sorted by id, encoded as arrays."""
 
-    def __init__(self, mentees: Sequence[Profile], mentors: Sequence[Profile]) -> None:
+    def __init__(
+        self,
+        mentees: Sequence[Profile],
+        mentors: Sequence[Profile],
+        excluded: Collection[tuple[int, int]] = (),
+    ) -> None:
         for side, people in (("mentee", mentees), ("mentor", mentors)):
             if len({p.id for p in people}) != len(people):
                 raise ValueError(f"two {side} profiles have the same id")
@@ -121,6 +126,11 @@ class _Cohort:
             )
         ]
         self.languages = _choices(self.mentees, self.mentors, "languages")
+        row = {p.id: i for i, p in enumerate(self.mentees)}
+        col = {m.id: j for j, m in enumerate(self.mentors)}
+        cells = sorted((row[a], col[b]) for a, b in excluded if a in row and b in col)
+        self.excluded_rows: Ints = np.array([r for r, _ in cells], dtype=np.int64)
+        self.excluded_cols: Ints = np.array([c for _, c in cells], dtype=np.int64)
 
     def scores(self, start: int, stop: int) -> Floats:
         """Scores of mentees [start, stop) × every mentor, -inf where incompatible. Same
@@ -138,6 +148,8 @@ class _Cohort:
         ok = (mentee_langs[rows] @ mentor_langs.T) > 0
         ok &= self.mentee_program[rows, None] == self.mentor_program[None, :]
         total[~ok] = -np.inf
+        lo, hi = np.searchsorted(self.excluded_rows, [start, stop])
+        total[self.excluded_rows[lo:hi] - start, self.excluded_cols[lo:hi]] = -np.inf
         return total
 
     def edges(self, top_k: int | None) -> tuple[_Edges, Mask]:
@@ -294,24 +306,35 @@ def _duals(
     return share, price
 
 
-def greedy(mentees: Sequence[Profile], mentors: Sequence[Profile]) -> Assignment:
+def greedy(
+    mentees: Sequence[Profile],
+    mentors: Sequence[Profile],
+    excluded: Collection[tuple[int, int]] = (),
+) -> Assignment:
     """The baseline: every compatible pair by score descending (ties by mentee id, then mentor
-    id); a pair is taken when the mentee is still unmatched and the mentor has a free place."""
-    cohort = _Cohort(mentees, mentors)
+    id); a pair is taken when the mentee is still unmatched and the mentor has a free place.
+    `excluded` (mentee id, mentor id) couples are never paired."""
+    cohort = _Cohort(mentees, mentors, excluded)
     edges, _ = cohort.edges(top_k=None)
     return cohort.assignment(edges, _greedy_pick(edges, len(cohort.mentees), cohort.capacity))
 
 
 def assign(
-    mentees: Sequence[Profile], mentors: Sequence[Profile], *, top_k: int = TOP_K
+    mentees: Sequence[Profile],
+    mentors: Sequence[Profile],
+    *,
+    excluded: Collection[tuple[int, int]] = (),
+    top_k: int = TOP_K,
 ) -> Assignment:
     """The assignment with the largest total score (see the module docstring for the method):
     at most one mentor per mentee, at most `free_capacity` mentees per mentor, only compatible
-    pairs; mentees who cannot be matched are left unassigned. Never worse than `greedy`;
-    `optimal` is True once the optimality proof succeeded (within MAX_ROUNDS solves)."""
+    pairs, never an `excluded` (mentee id, mentor id) couple (they ended or declined before:
+    `MatchingRepository.history`); mentees who cannot be matched are left unassigned. Never
+    worse than `greedy`; `optimal` is True once the optimality proof succeeded (within
+    MAX_ROUNDS solves)."""
     if top_k < 1:
         raise ValueError("top_k must be at least 1")
-    cohort = _Cohort(mentees, mentors)
+    cohort = _Cohort(mentees, mentors, excluded)
     n = len(cohort.mentees)
     edges, keep = cohort.edges(top_k)
     baseline = _greedy_pick(edges, n, cohort.capacity)

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot.core.effects import Effect, SendText
 from bot.core.matching import profile_of, rank
 from bot.core.models import (
+    CAPACITY_DECLINE,
     MatchRequest,
     Person,
     Proposal,
@@ -95,13 +96,16 @@ class Matchmaker:
         return waiting_message(mentee, position, asked, t)
 
     async def propose_next(self, uow: UnitOfWork, request: MatchRequest, now: datetime) -> Outcome:
-        """Ask the best mentor not yet asked for this request (and not busy with another
-        proposal); tell the mentee where they stand."""
+        """Ask the best mentor not yet asked for this request, not busy with another proposal,
+        and never paired with this mentee before nor having declined them (`history`: any
+        ending, any decline); tell the mentee where they stand (in the queue when nobody is
+        left)."""
         mentee = await uow.persons.get(request.mentee_id)
         program = self.catalog.get(request.program)
         if mentee is None or program is None or request.status is not RequestStatus.WAITING:
             return Outcome()
         asked = {p.mentor_id for p in await uow.matching.proposals_for(request.id)}
+        asked |= {c.mentor_id for c in await uow.matching.history([mentee.id])}
         profiles = []
         mentors = await uow.persons.mentors(program.code)
         banned = await uow.staff.banned(m.id for m in mentors)
@@ -166,7 +170,10 @@ class Matchmaker:
         if (mentor.capacity or 0) - await self.active_pairs(uow, mentor_id) <= 0:
             await uow.matching.update_proposal(
                 replace(
-                    proposal, status=ProposalStatus.DECLINED, decided_at=now, reason="capacity"
+                    proposal,
+                    status=ProposalStatus.DECLINED,
+                    decided_at=now,
+                    reason=CAPACITY_DECLINE,
                 )
             )
             t = self.catalogs.translator(mentor.language)

@@ -10,23 +10,46 @@ by mentor (`(mentor_id, status)`) and by deadline (`(status, deadline)`, for exp
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    Table,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.models import MatchRequest, Proposal, ProposalStatus, RequestStatus
+from bot.core.models import (
+    CAPACITY_DECLINE,
+    MatchRequest,
+    PairStatus,
+    PastCouple,
+    PastOutcome,
+    Proposal,
+    ProposalStatus,
+    RequestStatus,
+)
 from bot.storage.repositories import rowcount
-from bot.storage.tables import MatchRequestRow, ProposalRow
+from bot.storage.tables import MatchRequestRow, PairRow, ProposalRow
 
 __all__ = ["SqlMatchingRepository"]
 
 _requests = cast(Table, MatchRequestRow.__table__)
 _proposals = cast(Table, ProposalRow.__table__)
+_pairs = cast(Table, PairRow.__table__)
 _r = _requests.c
+HISTORY_CHUNK = 500  # mentee ids per query (well under every database's parameter limit)
 _p = _proposals.c
+_pr = _pairs.c
 
 
 class SqlMatchingRepository:
@@ -130,6 +153,58 @@ class SqlMatchingRepository:
             query = query.with_for_update(skip_locked=True)
         result = await self._session.execute(query)
         return [_proposal_from_row(row) for row in result.mappings()]
+
+    async def history(self, mentee_ids: Iterable[int]) -> list[PastCouple]:
+        """The past couples of these mentees, oldest first: ended pairs (by the
+        `pairs.mentee_id` index) and proposals the mentor declined, except for capacity (by the
+        mentee's requests, then `proposals.request_id`)."""
+        ids = sorted(set(mentee_ids))
+        found: list[PastCouple] = []
+        for start in range(0, len(ids), HISTORY_CHUNK):
+            chunk = ids[start : start + HISTORY_CHUNK]
+            result = await self._session.execute(union_all(_ended(chunk), _declined(chunk)))
+            found += [
+                PastCouple(
+                    mentee_id=row["mentee_id"],
+                    mentor_id=row["mentor_id"],
+                    outcome=PastOutcome(row["outcome"]),
+                    at=row["at"],
+                    by=row["by"],
+                    reason=row["reason"],
+                )
+                for row in result.mappings()
+            ]
+        return sorted(found, key=lambda c: (c.at, c.mentee_id, c.mentor_id, c.outcome))
+
+
+def _ended(mentee_ids: list[int]) -> Select[Any]:
+    return select(
+        _pr.mentee_id,
+        _pr.mentor_id,
+        literal_column(f"'{PastOutcome.ENDED.value}'", String).label("outcome"),
+        func.coalesce(_pr.ended_at, _pr.started_at).label("at"),
+        _pr.ended_by.label("by"),
+        _pr.end_reason.label("reason"),
+    ).where(_pr.mentee_id.in_(mentee_ids), _pr.status == PairStatus.ENDED.value)
+
+
+def _declined(mentee_ids: list[int]) -> Select[Any]:
+    return (
+        select(
+            _r.mentee_id,
+            _p.mentor_id,
+            literal_column(f"'{PastOutcome.DECLINED.value}'", String).label("outcome"),
+            func.coalesce(_p.decided_at, _p.created_at).label("at"),
+            _p.mentor_id.label("by"),
+            _p.reason.label("reason"),
+        )
+        .select_from(_requests.join(_proposals, _p.request_id == _r.id))
+        .where(
+            _r.mentee_id.in_(mentee_ids),
+            _p.status == ProposalStatus.DECLINED.value,
+            or_(_p.reason.is_(None), _p.reason != CAPACITY_DECLINE),
+        )
+    )
 
 
 def _request_to_row(request: MatchRequest) -> dict[str, Any]:

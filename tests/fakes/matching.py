@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from bot.core.models import (
+    CAPACITY_DECLINE,
     MatchRequest,
+    Pair,
+    PairStatus,
+    PastCouple,
+    PastOutcome,
     Proposal,
     ProposalStatus,
     RelationshipRating,
@@ -23,9 +28,15 @@ RatingKey = tuple[int, int, datetime]
 
 
 class _Matching:
-    def __init__(self, requests: dict[int, MatchRequest], proposals: dict[int, Proposal]) -> None:
+    def __init__(
+        self,
+        requests: dict[int, MatchRequest],
+        proposals: dict[int, Proposal],
+        pairs: dict[int, Pair],
+    ) -> None:
         self.requests = requests
         self.proposals = proposals
+        self.pairs = pairs
 
     def _check_one_waiting(self, request: MatchRequest) -> None:
         # SQL: a partial unique index raises IntegrityError
@@ -104,6 +115,37 @@ class _Matching:
             if p.status == ProposalStatus.PENDING and p.deadline <= now
         ]
         return sorted(late, key=lambda p: (p.deadline, p.id))[: max(limit, 0)]
+
+    async def history(self, mentee_ids: Iterable[int]) -> list[PastCouple]:
+        ids = set(mentee_ids)
+        found = [
+            PastCouple(
+                mentee_id=p.mentee_id,
+                mentor_id=p.mentor_id,
+                outcome=PastOutcome.ENDED,
+                at=p.ended_at or p.started_at,
+                by=p.ended_by,
+                reason=p.end_reason,
+            )
+            for p in self.pairs.values()
+            if p.mentee_id in ids and p.status == PairStatus.ENDED
+        ]
+        found += [
+            PastCouple(
+                mentee_id=self.requests[p.request_id].mentee_id,
+                mentor_id=p.mentor_id,
+                outcome=PastOutcome.DECLINED,
+                at=p.decided_at or p.created_at,
+                by=p.mentor_id,
+                reason=p.reason,
+            )
+            for p in self.proposals.values()
+            if p.request_id in self.requests
+            and self.requests[p.request_id].mentee_id in ids
+            and p.status == ProposalStatus.DECLINED
+            and p.reason != CAPACITY_DECLINE
+        ]
+        return sorted(found, key=lambda c: (c.at, c.mentee_id, c.mentor_id, c.outcome))
 
 
 class _Relay:

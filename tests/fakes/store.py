@@ -119,7 +119,7 @@ class FakeUnitOfWork:
         self.schedule = _Schedule(self._schedule, self._pairs)
         self.checkins = _Checkins(self._checkins)
         self.training = _Training(self._training)
-        self.matching = _Matching(self._requests, self._proposals)
+        self.matching = _Matching(self._requests, self._proposals, self._pairs)
         self.relay = _Relay(self._relay)
         self.safety = _Safety(self._reports, self._ratings)
         self.privacy = _Privacy(self)
