@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.effects import Effect
-from bot.core.events import BotBlocked, BotUnblocked, Inbound
+from bot.core.effects import Effect, SendText
+from bot.core.events import BotBlocked, BotUnblocked, Inbound, UnreadableUpdate
 from bot.core.locks import KeyedLocks
 from bot.core.models import FlowState, Person
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -77,6 +77,11 @@ class Conversations:
                     log.info("update %s already handled; skipped", event.update_id)
                     return
                 stored = await uow.persons.get(event.user.id)
+                if isinstance(event, UnreadableUpdate):
+                    await uow.outbox.add([self._ask_again(event, stored)], now)
+                    await uow.commit()
+                    self.on_committed()
+                    return
                 if stored is None and isinstance(event, BotBlocked | BotUnblocked):
                     await uow.commit()
                     return
@@ -100,6 +105,14 @@ class Conversations:
                 await uow.commit()
         if turn.effects:
             self.on_committed()
+
+    def _ask_again(self, event: UnreadableUpdate, stored: Person | None) -> SendText:
+        """The answer to an update no one could read, in the person's language if we know
+        them, else in their app's; nothing else about them is stored or changed."""
+        language = stored.language if stored else self._catalogs.pick(event.user.language_code)
+        t = self._catalogs.translator(language)
+        text = t._("I couldn't read that message — please send it again as text.")
+        return SendText(chat_id=event.chat_id, text=text)
 
     @staticmethod
     async def _store(

@@ -110,6 +110,12 @@ class BotUnblocked(Inbound):
     """The person unblocked (or started) the bot again."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class UnreadableUpdate(Inbound):
+    """An update the transport could not decode (Telegram sent a shape the framework rejects):
+    only who sent it, and in which chat, could be read. The person is asked to send it again."""
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     """Split "/Start@bot args" into ("start", "args"); None when the text is not a command."""
     if not text.startswith("/") or len(text) < 2:

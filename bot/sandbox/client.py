@@ -138,6 +138,20 @@ class SandboxClient:
         body = {"text": text, "reply_to_message_id": reply_to_message_id}
         return self._sent(await self._user_action(user_id, "messages", body))
 
+    async def forward_text(
+        self, user_id: int, text: str, *, sender_user_name: str | None = None
+    ) -> SentUpdate:
+        """The user forwards a text by someone who hides their account; without
+        `sender_user_name`, in the legacy form Telegram still sends (see
+        `user_actions.forward_text`)."""
+        body = {"text": text, "sender_user_name": sender_user_name}
+        return self._sent(await self._user_action(user_id, "forward", body))
+
+    async def known_deviations(self) -> list[str]:
+        """Departures from the Bot API description that Telegram itself makes, seen so far."""
+        answer = await self._call("GET", "/sandbox/violations")
+        return [str(v) for v in answer.get("known_deviations", [])]
+
     async def send_photo(
         self,
         user_id: int,

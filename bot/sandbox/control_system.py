@@ -93,7 +93,13 @@ async def commands(request: web.Request) -> web.Response:
 
 async def violations(request: web.Request) -> web.Response:
     sandbox = sandbox_of(request)
-    return web.json_response({"strict": sandbox.strict, "violations": sandbox.spec_violations})
+    return web.json_response(
+        {
+            "strict": sandbox.strict,
+            "violations": sandbox.spec_violations,
+            "known_deviations": sandbox.known_deviations,
+        }
+    )
 
 
 async def reset(request: web.Request) -> web.Response:

@@ -51,6 +51,17 @@ async def send_message(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
+async def forward_message(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    result = user_actions.forward_text(
+        sandbox_of(request),
+        path_int(request, "user_id"),
+        str_field(body, "text", required=True) or "",
+        sender_user_name=str_field(body, "sender_user_name"),
+    )
+    return web.json_response(result)
+
+
 async def _media_body(request: web.Request) -> tuple[dict[str, Any], bytes | None, str | None]:
     """(fields, file content, content type) from JSON or multipart."""
     if request.content_type == "multipart/form-data":
@@ -170,6 +181,7 @@ def add_user_routes(app: web.Application) -> None:
     router.add_post("/sandbox/users", create_user)
     router.add_get("/sandbox/users", list_users)
     router.add_post("/sandbox/users/{user_id}/messages", send_message)
+    router.add_post("/sandbox/users/{user_id}/forward", forward_message)
     for kind in user_actions.USER_MEDIA_KINDS:
         router.add_post(f"/sandbox/users/{{user_id}}/{kind}", _media_handler(kind))
     router.add_post("/sandbox/users/{user_id}/contact", send_contact)

@@ -39,10 +39,6 @@ Menus = Mapping[str | None, Commands]
 """The menu for each language code; None is everyone whose language has no menu of its own."""
 
 
-class MalformedUpdate(ValueError):
-    """A webhook's update that the framework cannot parse: nothing of it was handled."""
-
-
 class UpdateHandler(Protocol):
     """The core's entry point for inbound events (dedupe by update id and per-person
     serialisation happen behind it)."""
@@ -52,7 +48,8 @@ class UpdateHandler(Protocol):
 
 class UpdateReceiver(Protocol):
     """Receives updates and hands each, as an `Inbound`, to the handler; update kinds mentorbot
-    ignores, and failures of the handler, are logged and go no further."""
+    ignores, and failures of the handler, are logged and go no further. Updates are decoded one
+    by one, so one the framework cannot decode holds up no other."""
 
     async def start(self) -> None:
         """Delete any webhook (keeping pending updates), publish the menus, start long polling
@@ -66,8 +63,14 @@ class UpdateReceiver(Protocol):
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None:
         """Handle one update given as the Bot API's JSON object (from a webhook request);
-        return once the core has handled it. A malformed update is logged and raises
-        `MalformedUpdate` (nothing handled); a failure of the handler is raised as it is."""
+        return once the core has handled it. One the framework cannot decode is set aside
+        (logged by id, counted in `unreadable`, its sender asked to send it again) and returns
+        as handled; a failure of the handler is raised as it is."""
+        ...
+
+    @property
+    def unreadable(self) -> int:
+        """Updates set aside since start because the framework could not decode them."""
         ...
 
     async def stop(self) -> None:

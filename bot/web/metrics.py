@@ -3,7 +3,8 @@ never mix their counts).
 
 Counted here as things happen: updates handled (by kind), handler errors, webhook requests
 refused, messages relayed and their latency. Read from the running objects at each scrape:
-the sender's totals (sent, failed, retried, 429s received, dropped), the delivery rounds' totals
+updates set aside because the transport could not decode them, the sender's totals (sent,
+failed, retried, 429s received, dropped), the delivery rounds' totals
 (steps due, sent, late, skipped, postponed; nudges), whether this replica is the worker, and
 the depth of the outbound queue (one `count(*)` on the outbox).
 
@@ -101,6 +102,10 @@ class Metrics:
         self._live.sender, self._live.rounds, self._live.is_worker = sender, rounds, is_worker
         self._queue_depth = queue_depth
 
+    def watch_unreadable(self, count: Callable[[], int]) -> None:
+        """Read the receiver's count of updates set aside as undecodable at each scrape."""
+        self._live.unreadable = count
+
     def applied(self, item: OutboxItem, effect: fx.Effect, now: datetime) -> None:
         """The sender applied `item` (the sender's `on_applied` hook)."""
         if getattr(effect, "relay", None) is None:
@@ -124,6 +129,7 @@ class _LiveTotals(Collector):
         self.sender: SenderTotals | None = None
         self.rounds: RoundTotals | None = None
         self.is_worker: Callable[[], bool] = lambda: False
+        self.unreadable: Callable[[], int] | None = None
 
     def collect(self) -> Iterator[Metric]:
         worker = GaugeMetricFamily(
@@ -134,6 +140,14 @@ class _LiveTotals(Collector):
         yield worker
         sender, rounds = self.sender, self.rounds
         totals: list[tuple[str, str, float]] = []
+        if self.unreadable is not None:
+            totals.append(
+                (
+                    "mentorbot_updates_unreadable",
+                    "Updates set aside because they could not be decoded (sender asked again)",
+                    self.unreadable(),
+                )
+            )
         if sender is not None:
             totals += [
                 ("mentorbot_outbound_sent", "Outbox items Telegram accepted", sender.sent),

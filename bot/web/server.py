@@ -11,8 +11,10 @@ handled in order even when they reach different replicas, and an update whose re
 before answering is delivered again (the seen-update guard drops a second copy). If handling
 fails for a passing reason (database unreachable or busy, a timeout) the answer is 500 and
 Telegram delivers the update again; any other failure would only fail again and hold back that
-person's later updates, so it is logged, counted, and answered 200 (as polling does). An update
-the transport cannot parse is answered 400, and nothing of it is handled.
+person's later updates, so it is logged, counted, and answered 200 (as polling does). A body
+that is not an update is answered 400. An update the transport cannot decode is set aside by the
+transport (its sender asked to send it again, counted as unreadable) and answered 200: a refusal
+would only make Telegram send it again and hold back that chat.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from bot.logs import log_bug
-from bot.transports.base import MalformedUpdate
 from bot.transports.inbound import update_kind
 from bot.transports.transient import is_transient
 from bot.web.health import HealthCheck
@@ -43,12 +44,18 @@ class UpdateFeed(Protocol):
 
     async def feed_update(self, raw: Mapping[str, Any]) -> None: ...
 
+    @property
+    def unreadable(self) -> int:
+        """Updates set aside because they could not be decoded."""
+        ...
+
 
 def build_web_app(
     feed: UpdateFeed, *, path: str, secret: str, metrics: Metrics, health: HealthCheck
 ) -> web.Application:
     """The aiohttp application: POST `path` (updates), GET /healthz, GET /metrics."""
     expected = secret.encode()
+    metrics.watch_unreadable(lambda: feed.unreadable)
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -66,9 +73,6 @@ def build_web_app(
         kind = update_kind(raw)
         try:
             await feed.feed_update(raw)
-        except MalformedUpdate:
-            metrics.webhook_rejected.labels("malformed").inc()
-            return web.json_response({"ok": False, "error": "not an update"}, status=400)
         except Exception as exc:
             metrics.handler_errors.labels(kind).inc()
             if is_transient(exc):

@@ -36,6 +36,14 @@ def message(mid: int = 10, uid: int = 7, **fields: Any) -> dict[str, Any]:
     }
 
 
+def legacy_forward(mid: int = 11, uid: int = 7) -> dict[str, Any]:
+    """A forward of an old message by a hidden user, without `sender_user_name`: what Telegram
+    still sends although the Bot API says the field is required (aiogram issue #1840)."""
+    return message(
+        mid, uid, text="a secret word", forward_origin={"type": "hidden_user", "date": T0}
+    )
+
+
 def sent_message(mid: int = 500, chat_id: int = 7, **fields: Any) -> dict[str, Any]:
     """A message as Telegram returns it after the bot sent it."""
     return {

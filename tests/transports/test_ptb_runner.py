@@ -5,16 +5,24 @@ counterpart of test_aiogram_runner.py)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.core.errors import RejectedRequest
-from bot.core.events import BotBlocked, ButtonPress, Inbound, TextMessage
-from bot.transports.base import ALLOWED_UPDATES, MalformedUpdate
+from bot.core.events import (
+    BotBlocked,
+    ButtonPress,
+    Inbound,
+    TextMessage,
+    UnreadableUpdate,
+    UserRef,
+)
+from bot.transports.base import ALLOWED_UPDATES
 from bot.transports.ptb import PtbTransport, make_bot
 from bot.transports.receiving import Receiver
-from tests.transports.payloads import T0, message, private_chat, user
+from tests.transports.payloads import T0, legacy_forward, message, private_chat, user
 from tests.transports.ptb_support import RecordingRequest, recording_bot
 
 MENUS = {
@@ -130,6 +138,26 @@ async def test_stop_right_after_start_is_safe() -> None:
     assert request.closed
 
 
+async def test_an_update_the_framework_cannot_decode_stops_no_other() -> None:
+    handler = RecordingHandler()
+    _, polling, request = receiver(handler)
+    request.ok(
+        "getUpdates",
+        [
+            {"update_id": 1, "message": message(text="before")},
+            {"update_id": 2, "message": legacy_forward()},
+            {"update_id": 3, "message": message(text="after")},
+        ],
+    )
+    await polling.start()
+    await wait_for(lambda: len(request.calls("getUpdates")) >= 2)
+    await polling.stop()
+    assert [type(e) for e in handler.events] == [TextMessage, UnreadableUpdate, TextMessage]
+    assert polling.unreadable == 1
+    polls = request.calls("getUpdates")
+    assert polls[1].params["offset"] == 4  # all three confirmed
+
+
 MALFORMED: list[dict[str, Any]] = [
     {"update_id": 4, "message": "not a message"},
     {"update_id": 5, "message": {"message_id": "x", "date": "never", "chat": 7}},
@@ -147,10 +175,19 @@ async def test_fed_updates_are_handled_before_feed_returns() -> None:
     with pytest.raises(RuntimeError):  # the server decides what to answer
         await hook.feed_update({"update_id": 2, "message": message(text="boom")})
     await hook.feed_update({"update_id": 3, "future_kind": {"id": "p"}})  # a kind unknown here
-    for malformed in MALFORMED:  # the same on both transports: nothing handled, a 400
-        with pytest.raises(MalformedUpdate):
-            await hook.feed_update(malformed)
+    for malformed in MALFORMED:  # the same on both transports: set aside, no one to answer
+        await hook.feed_update(malformed)
     assert [e.update_id for e in handler.events] == [1]
+    assert hook.unreadable == len(MALFORMED)
+    # what Telegram really sends and the framework cannot decode: its sender is asked again
+    await hook.feed_update({"update_id": 8, "message": legacy_forward()})
+    assert hook.unreadable == len(MALFORMED) + 1
+    assert handler.events[-1] == UnreadableUpdate(
+        update_id=8,
+        user=UserRef(id=7, language_code="it"),
+        chat_id=7,
+        at=datetime.fromtimestamp(T0, UTC),
+    )
     names = [r.method for r in request.requests]
     assert names == ["setMyCommands", "setMyCommands", "setWebhook"]
     webhook = request.requests[-1].params

@@ -2,6 +2,9 @@
 parse an update, long-poll, remove a webhook before polling (aiogram does not), set one. No
 aiogram Dispatcher or FSM: conversations live in the core. The HTTP session stays open for the
 sender: `AiogramTransport.close()` closes it.
+
+The long poll asks aiogram for the updates as plain JSON (`RawGetUpdates`): aiogram's own
+`getUpdates` decodes the whole batch at once, and one update it cannot decode fails them all.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from typing import Any
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+from aiogram.methods import GetUpdates
 from aiogram.types import Update
 
 from bot.core.events import Inbound
@@ -22,6 +26,12 @@ def make_bot(token: str, api_url: str | None) -> Bot:
     """A Bot talking to `api_url` (a Local Bot API server, the sandbox) or to Telegram."""
     server = TelegramAPIServer.from_base(api_url) if api_url else PRODUCTION
     return Bot(token, session=AiohttpSession(api=server, timeout=REQUEST_TIMEOUT))
+
+
+class RawGetUpdates(GetUpdates):
+    """`getUpdates` whose answer is left as JSON objects, for `Receiver` to decode one by one."""
+
+    __returning__ = list[dict[str, Any]]
 
 
 class AiogramUpdates:
@@ -36,13 +46,13 @@ class AiogramUpdates:
     def to_event(self, update: Update) -> Inbound | None:
         return to_event(update)
 
-    async def get_updates(self, offset: int | None) -> list[Update]:
-        return await self.bot.get_updates(
-            offset=offset,
-            timeout=POLL_TIMEOUT,
-            allowed_updates=list(ALLOWED_UPDATES),
-            request_timeout=int(REQUEST_TIMEOUT + POLL_TIMEOUT),  # the long poll's wait, and more
+    async def get_raw_updates(self, offset: int | None) -> list[dict[str, Any]]:
+        poll = RawGetUpdates(
+            offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
         )
+        # the long poll's wait, and more
+        raw: Any = await self.bot(poll, request_timeout=int(REQUEST_TIMEOUT + POLL_TIMEOUT))
+        return list(raw)
 
     async def before_polling(self) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)

@@ -3,6 +3,10 @@ rest): parse an update, long-poll, initialise the bot and remove a webhook befor
 one. No `Application`, `Updater`, handlers or `ConversationHandler`: conversations live in the
 core, and the process owns its signals. The HTTP client stays open for the sender:
 `PtbTransport.close()` shuts it.
+
+The long poll takes the updates as plain JSON: PTB's `get_updates` decodes the whole batch at
+once, so one update it cannot decode fails them all (and it logs the batch, with what people
+wrote, at CRITICAL).
 """
 
 from __future__ import annotations
@@ -63,10 +67,15 @@ class PtbUpdates:
     def to_event(self, update: Update) -> Inbound | None:
         return to_event(update)
 
-    async def get_updates(self, offset: int | None) -> tuple[Update, ...]:
-        return await self.bot.get_updates(
-            offset=offset, timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES)
-        )  # PTB adds the long poll's wait to the read timeout
+    async def get_raw_updates(self, offset: int | None) -> list[dict[str, Any]]:
+        # `_post` is what `Bot.get_updates` calls before decoding (`do_api_request` would warn
+        # that `get_updates` exists); "getUpdates" goes through the long poll's own pool
+        raw = await self.bot._post(  # noqa: SLF001
+            "getUpdates",
+            {"offset": offset, "timeout": POLL_TIMEOUT, "allowed_updates": list(ALLOWED_UPDATES)},
+            read_timeout=POLL_READ_SLACK + POLL_TIMEOUT,
+        )
+        return list(raw) if isinstance(raw, list) else []
 
     async def before_polling(self) -> None:
         await self.bot.initialize()  # getMe
