@@ -34,6 +34,62 @@ PEOPLE_KEYS = frozenset({"chat_id", "from_chat_id", "sender_id", "source_chat_id
 """Keys of a stored effect whose integer value is a person or their chat."""
 
 
+KEPT_WHEN_FINISHED = frozenset(
+    {
+        "type",
+        "chat_id",
+        "from_chat_id",
+        "message_id",
+        "message_ids",
+        "reply_to_message_id",
+        "relay",
+        "tag",
+        "callback_id",
+        "alert",
+        "buttons",
+    }
+)
+"""Keys of a stored effect that a finished delivery record keeps: ids and flags, never words.
+Any other key (text, caption, a file's name and content, poll options, command descriptions,
+whatever a later effect adds) is removed once the item is sent, failed or dropped."""
+
+_RELAY_IDS = ("pair_id", "sender_id", "source_chat_id", "source_message_ids", "album")
+
+
+def without_words(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored effect as its finished delivery record keeps it: the ids (chats, messages, the
+    relay's pair and original), the type and the buttons' callback data; every word removed
+    (texts, captions, button labels and links, documents). The outbox applies it in the same
+    statement that marks an item sent, failed or dropped."""
+    kept: dict[str, Any] = {}
+    for key, value in payload.items():
+        if key not in KEPT_WHEN_FINISHED:
+            continue
+        if key == "buttons":
+            value = _button_data(value)
+        elif key == "relay" and isinstance(value, Mapping):
+            value = {k: value[k] for k in _RELAY_IDS if k in value}
+        elif isinstance(value, str) and key not in ("type", "tag", "callback_id"):
+            continue  # an id key holding words is not an id
+        kept[key] = value
+    return kept
+
+
+def _button_data(rows: Any) -> list[list[dict[str, str]]]:
+    """Only the callback data of each button (what an erasure matches on), no label, no link."""
+    if not isinstance(rows, list):
+        return []
+    return [
+        [{"data": b["data"]} for b in row if isinstance(b, Mapping) and _is_text(b.get("data"))]
+        for row in rows
+        if isinstance(row, list)
+    ]
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
 @dataclass(frozen=True)
 class Retention:
     """How long records are kept (days): relayed-message records and delivery records, and

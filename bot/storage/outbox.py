@@ -12,6 +12,11 @@ claim's `attempt`) only on that same claim: a sender whose lease ran out and who
 sender has since claimed, or which was dropped meanwhile, must not put it back to `pending` (it
 would be sent twice) nor overwrite `dropped`. Such a late outcome is logged ("claim lost", ids
 only) and changes nothing.
+
+Words do not outlive delivery: the statement that marks an item sent, failed or dropped also
+replaces its payload by `without_words(payload)` (ids, type and button data only), so texts,
+captions, labels and documents are gone the moment the item is finished; ids, status and times
+stay for the retention period.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sqlalchemy.types import UserDefinedType
 from bot.core import effects as fx
 from bot.core.effects import Effect
 from bot.core.models import OutboxItem
+from bot.core.privacy import without_words
 from bot.storage.repositories import rowcount
 from bot.storage.tables import OutboxRow
 
@@ -56,6 +62,24 @@ _INSERT = insert(_outbox).values(
     payload=bindparam("payload", type_=_AsIs()), created_at=bindparam("created", type_=_AsIs())
 )
 _INSERT_HELD = _INSERT.values(not_before=bindparam("held_until"))
+# an outcome that finishes an item also strips its payload of words (`without_words`)
+_MARK_SENT = (
+    update(_outbox)
+    .where(_c.id == bindparam("item_id"), _c.status == "sending")
+    .values(
+        status="sent",
+        message_id=bindparam("sent_message_id"),
+        sent_at=bindparam("at"),
+        finished_at=bindparam("at"),
+        lease_until=None,
+        payload=bindparam("scrubbed", type_=_AsIs()),
+    )
+)
+_SCRUB = (
+    update(_outbox)
+    .where(_c.id == bindparam("item_id"))
+    .values(payload=bindparam("scrubbed", type_=_AsIs()))
+)
 _BULK = f"INSERT INTO {_outbox.name} (chat_id, payload, created_at) VALUES "
 # by dialect: its driver's parameter style
 _BULK_INSERT = {"sqlite": _BULK + "(?, ?, ?)", "postgresql": _BULK + "($1, $2, $3)"}
@@ -178,23 +202,17 @@ class SqlOutbox:
         return sorted(items, key=lambda item: item.id)
 
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
-        """Record many successes (item id, message id, when) in one executemany UPDATE."""
+        """Record many successes (item id, message id, when) in one executemany UPDATE, each
+        payload stripped of its words (`without_words`)."""
         if not sent:
             return
-        statement = (
-            update(_outbox)
-            .where(_c.id == bindparam("item_id"), _c.status == "sending")
-            .values(
-                status="sent",
-                message_id=bindparam("sent_message_id"),
-                sent_at=bindparam("at"),
-                finished_at=bindparam("at"),
-                lease_until=None,
-            )
-        )
+        scrubbed = await self._without_words([i for i, _, _ in sent])
         result = await self._session.execute(
-            statement,
-            [{"item_id": i, "sent_message_id": m, "at": at} for i, m, at in sent],
+            _MARK_SENT,
+            [
+                {"item_id": i, "sent_message_id": m, "at": at, "scrubbed": scrubbed.get(i, "{}")}
+                for i, m, at in sent
+            ],
         )
         matched = rowcount(result)
         if 0 <= matched < len(sent):
@@ -221,6 +239,8 @@ class SqlOutbox:
     async def mark_failed(
         self, item_id: int, error: str, at: datetime, *, attempt: int | None = None
     ) -> None:
+        """Fail an item for good; its payload loses its words (`without_words`)."""
+        scrubbed = await self._without_words([item_id])
         await self._set(
             item_id,
             attempt,
@@ -229,16 +249,32 @@ class SqlOutbox:
             error=error,
             finished_at=at,
             lease_until=None,
+            payload=bindparam("scrubbed", scrubbed.get(item_id, "{}"), type_=_AsIs()),
         )
 
     async def drop_pending_for_chat(self, chat_id: int, reason: str, at: datetime) -> int:
-        """Drop every unsent item for `chat_id` (e.g. the person blocked the bot)."""
+        """Drop every unsent item for `chat_id` (e.g. the person blocked the bot); their
+        payloads lose their words (`without_words`)."""
         result = await self._session.execute(
             update(_outbox)
             .where(_c.chat_id == chat_id, _c.status.in_(_OPEN))
             .values(status="dropped", error=reason, finished_at=at, lease_until=None)
+            .returning(_c.id, _c.payload)
         )
-        return rowcount(result)
+        dropped = [
+            {"item_id": row.id, "scrubbed": orjson.dumps(without_words(row.payload)).decode()}
+            for row in result
+        ]
+        if dropped:
+            await self._session.execute(_SCRUB, dropped)
+        return len(dropped)
+
+    async def _without_words(self, ids: Sequence[int]) -> dict[int, str]:
+        """The payloads of `ids` without their words, as JSON text, by item id."""
+        result = await self._session.execute(
+            select(_c.id, _c.payload).where(_c.id.in_(sorted(set(ids))))
+        )
+        return {row.id: orjson.dumps(without_words(row.payload)).decode() for row in result}
 
     async def pending_count(self) -> int:
         """Items not yet sent, failed or dropped (including those being sent)."""

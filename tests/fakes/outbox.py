@@ -12,6 +12,7 @@ from bot.core.effects import Effect
 from bot.core.models import (
     OutboxItem,
 )
+from bot.core.privacy import without_words
 
 
 @dataclass
@@ -80,6 +81,12 @@ class _Outbox:
             out.append(row.item)
         return out
 
+    @staticmethod
+    def _finish(row: _Row, status: str) -> None:
+        """Like the SQL outbox: a finished item keeps no words."""
+        row.status = status
+        row.item = replace(row.item, payload=without_words(row.item.payload))
+
     def _claimed(self, item_id: int, attempt: int | None = None) -> _Row | None:
         """The row if still claimed (by the claim that counted `attempt`, when given)."""
         row = next((r for r in self.rows if r.item.id == item_id), None)
@@ -93,7 +100,8 @@ class _Outbox:
         for item_id, message_id, _ in sent:
             row = self._claimed(item_id)
             if row is not None:
-                row.status, row.message_id, row.lease_until = "sent", message_id, None
+                row.message_id, row.lease_until = message_id, None
+                self._finish(row, "sent")
 
     async def retry_later(
         self, item_id: int, not_before: datetime, error: str, *, attempt: int | None = None
@@ -108,13 +116,15 @@ class _Outbox:
     ) -> None:
         row = self._claimed(item_id, attempt)
         if row is not None:
-            row.status, row.error, row.lease_until = "failed", error, None
+            row.error, row.lease_until = error, None
+            self._finish(row, "failed")
 
     async def drop_pending_for_chat(self, chat_id: int, reason: str, at: datetime) -> int:
         n = 0
         for row in self.rows:
             if row.item.chat_id == chat_id and row.status in ("pending", "sending"):
-                row.status, row.error = "dropped", reason
+                row.error = reason
+                self._finish(row, "dropped")
                 n += 1
         return n
 

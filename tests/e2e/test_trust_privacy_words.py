@@ -1,0 +1,109 @@
+"""Issue 13, defect 5: relayed words are not kept. End to end on both transports, on SQLite and on
+PostgreSQL: a mentor with two mentees receives labelled copies (the words go through the outbox
+as a text), one is edited (the edit's words too), the mentor answers, and a mentee files a report
+with details (its words go to staff in the alert). Once everything is delivered, the whole
+database is searched: no relayed word anywhere; the report's own words only in the report, as
+the privacy notice says."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.models import Role
+from bot.sandbox.client import SandboxClient
+from bot.sandbox.server import RunningSandbox
+from tests.db_search import search
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person, sqlite_url
+from tests.storage.conftest import empty_database
+
+STAFF = 9301
+ANA, CY, BO = 1701, 1702, 1703  # two mentees and their mentor
+RELAYED = "Zorbliquant"  # relayed by Ana, labelled for Bo
+EDITED = "Quexavindo"  # Ana's edit of it
+CAPTION = "Plimbarsk"  # a photo's caption from Cy, labelled
+ANSWER = "Vorpelmint"  # Bo's answer to Ana
+IN_REPORT = "Snarquillet"  # Ana's own words in /report
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def bot(
+    request: pytest.FixtureRequest, sandbox: RunningSandbox, tmp_path: Path
+) -> AsyncIterator[BotProcess]:
+    async with empty_database(request.param, tmp_path) as url:
+        if request.param == "sqlite":
+            url = sqlite_url(tmp_path)
+        process = BotProcess(sandbox, url, {"superadmin_ids": str(STAFF)})
+        await process.start()
+        try:
+            yield process
+        finally:
+            await process.stop()
+
+
+async def settled(bot: BotProcess) -> None:
+    """Wait until the outbox is delivered and its outcomes recorded."""
+    assert bot.core is not None
+    for _ in range(400):
+        async with bot.core.conversations.uows() as uow:
+            if await uow.outbox.pending_count() == 0:
+                break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the outbox never drained")
+    await asyncio.sleep(0.2)  # successes are recorded in small batches, a few ms later
+
+
+async def test_no_relayed_word_is_kept_after_delivery(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    await client.create_user("Staff", id=STAFF)
+    for user_id, role, name in ((ANA, Role.MENTEE, "Ana"), (CY, Role.MENTEE, "Cy")):
+        await seed_person(bot, client, user_id, role=role, program="college", name=name)
+    await seed_person(bot, client, BO, role=Role.MENTOR, program="college", name="Bo")
+    await seed_pair(bot, ANA, BO, "college")
+    await seed_pair(bot, CY, BO, "college")
+
+    sent = await client.send_text(ANA, f"hello {RELAYED} there")
+    [labelled] = await client.wait_for_messages(
+        BO, lambda m: RELAYED in m.content, timeout=REPLY_TIMEOUT
+    )
+    assert labelled.text == f"<b>Ana</b>: hello {RELAYED} there", "a labelled copy"
+    await client.send_photo(CY, caption=f"look {CAPTION}")
+    [photo] = await client.wait_for_messages(
+        BO, lambda m: CAPTION in m.content, timeout=REPLY_TIMEOUT
+    )
+    assert photo.caption == f"<b>Cy</b>: look {CAPTION}"
+    await settled(bot)  # the copy is linked to its original before it is edited
+    await client.edit(ANA, sent.message_id, f"hello {EDITED} there")
+    [edited] = await client.wait_for_messages(
+        BO, lambda m: m.edited and EDITED in m.content, timeout=REPLY_TIMEOUT
+    )
+    assert edited.text == f"<b>Ana</b>: hello {EDITED} there", "the edit keeps the label"
+    await client.send_text(BO, f"{ANSWER} to you", reply_to_message_id=labelled.message_id)
+    await client.wait_for_messages(ANA, lambda m: ANSWER in m.content, timeout=REPLY_TIMEOUT)
+
+    ana = User(client, ANA)
+    await ana.say("/report")
+    await ana.press("personal details")
+    await ana.say(f"He wrote {IN_REPORT} to me")
+    await ana.press("No, keep it going")
+    [alert] = await client.wait_for_messages(
+        STAFF, lambda m: IN_REPORT in m.content, timeout=REPLY_TIMEOUT
+    )
+    assert f"In their words: He wrote {IN_REPORT} to me" in (alert.text or "")
+    await settled(bot)
+
+    assert bot.core is not None
+    relayed = (RELAYED, EDITED, CAPTION, ANSWER)
+    found = await search(bot.core.db, relayed, [])
+    assert not found, f"relayed words kept: {found}"
+    kept = await search(bot.core.db, (IN_REPORT,), [])
+    assert [(f.table, f.column) for f in kept] == [("reports", "text")], (
+        "a report's own words are kept in the report only, as /privacy says"
+    )
+    async with bot.core.conversations.uows() as uow:
+        assert await uow.outbox.pending_count() == 0
