@@ -84,7 +84,10 @@ class Settings(BaseSettings):
         default=180,
         ge=1,
         le=3650,
-        description="Days a resolved report naming a forgotten person is kept, then erased.",
+        description=(
+            "Days a resolved report keeps its words (and a report naming a forgotten person "
+            "is kept at all)."
+        ),
     )
 
     @model_validator(mode="after")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.kept import kept_for_lines, kept_lines
 from bot.core.privacy import Retention
 from bot.i18n import Translator
 
@@ -26,26 +27,12 @@ def privacy_summary(t: Translator) -> str:
 
 
 def privacy_notice(t: Translator, retention: Retention) -> str:
-    """The full plain-language notice shown by /privacy."""
+    """The full plain-language notice shown by /privacy. Its "What we keep" and "How long"
+    lines are `bot.core.kept`'s, the list the README and the schema are checked against."""
     return "\n\n".join(
         (
             t._("<b>Your privacy, in plain words</b>"),
-            t._(
-                "<b>What we keep about you</b>\n"
-                "• Your Telegram user id (to reach you) and your language.\n"
-                "• Your sign-up answers: role, program, goals, interests, experiences, languages, "
-                "time zone, preferred hour, how many mentees you offer to guide, and the name "
-                "you chose.\n"
-                "• Your year of birth and whether you are 18 or over. Never your full date of "
-                "birth, and never your Telegram name, username or phone number.\n"
-                "• Your mentorships: when they started, paused or ended, and the curriculum "
-                "steps sent to you, your answers to check-ins, your 1–5 ratings and your "
-                "training results.\n"
-                "• Your requests for a mentor, and the mentees you were asked to guide.\n"
-                "• Reports you send with /report.\n"
-                "• For relayed messages, only which copy belongs to which message (their ids), "
-                "never what you wrote; and a delivery record of each message we send."
-            ),
+            "\n".join([t._("<b>What we keep about you</b>"), *(f"• {x}" for x in kept_lines(t))]),
             t._(
                 "<b>Why</b>\n"
                 "To match you with the right person, to pass messages between you without "
@@ -58,25 +45,7 @@ def privacy_notice(t: Translator, retention: Retention) -> str:
                 "with never sees your Telegram id, username, phone number or the rest of your "
                 "profile: only the name you chose and the messages you send them."
             ),
-            t._(
-                "<b>How long</b>\n"
-                "• Your profile and mentorships: while you take part, until you erase them.\n"
-                "• Records of relayed messages and of delivered messages: {days} days, then "
-                "they are deleted automatically.\n"
-                "• If you erase your data while a safeguarding report about you, or by you, is "
-                "still open, the program team keeps that report (and only it) until it is "
-                "resolved, then for {report_days} more days.\n"
-                "• If you were told you are too young to take part, we keep only that decision, "
-                "so that the age check cannot be retried.",
-                days=retention.relay_days,
-                report_days=retention.report_days,
-            )
-            + "\n"
-            + t._(
-                "• If the program team stopped you from taking part (a ban), we keep that "
-                "decision, its date and reason even after you erase your data, so that it "
-                "still applies if you write again."
-            ),
+            "\n".join([t._("<b>How long</b>"), *(f"• {x}" for x in kept_for_lines(t, retention))]),
             t._(
                 "<b>Your choices</b>\n"
                 "• /mydata sends you a file with everything we keep about you.\n"

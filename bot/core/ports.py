@@ -383,6 +383,11 @@ class PrivacyRepository(Protocol):
         when the reporter asked, else stripped of the reported person's id. How many."""
         ...
 
+    async def clear_report_words(self, resolved_before: datetime) -> int:
+        """Remove the words (the reporter's text, the resolution note) of reports resolved
+        before `resolved_before`; their reason, dates and ids stay. How many."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over all repositories; nothing is written unless `commit` is called."""

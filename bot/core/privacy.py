@@ -166,6 +166,7 @@ class Purged:
     relay_links: int = 0
     delivery_records: int = 0
     reports: int = 0
+    report_words: int = 0  # resolved reports whose words were removed
 
 
 def _name_forms(names: tuple[str, ...]) -> list[str]:

@@ -225,14 +225,15 @@ async def retention_round(
     uows: UnitOfWorkFactory, clock: Clock, retention: Retention, batch: int = PURGE_BATCH
 ) -> Purged:
     """The scheduled purge: relayed-message records and finished delivery records older than
-    `retention.relay_days`, and held reports resolved more than `retention.report_days` ago."""
+    `retention.relay_days`, and held reports resolved more than `retention.report_days` ago;
+    the words of every report resolved that long ago are removed (what /privacy says)."""
     now = clock.now()
     before = now - timedelta(days=retention.relay_days)
     async with uows() as uow:
         links = await uow.relay.purge(before)
-        reports = await uow.privacy.release_held_reports(
-            now - timedelta(days=retention.report_days)
-        )
+        resolved_before = now - timedelta(days=retention.report_days)
+        reports = await uow.privacy.release_held_reports(resolved_before)
+        words = await uow.privacy.clear_report_words(resolved_before)
         await uow.commit()
     records = 0
     while True:
@@ -242,11 +243,13 @@ async def retention_round(
         records += purged
         if purged < batch:
             break
-    if links or records or reports:
+    if links or records or reports or words:
         log.info(
-            "retention: %d relay links, %d delivery records, %d held reports purged",
+            "retention: %d relay links, %d delivery records, %d held reports purged; "
+            "words of %d resolved reports removed",
             links,
             records,
             reports,
+            words,
         )
-    return Purged(links, records, reports)
+    return Purged(links, records, reports, words)

@@ -349,6 +349,20 @@ class SqlPrivacyRepository:
         )
         return rowcount(gone) + rowcount(kept)
 
+    async def clear_report_words(self, resolved_before: datetime) -> int:
+        """Remove the words of reports resolved before `resolved_before` (see the port)."""
+        r = _reports.c
+        result = await self._session.execute(
+            update(_reports)
+            .where(
+                r.status != _OPEN,
+                r.resolved_at < resolved_before,
+                or_(r.text != "", r.resolution_note.is_not(None)),
+            )
+            .values(text="", resolution_note=None)
+        )
+        return rowcount(result)
+
 
 def _stand_in(erasure: Erasure) -> dict[str, Any]:
     return {

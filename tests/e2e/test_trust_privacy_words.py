@@ -105,5 +105,5 @@ async def test_no_relayed_word_is_kept_after_delivery(
     assert [(f.table, f.column) for f in kept] == [("reports", "text")], (
         "a report's own words are kept in the report only, as /privacy says"
     )
-    async with bot.core.conversations.uows() as uow:
-        assert await uow.outbox.pending_count() == 0
+    notice = (await ana.say("/privacy"))[0].text or ""
+    assert "never what you wrote" in notice and "Never its words" in notice, "as /privacy says"

@@ -215,3 +215,16 @@ class _Privacy:
             del u._held[report_id]
             released += 1
         return released
+
+    async def clear_report_words(self, resolved_before: datetime) -> int:
+        u = self.uow
+        cleared = 0
+        for report_id, report in list(u._reports.items()):
+            resolved = report.resolved_at
+            if report.status is ReportStatus.OPEN or resolved is None:
+                continue
+            if resolved >= resolved_before or (not report.text and not report.resolution_note):
+                continue
+            u._reports[report_id] = replace(report, text="", resolution_note=None)
+            cleared += 1
+        return cleared
