@@ -140,7 +140,14 @@ class StaffRouter:
             turn.answer_stale(press.callback_id)
             return
         if not actor.allows(spec.access):
-            turn.answer(press.callback_id, self._not_allowed(turn, actor, spec), alert=True)
+            # a button belongs to a message, not to a command the presser typed: a non-staff
+            # presser (e.g. removed from staff since the preview) is told no command's name
+            refusal = (
+                turn.t._("This button is only for program staff. /help lists what you can do.")
+                if not actor.is_staff
+                else self._not_allowed(turn, actor, spec)
+            )
+            turn.answer(press.callback_id, refusal, alert=True)
             log.info("user %s refused a %s button", turn.person.id, name)
             return
         call = StaffCall(
