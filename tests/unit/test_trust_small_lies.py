@@ -69,3 +69,10 @@ def test_quiet_hours_null_is_accepted_and_explained(tmp_path: Path) -> None:
     assert check_paths([build(tmp_path, program=program)]) == []
     assert "`quiet_hours: null` switches them off" in GUIDE
     assert "`quiet_hours: null`" in README
+
+
+def test_the_readme_promises_no_feature_for_a_later_issue_that_is_already_there() -> None:
+    """It said batch drafts and mentor approval came "in a later issue"; both are commands."""
+    assert "later issue" not in README
+    assert "Staff make such a draft with `/match PROGRAM`" in README
+    assert "`/approve` refuses a mentor who" in README.replace("\n", " ").replace("  ", " ")
