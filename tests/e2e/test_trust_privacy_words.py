@@ -107,3 +107,23 @@ async def test_no_relayed_word_is_kept_after_delivery(
     )
     notice = (await ana.say("/privacy"))[0].text or ""
     assert "never what you wrote" in notice and "Never its words" in notice, "as /privacy says"
+
+
+async def test_no_word_is_kept_of_a_message_that_could_not_be_delivered(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    """A labelled copy to a mentor who blocked the bot fails for good (403): its words go too."""
+    await client.create_user("Staff", id=STAFF)
+    for user_id, name in ((ANA, "Ana"), (CY, "Cy")):
+        await seed_person(bot, client, user_id, role=Role.MENTEE, program="college", name=name)
+    await seed_person(bot, client, BO, role=Role.MENTOR, program="college", name="Bo")
+    await seed_pair(bot, ANA, BO, "college")
+    await seed_pair(bot, CY, BO, "college")
+    await client.add_fault("403", method="sendMessage", chat_id=BO)
+    await client.send_text(ANA, f"are you there {RELAYED}")
+    await client.wait_for_messages(ANA, lambda m: "paused" in m.content, timeout=REPLY_TIMEOUT)
+    assert not [m for m in await client.bot_messages(BO) if RELAYED in m.content]
+    await settled(bot)
+    assert bot.core is not None
+    found = await search(bot.core.db, (RELAYED,), [])
+    assert not found, f"the undelivered words are kept: {found}"
