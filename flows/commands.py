@@ -33,6 +33,7 @@ COMMANDS: tuple[UserCommand, ...] = (
     UserCommand("findmentor", N_("Ask for a mentor (mentees)")),
     UserCommand("switch", N_("Choose which mentee your messages go to (mentors)")),
     UserCommand("progress", N_("Where you are in your program's curriculum")),
+    UserCommand("steps", N_("Reread your curriculum steps, with their links and check-ins")),
     UserCommand("resources", N_("Useful links and documents of your program")),
     UserCommand("training", N_("Volunteer training (for mentors)")),
     UserCommand("report", N_("Tell the program team about a problem")),

@@ -41,7 +41,8 @@ from flows.safety_messages import SAFETY_PREFIX
 from flows.staff_commands import build_staff_router
 from flows.staff_kit import STAFF_PREFIX, StaffServices
 from flows.staff_router import StaffRouter
-from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX
+from flows.step_history import StepHistory
+from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
 from flows.texts import locked_reply
 
 LANGUAGE_PREFIX = "lang:"
@@ -66,6 +67,7 @@ class MentorbotDispatcher:
         self.engine = engine
         self.languages = languages
         self.pair_commands = PairCommands(engine)
+        self.steps = StepHistory(engine.programs)
         self.matching = MatchingCommands(matchmaker)
         self.safety = SafetyCommands(engine, matchmaker.catalogs, staff, crisis_folder)
         self.relay = Relay(
@@ -124,6 +126,8 @@ class MentorbotDispatcher:
             await self.pair_commands.checkin_press(turn, press, uow)
         elif press.data.startswith(DOCUMENT_PREFIX):
             await self.pair_commands.document_press(turn, press, uow)
+        elif press.data.startswith(STEPS_PREFIX):
+            await self.steps.press(turn, press, uow)
         elif press.data.startswith(PROPOSAL_PREFIX):
             await self.matching.press(turn, press, uow)
         elif press.data.startswith(SAFETY_PREFIX):
@@ -181,6 +185,8 @@ class MentorbotDispatcher:
             await self.pair_commands.progress(turn, uow)
         elif name == "resources":
             await self.pair_commands.resources(turn, uow)
+        elif name == "steps":
+            await self.steps.command(turn, uow)
         elif name == "training":
             turn.set_flow(None)
             await self.pair_commands.training(turn, uow)

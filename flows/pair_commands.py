@@ -23,6 +23,7 @@ from flows.step_messages import (
     CHECKIN_PREFIX,
     DOCUMENT_PREFIX,
     FREE_TEXT,
+    answered_buttons,
     progress_label,
     resource_buttons,
 )
@@ -98,11 +99,9 @@ class PairCommands:
             )
         )
         turn.answer(press.callback_id, turn.t._("Thank you, your answer is saved."))
-        keep = tuple(tuple(r) for r in resource_buttons(owned.step.resources, owned.row.id, lang))
-        summary = turn.t._("<b>Check-in:</b> {question}", question=checkin_q.question.get(lang))
-        turn.edit(
-            press.message_id, f"{summary}\n<b>→ {html.escape(option.label.get(lang))}</b>", keep
-        )
+        # Only the buttons change (the chosen option marked): the step's text and links stay.
+        marked = answered_buttons(owned.row, owned.curriculum, owned.step, turn.t, option.id)
+        turn.edit_buttons(press.message_id, marked)
 
     async def document_press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """Send a document that ships with a step the person has reached."""

@@ -1,7 +1,9 @@
 """What a curriculum step looks like in the chat, for the mentee and for the mentor.
 
 Buttons: check-in options carry `ci:<row>:<option>` (free text: `ci:<row>:_text`); documents
-shipped with a step carry `doc:<row>:<index>`; links are URL buttons.
+shipped with a step carry `doc:<row>:<index>`; links are URL buttons; the last button lists the
+pair's steps so far (`cs:l:<row>`, `flows.step_history`). Answering a check-in changes only the
+buttons (the chosen option marked ✅): the step's text and links stay where they were.
 """
 
 from __future__ import annotations
@@ -10,13 +12,17 @@ import html
 from dataclasses import dataclass
 
 from bot.core.curricula import Curriculum, Resource, Step
-from bot.core.effects import Button, SendText
+from bot.core.effects import Button, Keyboard, SendText, keyboard
 from bot.core.models import Role, ScheduledStep
 from bot.i18n import Html, Translator
 
 CHECKIN_PREFIX = "ci:"
 DOCUMENT_PREFIX = "doc:"
+STEPS_PREFIX = "cs:"  # curriculum steps ("st:" is taken by staff buttons)
+STEPS_OF_ROW = f"{STEPS_PREFIX}l:"  # + a row id: the list of that row's pair
 FREE_TEXT = "_text"
+CHOSEN = "✅ "  # marks the check-in option a person chose
+MAX_SHOWN_ANSWER = 300  # characters of a free-text answer shown under a reopened step
 
 
 def resource_buttons(
@@ -49,9 +55,13 @@ class StepTemplate:
     text: str
     checkin: tuple[tuple[str, str], ...]  # (label, option id); ("…", FREE_TEXT) for free text
     resources: tuple[tuple[str, str | None, int], ...]  # (label, url or None, index)
+    steps_label: str  # the button that lists the pair's steps
 
 
-def _template(curriculum: Curriculum, step: Step, role: Role, t: Translator) -> StepTemplate:
+def _template(
+    curriculum: Curriculum, step: Step, role: Role, t: Translator, *, reread: bool = False
+) -> StepTemplate:
+    """`reread`: the step opened again from the list (the mentor's "today" line left out)."""
     lang = t.language
     head = f"<b>{progress_label(t, curriculum, step)} · {html.escape(step.title.get(lang))}</b>"
     checkin: tuple[tuple[str, str], ...] = ()
@@ -66,13 +76,38 @@ def _template(curriculum: Curriculum, step: Step, role: Role, t: Translator) -> 
                 (t._("✍️ Answer"), FREE_TEXT),
             )
     else:
-        line = t._("<i>{name} receives their side of this step today.</i>", name=Html(_NAME))
-        parts = [f"🧭 {head}", line, step.mentor.get(lang)]
+        parts = [f"🧭 {head}"]
+        if not reread:
+            line = t._("<i>{name} receives their side of this step today.</i>", name=Html(_NAME))
+            parts.append(line)
+        parts.append(step.mentor.get(lang))
     resources = tuple(
         (f"🔗 {r.title.get(lang)}" if r.url else f"📄 {r.title.get(lang)}", r.url, index)
         for index, r in enumerate(step.resources)
     )
-    return StepTemplate("\n\n".join(parts), checkin, resources)
+    return StepTemplate("\n\n".join(parts), checkin, resources, t._("📚 All steps"))
+
+
+def _keyboard(row_id: int, template: StepTemplate, chosen: str | None = None) -> Keyboard:
+    """Check-in options (the `chosen` one marked), resources, then the list of steps."""
+    options = [
+        Button(
+            text=f"{CHOSEN}{label}" if value == chosen else label,
+            data=f"{CHECKIN_PREFIX}{row_id}:{value}",
+        )
+        for label, value in template.checkin
+    ]
+    rows = [options[i : i + 2] for i in range(0, len(options), 2)]
+    rows += [
+        [
+            Button(text=label, url=url)
+            if url
+            else Button(text=label, data=f"{DOCUMENT_PREFIX}{row_id}:{index}")
+        ]
+        for label, url, index in template.resources
+    ]
+    rows.append([Button(text=template.steps_label, data=f"{STEPS_OF_ROW}{row_id}")])
+    return keyboard(rows)
 
 
 StepCache = dict[tuple[str, str, Role, str], StepTemplate]
@@ -94,23 +129,46 @@ def step_message(
         template = _template(curriculum, step, row.role, t)
         if cache is not None:
             cache[key] = template
-    options = [
-        Button(text=label, data=f"{CHECKIN_PREFIX}{row.id}:{value}")
-        for label, value in template.checkin
-    ]
-    rows = [options[i : i + 2] for i in range(0, len(options), 2)]
-    rows += [
-        [
-            Button(text=label, url=url)
-            if url
-            else Button(text=label, data=f"{DOCUMENT_PREFIX}{row.id}:{index}")
-        ]
-        for label, url, index in template.resources
-    ]
     text = template.text
     if row.role is Role.MENTOR:
         text = text.replace(_NAME, html.escape(partner_name, quote=False))
-    return SendText(chat_id=chat_id, text=text, buttons=tuple(tuple(r) for r in rows))
+    return SendText(chat_id=chat_id, text=text, buttons=_keyboard(row.id, template))
+
+
+def answered_buttons(
+    row: ScheduledStep, curriculum: Curriculum, step: Step, t: Translator, chosen: str
+) -> Keyboard:
+    """A step message's buttons once `chosen` (an option id, or FREE_TEXT) is its check-in
+    answer: the same buttons, the chosen option marked."""
+    return _keyboard(row.id, _template(curriculum, step, row.role, t), chosen)
+
+
+def reread_message(
+    row: ScheduledStep,
+    chat_id: int,
+    curriculum: Curriculum,
+    step: Step,
+    t: Translator,
+    *,
+    note: str,
+    answer: str | None,
+) -> SendText:
+    """A step opened again: `note` (when it came) on top, the person's own side of the step, their
+    check-in answer (an option marked on its button; free text shown under the step), and the
+    step's buttons again."""
+    template = _template(curriculum, step, row.role, t, reread=True)
+    parts = [note, template.text]
+    chosen: str | None = None
+    if answer is not None and step.checkin is not None and row.role is Role.MENTEE:
+        if step.checkin.options:
+            chosen = answer
+        else:
+            chosen = FREE_TEXT
+            shown = answer if len(answer) <= MAX_SHOWN_ANSWER else answer[:MAX_SHOWN_ANSWER] + "…"
+            parts.append(t._("<b>Your answer:</b> {answer}", answer=shown))
+    return SendText(
+        chat_id=chat_id, text="\n\n".join(parts), buttons=_keyboard(row.id, template, chosen)
+    )
 
 
 def skipped_message(chat_id: int, curriculum: Curriculum, step: Step, t: Translator) -> SendText:

@@ -65,6 +65,16 @@ class EditText:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EditButtons:
+    """Replace only the buttons of a message the bot sent earlier (`editMessageReplyMarkup`):
+    its text stays as it was. No buttons removes them."""
+
+    chat_id: int
+    message_id: int
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True, kw_only=True)
 class AnswerButton:
     """Acknowledge a button press (stops the spinner); `text` shows as a toast or an alert."""
 
@@ -144,6 +154,7 @@ Effect = (
     | CopyMessages
     | EditCaption
     | SetCommands
+    | EditButtons
 )
 
 _BY_NAME: dict[str, type[Any]] = {
@@ -158,6 +169,7 @@ _BY_NAME: dict[str, type[Any]] = {
         CopyMessages,
         EditCaption,
         SetCommands,
+        EditButtons,
     )
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.core.effects import AnswerButton, EditText, Effect, Keyboard, SendText
+from bot.core.effects import AnswerButton, EditButtons, EditText, Effect, Keyboard, SendText
 from bot.core.events import Inbound
 from bot.core.models import FlowState, Person
 from bot.core.writes import Write
@@ -66,6 +66,13 @@ class Turn:
                 EditText(
                     chat_id=self.person.chat_id, message_id=message_id, text=text, buttons=buttons
                 )
+            )
+
+    def edit_buttons(self, message_id: int | None, buttons: Keyboard) -> None:
+        """Replace only the buttons of a message the bot sent earlier; its text stays."""
+        if message_id is not None:
+            self.effects.append(
+                EditButtons(chat_id=self.person.chat_id, message_id=message_id, buttons=buttons)
             )
 
     def answer_stale(self, callback_id: str) -> None:

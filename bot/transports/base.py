@@ -113,6 +113,7 @@ async def publish_menus(adapter: TransportAdapter, menus: Menus) -> None:
 def unchanged_edit(effect: fx.Effect, error_text: str) -> fx.Sent | None:
     """An edit Telegram refused because the message already reads so counts as done (a
     repeated press, a redelivered update): its `Sent`; None for any other refusal."""
-    if isinstance(effect, fx.EditText | fx.EditCaption) and NOT_MODIFIED in error_text.lower():
+    edit = fx.EditText | fx.EditCaption | fx.EditButtons
+    if isinstance(effect, edit) and NOT_MODIFIED in error_text.lower():
         return fx.Sent(message_id=effect.message_id)
     return None

@@ -50,6 +50,13 @@ async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | 
             reply_markup=widgets.keyboard(effect.buttons),
         )
         return fx.Sent(message_id=effect.message_id)
+    if isinstance(effect, fx.EditButtons):
+        await bot.edit_message_reply_markup(
+            chat_id=effect.chat_id,
+            message_id=effect.message_id,
+            reply_markup=widgets.keyboard(effect.buttons),
+        )
+        return fx.Sent(message_id=effect.message_id)
     if isinstance(effect, fx.AnswerButton):
         await bot.answer_callback_query(
             callback_query_id=effect.callback_id,

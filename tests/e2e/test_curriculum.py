@@ -133,9 +133,21 @@ async def test_checkin_answer_is_stored_and_forged_presses_change_nothing(
     async with bot.core.conversations.uows() as uow:
         stored = await uow.checkins.of_pair(pair.id)
     assert [(a.person_id, a.answer) for a in stored] == [(701, "good")]
-    edited = (await client.messages(701, since=step.message_id - 1))[0]
-    assert "→ Good" in (edited.text or "")
-    assert [b.text for row in edited.buttons for b in row] == ["🔗 Guide", "📄 Worksheet"]
+    # Issue 13 (defect 6) changed what an answer does to the step: its text stays and only
+    # the buttons change, the chosen option marked (it used to replace the text).
+    for _ in range(200):
+        edited = (await client.messages(701, since=step.message_id - 1))[0]
+        if edited.edited:
+            break
+        await asyncio.sleep(0.05)
+    assert edited.text == step.text
+    assert [b.text for row in edited.buttons for b in row] == [
+        "✅ Good",
+        "Bad",
+        "🔗 Guide",
+        "📄 Worksheet",
+        "📚 All steps",
+    ]
 
 
 async def test_a_429_storm_delays_but_loses_nothing(

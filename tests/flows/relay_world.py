@@ -129,7 +129,7 @@ class World:
         chat = fx.chat_of(effect)
         if chat is None:
             return fx.Sent()
-        if isinstance(effect, fx.EditText | fx.EditCaption):
+        if isinstance(effect, fx.EditText | fx.EditCaption | fx.EditButtons):
             self.inbox[chat].append(Received(effect, effect.message_id))
             return fx.Sent(message_id=effect.message_id)
         if isinstance(effect, fx.CopyMessages):
