@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings, require_token, require_webhook
 from bot.core.programs import ProgramError
+from bot.logs import quiet_libraries
 
 log = logging.getLogger("mentorbot")
 EXIT_CONFIG = 2
@@ -18,8 +19,7 @@ EXIT_CONFIG = 2
 def setup_logging(level: str) -> None:
     """One log format for everything; chatty libraries turned down."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("aiogram.event", "aiohttp.access", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    quiet_libraries(level)
 
 
 def _parser() -> argparse.ArgumentParser:

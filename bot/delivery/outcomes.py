@@ -239,7 +239,7 @@ class OutcomeRecorder:
             return Outcome.DONE
         delay = backoff(item.attempts)
         not_before = self._clock.now() + timedelta(seconds=delay)
-        log.info("outbox item %s (%s): retry in %.1fs (%s)", item.id, kind, delay, error)
+        log.warning("outbox item %s (%s): retry in %.1fs (%s)", item.id, kind, delay, error)
         self._counters.retried += 1
         await self._record(
             item.id,

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox import methods_core, methods_edit, methods_media, methods_send  # noqa: F401
-from bot.sandbox.errors import BotApiError, not_found_method, unauthorized
+from bot.sandbox.errors import BotApiError, HtmlErrorPage, not_found_method, unauthorized
 from bot.sandbox.params import Params, loggable, read_params
 from bot.sandbox.registry import BotCall, lookup
 from bot.sandbox.state import Sandbox
@@ -45,6 +45,7 @@ async def handle_method(request: web.Request) -> web.Response:
         "at": sandbox.clock.now().isoformat(),
     }
     sandbox.request_log.append(entry)
+    page: str | None = None
     try:
         sandbox.bot_id = bot_id_of(request.match_info["token"])
         definition = lookup(name)
@@ -58,6 +59,8 @@ async def handle_method(request: web.Request) -> web.Response:
     except BotApiError as exc:
         status, body = exc.status, exc.to_dict()
         entry["description"] = exc.description
+        if isinstance(exc, HtmlErrorPage):  # a proxy's page, not the Bot API's JSON
+            page = exc.html()
     except Exception as exc:  # a sandbox bug: answer like Telegram would, and make it visible
         logger.exception("sandbox failed on %s", name)
         sandbox.record_violations([f"sandbox internal error in {name}: {exc!r}"])
@@ -65,6 +68,8 @@ async def handle_method(request: web.Request) -> web.Response:
         status, body = error.status, error.to_dict()
         entry["description"] = error.description
     entry.update(status=status, ok=status == 200)
+    if page is not None:
+        return web.Response(text=page, status=status, content_type="text/html")
     return web.json_response(body, status=status)
 
 

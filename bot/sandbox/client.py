@@ -314,7 +314,8 @@ class SandboxClient:
         retry_after: int | None = None,
         delay_seconds: float | None = None,
     ) -> dict[str, Any]:
-        """Arm a fault (``kind``: "429", "500", "slow" or "403") for the next matching calls."""
+        """Arm a fault (``kind``: "429", "500", "502_html" (a proxy's HTML page), "slow" or
+        "403") for the next matching calls."""
         body = {
             "kind": kind,
             "method": method,

@@ -25,6 +25,19 @@ class BotApiError(Exception):
         return body
 
 
+class HtmlErrorPage(BotApiError):
+    """An error answered not by the Bot API but by a proxy in front of it (nginx's 502 page):
+    an HTML body, no JSON."""
+
+    def html(self) -> str:
+        title = f"{self.status} {self.description}"
+        return (
+            f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+            "</body>\r\n</html>\r\n"
+        )
+
+
 def bad_request(reason: str) -> BotApiError:
     """400 ``Bad Request: <reason>``."""
     return BotApiError(400, f"Bad Request: {reason}")

@@ -6,9 +6,16 @@ import itertools
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.sandbox.errors import BotApiError, ControlError, forbidden, too_many_requests
+from bot.sandbox.errors import (
+    BotApiError,
+    ControlError,
+    HtmlErrorPage,
+    forbidden,
+    too_many_requests,
+)
 
-FAULT_KINDS = ("429", "500", "slow", "403")
+FAULT_KINDS = ("429", "500", "502_html", "slow", "403")
+"""429 with retry_after, a JSON 500, a proxy's HTML 502 page, a delay, a 403 (blocked)."""
 
 
 @dataclass
@@ -35,6 +42,8 @@ class Fault:
             return too_many_requests(self.retry_after)
         if self.kind == "500":
             return BotApiError(500, "Internal Server Error")
+        if self.kind == "502_html":
+            return HtmlErrorPage(502, "Bad Gateway")
         if self.kind == "403":
             return forbidden("bot was blocked by the user")
         return None

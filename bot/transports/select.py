@@ -3,6 +3,7 @@ when chosen."""
 
 from __future__ import annotations
 
+from bot.logs import protect_logs
 from bot.transports.base import TransportAdapter
 
 KINDS = ("aiogram", "ptb")
@@ -11,7 +12,9 @@ KINDS = ("aiogram", "ptb")
 def connect(
     kind: str, token: str, api_url: str | None, *, paid_broadcast: bool = False
 ) -> TransportAdapter:
-    """The transport `kind` ("aiogram" or "ptb") for this bot token and Bot API server."""
+    """The transport `kind` ("aiogram" or "ptb") for this bot token and Bot API server. From
+    here on the token is withheld from every log record (`bot.logs.protect_logs`)."""
+    protect_logs(token)
     if kind == "ptb":
         from bot.transports.ptb import PtbTransport
 

@@ -302,3 +302,18 @@ async def test_health_and_bad_control_input(
         async with session.post(f"{running.url}/sandbox/users/5/photo", json=body) as response:
             assert response.status == 400
     assert base64.b64encode(b"") == b""
+
+
+async def test_fault_502_html_is_a_proxy_page(
+    api: BotApi, client: SandboxClient, user_id: int
+) -> None:
+    await client.add_fault("502_html", method="sendMessage", chat_id=user_id)
+    url = f"{api.url}/bot{api.token}/sendMessage"
+    async with api.session.post(url, json={"chat_id": user_id, "text": "x"}) as response:
+        assert response.status == 502
+        assert response.content_type == "text/html"
+        page = await response.text()
+    assert "<title>502 Bad Gateway</title>" in page and "nginx" in page
+    await api.ok("sendMessage", chat_id=user_id, text="then delivered")
+    [message] = await client.messages(user_id)
+    assert message.text == "then delivered"

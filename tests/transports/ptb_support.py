@@ -57,6 +57,10 @@ class RecordingRequest(BaseRequest):
             body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
         self._script[method].append((code, body))
 
+    def raw(self, method: str, status: int, body: bytes) -> None:
+        """Answer with any body (a proxy's HTML page)."""
+        self._script[method].append((status, body))  # type: ignore[arg-type]
+
     def fail(self, method: str, exc: BaseException) -> None:
         self._script[method].append(exc)
 
@@ -101,7 +105,7 @@ class RecordingRequest(BaseRequest):
         if isinstance(answer, BaseException):
             raise answer
         status, body = answer
-        return status, json.dumps(body).encode()
+        return status, body if isinstance(body, bytes) else json.dumps(body).encode()
 
 
 def recording_bot(**kwargs: Any) -> tuple[Bot, RecordingRequest]:

@@ -60,6 +60,10 @@ class RecordingSession(BaseSession):
             body["parameters"] = {"retry_after": retry_after}
         self._script[method].append((code, body))
 
+    def raw(self, method: str, status: int, body: str) -> None:
+        """Answer with any body (a proxy's HTML page)."""
+        self._script[method].append((status, body))  # type: ignore[arg-type]
+
     def fail(self, method: str, exc: BaseException) -> None:
         self._script[method].append(exc)
 
@@ -88,7 +92,8 @@ class RecordingSession(BaseSession):
         if isinstance(answer, BaseException):
             raise answer
         status, body = answer
-        response = self.check_response(bot, method, status, json.dumps(body))
+        content = body if isinstance(body, str) else json.dumps(body)
+        response = self.check_response(bot, method, status, content)
         return response.result  # type: ignore[return-value]
 
     async def close(self) -> None:

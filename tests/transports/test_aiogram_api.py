@@ -271,6 +271,17 @@ async def test_a_malformed_answer_is_temporary(
         await api.apply(TEXT)
 
 
+async def test_a_proxy_page_is_temporary_in_one_line(
+    api_and_session: tuple[AiogramChatApi, RecordingSession],
+) -> None:
+    # issue 13, defect 11: aiogram's decode error quotes the whole page on several lines
+    api, session = api_and_session
+    session.raw("sendMessage", 502, "<html><title>502 Bad Gateway</title>\n<p>nginx</p></html>")
+    with pytest.raises(TemporaryFailure) as caught:
+        await api.apply(TEXT)
+    assert str(caught.value) == "malformed answer (ClientDecodeError)"
+
+
 async def test_nothing_else_leaks(
     api_and_session: tuple[AiogramChatApi, RecordingSession],
 ) -> None:

@@ -4,6 +4,7 @@ core error as with aiogram (see test_aiogram_api.py, which this mirrors)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import httpx
 import pytest
@@ -260,6 +261,27 @@ async def test_a_malformed_answer_is_temporary(api_and_request: Fixture, answer:
     request.ok("sendMessage", answer)
     with pytest.raises(TemporaryFailure):
         await api.apply(TEXT)
+
+
+NGINX_502 = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+
+
+@pytest.mark.parametrize(
+    ("status", "body"), [(502, NGINX_502), (500, b""), (200, NGINX_502), (429, b"slow down")]
+)
+async def test_an_answer_that_is_not_json_is_temporary_and_not_logged(
+    api_and_request: Fixture, caplog: pytest.LogCaptureFixture, status: int, body: bytes
+) -> None:
+    # issue 13, defect 11: PTB logged such a page at ERROR with a traceback, though the
+    # message is retried and delivered
+    caplog.set_level(logging.DEBUG)
+    api, request = api_and_request
+    request.raw("sendMessage", status, body)
+    with pytest.raises(TemporaryFailure) as caught:
+        await api.apply(TEXT)
+    assert "nginx" not in str(caught.value) and "\n" not in str(caught.value)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+    assert "nginx" not in caplog.text
 
 
 async def test_nothing_else_leaks(

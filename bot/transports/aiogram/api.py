@@ -135,7 +135,9 @@ def to_delivery_error(exc: BaseException, effect: fx.Effect | None = None) -> De
         return TemporaryFailure(exc.message)
     if isinstance(exc, TelegramAPIError):  # an error code aiogram does not classify
         return RejectedRequest(exc.message)
-    if isinstance(exc, TimeoutError | aiohttp.ClientError | ClientDecodeError | OSError):
+    if isinstance(exc, ClientDecodeError):  # its text quotes the whole answer, on many lines
+        return TemporaryFailure("malformed answer (ClientDecodeError)")
+    if isinstance(exc, TimeoutError | aiohttp.ClientError | OSError):
         return TemporaryFailure(f"{type(exc).__name__}: {exc}")
     if isinstance(exc, ValidationError | AiogramError):  # we built an impossible request
         return RejectedRequest(f"invalid request ({type(exc).__name__})")
