@@ -7,9 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.models import PairStatus, ProposalStatus
+from bot.core.staff import StaffMember, StaffRole
 from bot.services.matchmaking import matching_round
-from tests.dialog import Bot, texts
+from tests.dialog import Bot, Dialog, texts
 from tests.flows.test_matching_flows import people
+
+COORDINATOR = 901
 
 
 async def test_an_ended_mentor_and_a_decliner_are_never_asked_again() -> None:
@@ -49,3 +52,35 @@ async def test_a_mentor_who_was_full_when_accepting_is_not_history() -> None:
     assert bot.store.proposals[1].reason == "capacity"
     async with bot.store.uow() as uow:
         assert await uow.matching.history([500]) == [], "pressing Accept is not declining"
+
+
+async def test_a_couple_that_ends_after_the_draft_is_not_published_and_pair_asks_first() -> None:
+    bot = Bot()
+    staff = bot.store.staff
+    staff.members[COORDINATOR] = StaffMember(
+        user_id=COORDINATOR,
+        organisation="college-mentors",
+        role=StaffRole.COORDINATOR,
+        added_at=bot.clock.now(),
+    )
+    mentee, first, _second = await people(bot)
+    bot.store.persons[502] = replace(bot.store.persons[502], capacity=0)  # only Ben can take her
+    coordinator = Dialog(bot, COORDINATOR)
+    [draft] = await coordinator.say("/match college")
+    assert "1 of 1 mentees paired" in draft
+    # meanwhile she asks, the mentor accepts, and she ends it as not a good fit
+    await mentee.say("/findmentor")
+    await first.press("Accept")
+    await mentee.say("/end")
+    await mentee.press("Not a good fit")
+    await mentee.press("Skip")
+    [published] = await coordinator.say("/match publish")
+    assert "0 pairs started" in published and "ended or declined before (see /pair)" in published
+    [asked] = await coordinator.say("/pair 500 501")
+    assert "were matched before" in asked and "by the mentee: “Not a good fit”" in asked
+    assert [p.status for p in bot.store.pairs.values()] == [PairStatus.ENDED]
+    effects = await coordinator.press("Pair them again")
+    assert any("✅ Pair #2" in t for t in texts(effects))
+    assert [p.status for p in bot.store.pairs.values()] == [PairStatus.ENDED, PairStatus.ACTIVE]
+    entry = max(bot.store.staff.audit.values(), key=lambda e: e.id)
+    assert entry.action == "pair" and "confirmed after: ended" in entry.detail
