@@ -21,6 +21,7 @@ MAX_ANSWER = 2000
 
 class AnswerState(State):
     id = ANSWER
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         return Prompt(

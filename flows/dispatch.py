@@ -238,9 +238,18 @@ class MentorbotDispatcher:
     async def _message(
         self, turn: Turn, message: TextMessage | MediaMessage, uow: UnitOfWork
     ) -> None:
-        """A flow's answer; else, once signed up, a message for the partner (the relay)."""
+        """A flow's typed answer; else, once signed up, a message for the partner (the relay).
+
+        Only a state that explicitly waits for typed input takes a text (and a medium sent then
+        is not relayed either: it may be meant for that answer, e.g. a report). A state that
+        waits for buttons never takes a paired person's messages, except the exact label of
+        one of its buttons: they go to the partner and the flow stays where it was (its
+        buttons still work)."""
         if turn.flow is not None and not self.relay.owns(turn):
-            if isinstance(message, TextMessage):
+            typed = message.text if isinstance(message, TextMessage) else None
+            if not self.engine.takes_text(turn, typed) and await self.relay.is_paired(turn, uow):
+                await self.relay.message(turn, uow, message)
+            elif isinstance(message, TextMessage):
                 self.engine.on_text(turn, message.text)
             else:
                 turn.say(turn.t._("Please answer with text or with the buttons."))

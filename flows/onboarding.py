@@ -127,11 +127,12 @@ _HINTS = {
 
 class BirthdateState(State):
     id = BIRTHDATE
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         return Prompt(
             ctx.t._(
-                "Mentorbot is for adults ({min_age}+). What is your date of birth?\n"
+                "Mentorbot is for adults ({min_age}+). Please type your date of birth.\n"
                 "For example: <code>23/04/2001</code>, <code>2001-04-23</code> or "
                 "<code>23 April 2001</code>.\n<i>We keep only the year, never the full date.</i>",
                 min_age=ctx.min_age,
@@ -274,11 +275,12 @@ class CapacityState(State):
 
 class TimezoneState(State):
     id = TIMEZONE
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         suggestions = ctx.data.get("tz_suggestions") or []
         text = ctx.t._(
-            "Which city are you in? (Or type a time zone such as Europe/Rome.) "
+            "Which city are you in? Type its name (or a time zone such as Europe/Rome). "
             "We use it to send you messages at a good time."
         )
         if suggestions:
@@ -309,6 +311,7 @@ class TimezoneState(State):
 
 class HourState(State):
     id = HOUR
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         options = [Choice(str(h), f"{h:02d}:00") for h in HOURS]
@@ -335,12 +338,13 @@ class HourState(State):
 
 class DisplayNameState(State):
     id = DISPLAY_NAME
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         return Prompt(
             ctx.t._(
-                "Last question: what name should your match see? It can be "
-                "your first name or a nickname. <b>They will see only this</b>, "
+                "Last question: what name should your match see? Type your first "
+                "name or a nickname. <b>They will see only this</b>, "
                 "never your Telegram name, username or phone number."
             )
         )

@@ -14,7 +14,9 @@ stateDiagram-v2
 
 `relay.choose_partner` is skipped when only a share waits and its recipient is known. Held
 messages are kept as ids in the flow data (never their content) and copied once chosen. While
-the flow runs, messages keep flowing: only what has no recipient is held.
+the flow runs, messages keep flowing: only what has no recipient is held. A flow that was open
+when the relay asked (the training, a /restart) is set aside in the data (`set_aside`) and is
+open again, where it was, once the relay's question is answered.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from bot.core.effects import Effect, SendText
 from bot.core.engine import FlowEngine, parse_button_data
 from bot.core.events import ButtonPress, MediaKind, MediaMessage, MessageEdited, TextMessage
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
-from bot.core.models import Pair, PairStatus, Person
+from bot.core.models import FlowState, Pair, PairStatus, Person
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
 from bot.i18n import Catalogs, Translator
@@ -41,6 +43,7 @@ NAME = "relay"
 CHOOSE_PARTNER = "relay.choose_partner"
 CONFIRM_SHARE = "relay.confirm_share"
 SEND, KEEP = "send", "keep"
+SET_ASIDE = "set_aside"  # the flow that was open when the relay asked (see `_continue`)
 
 Screen = Callable[[Turn, UnitOfWork, Pair, str], Awaitable[None]]
 """The safeguarding hook: sees each relayed text or caption ("" for none) before it is copied;
@@ -118,6 +121,11 @@ class Relay:
     def owns(self, turn: Turn) -> bool:
         """True when the person's flow is the relay's (their messages still come here)."""
         return turn.flow is not None and turn.flow.flow == NAME
+
+    async def is_paired(self, turn: Turn, uow: UnitOfWork) -> bool:
+        """True when the person has a pair that has not ended: their messages are the relay's
+        whatever flow waits for buttons."""
+        return turn.person.is_onboarded and bool(await uow.pairs.of_person(turn.person.id))
 
     def _data(self, turn: Turn) -> dict[str, Any]:
         return dict(turn.flow.data) if turn.flow is not None and self.owns(turn) else {}
@@ -258,11 +266,37 @@ class Relay:
         self._continue(turn, data)
 
     def _continue(self, turn: Turn, data: dict[str, Any]) -> None:
-        """While a recipient is being chosen, just remember more; otherwise (re)ask."""
+        """While a recipient is being chosen, just remember more; otherwise (re)ask. Another
+        flow open meanwhile (the training, a /restart...) is set aside in the data and comes
+        back as it was, its buttons still valid, once the relay's question is answered."""
         if turn.flow is not None and self.owns(turn) and turn.flow.state == CHOOSE_PARTNER:
             turn.set_flow(replace(turn.flow, data=data, updated_at=turn.now))
-        else:
-            self.engine.start(turn, NAME, data)
+            return
+        if turn.flow is not None and not self.owns(turn):
+            flow = turn.flow
+            data[SET_ASIDE] = {
+                "flow": flow.flow,
+                "state": flow.state,
+                "data": flow.data,
+                "token": flow.token,
+            }
+        self.engine.start(turn, NAME, data)
+
+    def _back_to_set_aside(self, turn: Turn, data: dict[str, Any]) -> None:
+        """The relay's question answered: the flow set aside for it is open again."""
+        aside = data.get(SET_ASIDE)
+        if turn.flow is not None or not isinstance(aside, dict):
+            return
+        turn.set_flow(
+            FlowState(
+                user_id=turn.person.id,
+                flow=str(aside["flow"]),
+                state=str(aside["state"]),
+                data=dict(aside.get("data") or {}),
+                token=str(aside.get("token", "")),
+                updated_at=turn.now,
+            )
+        )
 
     # -- the flow's buttons, /switch -------------------------------------------------------------
 
@@ -280,6 +314,7 @@ class Relay:
             await self._send_held(turn, uow, before.data, int(parsed[1]))
         elif before.state == CONFIRM_SHARE and parsed[1] == SEND:
             await self._send_share(turn, uow, before.data)
+        self._back_to_set_aside(turn, dict(before.data))
 
     async def _send_held(
         self, turn: Turn, uow: UnitOfWork, data: dict[str, Any], pair_id: int
@@ -349,6 +384,7 @@ class Relay:
                 self.engine.start(turn, NAME, {**data, "held": [], "share_pair": share_pair})
             else:
                 turn.set_flow(None)
+                self._back_to_set_aside(turn, data)
 
     # -- edits, blocks ---------------------------------------------------------------------------
 

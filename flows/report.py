@@ -121,11 +121,13 @@ class ReasonState(State):
 
 class DetailsState(State):
     id = DETAILS
+    takes_text = True
 
     def prompt(self, ctx: Context) -> Prompt:
         return Prompt(
             ctx.t._(
-                "If you like, tell us in your own words what happened (one message). Or tap Skip."
+                "If you like, type what happened in your own words and send it as one message. "
+                "Or tap Skip."
             ),
             ((Choice(SKIP, ctx.t._("Skip")),),),
         )

@@ -10,9 +10,11 @@ stateDiagram-v2
     lesson --> quiz: start the quiz
     lesson --> menu: back
     quiz --> quiz: next question
-    quiz --> menu: last answer (result recorded)
+    quiz --> menu: last answer (result recorded), modules left to pass
+    quiz --> [*]: last answer, every module passed (the flow closes itself)
 ```
-State ids (`training.*`) are stored in the database: never rename one.
+Every state waits for buttons: a paired mentor's messages go to their mentee meanwhile
+(`flows.dispatch`). State ids (`training.*`) are stored in the database: never rename one.
 """
 
 from __future__ import annotations
@@ -188,7 +190,8 @@ class QuizState(State):
         results = {**dict(ctx.data.get("results", {})), step.id: passed}
         person = ctx.person
         everything = {s.id for s in curriculum.steps}
-        if everything <= {k for k, ok in results.items() if ok} and not person.training_passed_at:
+        finished = everything <= {k for k, ok in results.items() if ok}
+        if finished and not person.training_passed_at:
             person = replace(person, training_passed_at=ctx.now)
             lines.append(
                 ctx.t._(
@@ -196,6 +199,9 @@ class QuizState(State):
                     "program team can now review your application."
                 )
             )
+        if finished:  # nothing left to do: the flow closes itself
+            lines.append(ctx.t._("You can come back to the training at any time with /training."))
+            return Outcome(finish=True, person=person, writes=(result,), say=("\n".join(lines),))
         data = {"results": results}
         return Outcome(
             goto=MENU, data=data, person=person, writes=(result,), say=("\n".join(lines),)

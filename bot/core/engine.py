@@ -93,6 +93,18 @@ class FlowEngine:
         flow, state = found
         self._enter(turn, flow, state.id, dict(turn.flow.data))
 
+    def takes_text(self, turn: Turn, text: str | None) -> bool:
+        """True when the person's current state takes this text as its answer: the state
+        explicitly waits for typed input, or the text is one of its buttons' labels. `None`
+        (a medium): True when the state waits for typed input."""
+        found = self.active(turn)
+        if found is None or turn.flow is None:
+            return False
+        state = found[1]
+        if state.takes_text or text is None:
+            return state.takes_text
+        return state.prompt(self.context(turn, turn.flow.data)).typed(text) is not None
+
     def on_text(self, turn: Turn, text: str) -> None:
         """A typed answer to the current question."""
         found = self.active(turn)

@@ -38,6 +38,14 @@ class Prompt:
         """The offered choice with this value, if any."""
         return next((c for row in self.choices for c in row if c.value == value), None)
 
+    def typed(self, text: str) -> Choice | None:
+        """The offered choice whose label this text is (typed instead of pressed), if any."""
+        wanted = text.strip().casefold().lstrip("✓ ")
+        return next(
+            (c for row in self.choices for c in row if c.label.casefold().lstrip("✓ ") == wanted),
+            None,
+        )
+
 
 @dataclass(frozen=True)
 class Context:
@@ -76,9 +84,16 @@ class Outcome:
 
 
 class State:
-    """Base class for a state: override `prompt` and at least one of `on_text`/`on_choice`."""
+    """Base class for a state: override `prompt` and at least one of `on_text`/`on_choice`.
+
+    `takes_text` is True only for a state that explicitly waits for typed input (a date, a
+    name, a place, a report's details...), and its question must say to type the answer. Any
+    other state waits for buttons: a paired person's messages then go to their partner
+    (`flows.dispatch`) and the state stays where it was, unless the text is exactly one of
+    its buttons' labels (typed instead of pressed)."""
 
     id: str = ""
+    takes_text: bool = False
 
     def prompt(self, ctx: Context) -> Prompt:
         """The question for this state."""
@@ -86,11 +101,9 @@ class State:
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         """A typed answer; by default, typing the label of an offered choice selects it."""
-        wanted = text.strip().casefold()
-        for row in self.prompt(ctx).choices:
-            for choice in row:
-                if choice.label.casefold().lstrip("✓ ") == wanted.lstrip("✓ "):
-                    return self.on_choice(ctx, choice.value)
+        choice = self.prompt(ctx).typed(text)
+        if choice is not None:
+            return self.on_choice(ctx, choice.value)
         return Outcome(say=(ctx.t._("Please choose one of the buttons below."),))
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:

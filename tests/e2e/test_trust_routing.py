@@ -4,9 +4,11 @@ only for buttons never swallows a message meant for the partner."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from bot.core.models import PairStatus, Role
+from bot.core.models import ModuleResult, PairStatus, Role
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
 from bot.services.safety import end_pair
@@ -30,10 +32,18 @@ async def received(client: SandboxClient, chat_id: int, words: str) -> list[Chat
     return [m for m in await client.bot_messages(chat_id) if words in m.content]
 
 
-async def source_linked(bot: BotProcess, chat_id: int, message_id: int) -> bool:
+async def source_linked(
+    bot: BotProcess, chat_id: int, message_id: int, *, wait: bool = False
+) -> bool:
+    """Whether a message was relayed (its copy linked); `wait`: give the bot the few
+    milliseconds it takes to link a copy after it shows in the chat."""
     assert bot.core is not None
-    async with bot.core.conversations.uows() as uow:
-        return bool(await uow.relay.copies_of(chat_id, message_id))
+    for _ in range(int(REPLY_TIMEOUT / 0.05) if wait else 1):
+        async with bot.core.conversations.uows() as uow:
+            if await uow.relay.copies_of(chat_id, message_id):
+                return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 @pytest.mark.parametrize("how", ["end", "staff", "block"])
@@ -98,3 +108,83 @@ async def test_a_reply_to_a_bot_message_asks_who_it_is_for(
     await bo.press("Cy")
     await client.wait_for_messages(CY, lambda m: m.content == "for whom?", timeout=REPLY_TIMEOUT)
     assert not await received(client, ANA, "for whom?")
+
+
+# -- defect 2: open flows never swallow a relayed message ----------------------------------------
+
+COURSE = "volunteer-training"
+
+
+async def mentor_and_mentee(bot: BotProcess, client: SandboxClient) -> tuple[User, User]:
+    await seed_person(bot, client, ANA, role=Role.MENTEE, program="college", name="Ana")
+    await seed_person(bot, client, BO, role=Role.MENTOR, program="college", name="Bo")
+    await seed_pair(bot, ANA, BO, "college")
+    return User(client, ANA), User(client, BO)
+
+
+async def relayed_text(client: SandboxClient, chat_id: int, text: str) -> ChatMessage:
+    [copy] = await client.wait_for_messages(
+        chat_id, lambda m: m.content == text and m.copied, timeout=REPLY_TIMEOUT
+    )
+    return copy
+
+
+async def test_a_mentor_who_finished_the_training_writes_to_their_mentee(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    _ana, bo = await mentor_and_mentee(bot, client)
+    assert bot.core is not None
+    course = bot.core.programs.curricula[COURSE]
+    async with bot.core.conversations.uows() as uow:  # five modules passed earlier
+        for step in course.steps[:-1]:
+            await uow.training.record(
+                ModuleResult(
+                    person_id=BO,
+                    curriculum=COURSE,
+                    module_id=step.id,
+                    correct=3,
+                    total=3,
+                    passed=True,
+                    completed_at=bot.core.clock.now(),
+                )
+            )
+        await uow.commit()
+    await bo.say("/training")
+    await bo.press("6. ")
+    await bo.press("Start the quiz")
+    last = course.steps[-1]
+    for question in last.quiz:
+        right = next(o for o in question.options if o.id == question.answer)
+        replies = await bo.press(right.label.en)
+    assert "Module passed" in (replies[-1].text or "")
+    assert "/training" in (replies[-1].text or ""), "the finished training says goodbye"
+    assert await bot.flow(BO) is None, "and closes itself"
+    sent = await client.send_text(BO, "Back from the training, Ana!")
+    await relayed_text(client, ANA, "Back from the training, Ana!")
+    answers = await client.bot_messages(BO, since=sent.message_id)
+    assert not [m for m in answers if "buttons" in m.content]
+    assert await source_linked(bot, BO, sent.message_id, wait=True)
+
+
+async def test_an_open_buttons_only_flow_lets_messages_through_and_stays(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    ana, bo = await mentor_and_mentee(bot, client)
+    await bo.say("/training")  # the menu: buttons only
+    await ana.say("/restart", expect=2)  # the language question: buttons only
+    menu, language = await bot.flow(BO), await bot.flow(ANA)
+    assert menu is not None and language is not None
+    assert (menu.state, language.state) == ("training.menu", "onboarding.language")
+    to_ana = await client.send_text(BO, "How did the exam go?")
+    await relayed_text(client, ANA, "How did the exam go?")
+    to_bo = await client.send_text(ANA, "It went well, thanks!")
+    await relayed_text(client, BO, "It went well, thanks!")
+    for chat, since in ((BO, to_ana.message_id), (ANA, to_bo.message_id)):
+        said = await client.bot_messages(chat, since=since)
+        assert not [m for m in said if "choose one of the buttons" in m.content]
+    assert await source_linked(bot, BO, to_ana.message_id, wait=True)
+    assert await source_linked(bot, ANA, to_bo.message_id, wait=True)
+    after_menu, after_language = await bot.flow(BO), await bot.flow(ANA)
+    assert after_menu == menu and after_language == language, "each flow stays where it was"
+    await bo.press("Close")  # and its buttons still work
+    assert await bot.flow(BO) is None

@@ -39,7 +39,9 @@ async def test_mentor_passes_training_and_becomes_eligible() -> None:
     assert person is not None and person.training_passed_at is not None
     results = bot.store.training
     assert len(results) == 6 and all(r.passed for r in results.values())
-    assert "You have passed 6 of 6 modules" in d.last_keyboard().text
+    # issue 13: the training, finished, closes itself (no menu left open to press Close on)
+    assert "come back to the training at any time with /training" in out[-1]
+    assert 300 not in bot.store.flows
 
 
 async def test_failing_a_module_is_recorded_and_can_be_retaken() -> None:
