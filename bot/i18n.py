@@ -11,8 +11,11 @@ import gettext
 import html
 import io
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -100,3 +103,11 @@ LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "it": "Italiano"}
 def language_name(code: str) -> str:
     """A language's name in that language, for buttons."""
     return LANGUAGE_NAMES.get(code, code)
+
+
+def date_in_words(day: date, language: str) -> str:
+    """A date as people say it in `language` ("14 May 2010", "14 maggio 2010")."""
+    try:
+        return format_date(day, "d MMMM y", locale=language)
+    except (UnknownLocaleError, ValueError):
+        return day.isoformat()

@@ -81,9 +81,15 @@ STAFF_COMMANDS: tuple[UserCommand, ...] = (
     UserCommand("stats", N_("Program figures and a chart"), C, N_("[PROGRAM]")),
     UserCommand("program", N_("Your programs and their join links"), C),
     UserCommand("audit", N_("What staff did, newest first"), C),
+    UserCommand(
+        "locked",
+        N_("People locked by the age check; lift a lock with a reason"),
+        C,
+        N_("[PROGRAM]"),
+    ),
+    UserCommand("ageoverride", N_("Lift a wrong under-18 lock"), C, N_("PERSON REASON")),
     UserCommand("ban", N_("Stop serving a person"), A, N_("PERSON REASON")),
     UserCommand("unban", N_("Serve a banned person again"), A, N_("PERSON")),
-    UserCommand("ageoverride", N_("Lift a wrong under-18 lock"), A, N_("PERSON REASON")),
     UserCommand("export", N_("Pairs and progress as a CSV file"), A, N_("[PROGRAM]")),
     UserCommand(
         "staff",

@@ -111,6 +111,7 @@ class MentorbotDispatcher:
             await self._message(turn, event, uow)
         await self.safety.complete(turn, uow)  # a report or an ending answered in this turn
         await self.privacy.complete(turn, uow)  # an erasure confirmed in this turn
+        await self.staff.complete(turn, uow)  # a staff member's typed reason, etc.
 
     async def _press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         if press.data.startswith(LANGUAGE_PREFIX):

@@ -5,23 +5,24 @@ stateDiagram-v2
     [*] --> language
     language --> consent
     consent --> [*]: declines
-    consent --> birthdate: agrees
-    consent --> role: already 18+ checked
-    birthdate --> birthdate: not a date / impossible / future (hint)
-    birthdate --> [*]: under 18 (refused and locked)
-    birthdate --> role: 18+
-    role --> program
-    role --> goals: program came with the link
-    program --> goals
+    consent --> program: agrees
+    consent --> birthdate: agrees, program came with the link
+    program --> birthdate
+    program --> role: already 18+ checked
+    birthdate --> role: 18+ (the age check: flows/onboarding_age.py)
+    birthdate --> [*]: under 18, confirmed (refused and locked)
+    role --> goals
     goals --> interests --> experiences --> languages
     languages --> capacity: mentor
     languages --> timezone: mentee
     capacity --> timezone
     timezone --> timezone: unknown place (suggestions)
     timezone --> hour --> display_name --> confirm
-    confirm --> role: start over
+    confirm --> program: start over (asked again unless it came with the link)
     confirm --> [*]: confirmed (profile saved)
 ```
+The program comes before the age check, so that a lock always belongs to a program (and its
+organisation's staff can review and lift it).
 State ids (`onboarding.*`) are stored in the database: never rename one.
 """
 
@@ -34,19 +35,18 @@ from dataclasses import replace
 
 from bot.core.effects import Button
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
-from bot.core.models import AgeStatus, Role
+from bot.core.models import Role
 from bot.core.programs import ChoiceQuestion, Program
-from bot.i18n import N_, Html, language_name
-from flows.birthdate import DateProblem, age_on, parse_birth_date
+from bot.i18n import Html, language_name
 from flows.choices import MultiSelect, rows
 from flows.matching_commands import FIND_MENTOR
-from flows.texts import privacy_summary, under_age_refusal
+from flows.onboarding_age import BIRTHDATE, BirthdateCheckState, BirthdateState
+from flows.texts import privacy_summary
 from flows.timezones import parse_hour, resolve_time_zone
 
 NAME = "onboarding"
 LANGUAGE = "onboarding.language"
 CONSENT = "onboarding.consent"
-BIRTHDATE = "onboarding.birthdate"
 ROLE = "onboarding.role"
 PROGRAM = "onboarding.program"
 GOALS = "onboarding.goals"
@@ -110,59 +110,7 @@ class ConsentState(State):
                     ),
                 ),
             )
-        person = replace(ctx.person, consent_at=ctx.now)
-        nxt = ROLE if ctx.person.age_status is AgeStatus.ADULT else BIRTHDATE
-        return Outcome(goto=nxt, person=person)
-
-
-_HINTS = {
-    DateProblem.NOT_A_DATE: N_("I couldn't read that as a date."),
-    DateProblem.TOO_LONG: N_("That is too long to be a date."),
-    DateProblem.IMPOSSIBLE: N_("That date doesn't exist (check the day and the month)."),
-    DateProblem.TWO_DIGIT_YEAR: N_("Please write the year in full, with four digits."),
-    DateProblem.IN_FUTURE: N_("That date is in the future."),
-    DateProblem.TOO_OLD: N_("That date is more than 120 years ago."),
-}
-
-
-class BirthdateState(State):
-    id = BIRTHDATE
-    takes_text = True
-
-    def prompt(self, ctx: Context) -> Prompt:
-        return Prompt(
-            ctx.t._(
-                "Mentorbot is for adults ({min_age}+). Please type your date of birth.\n"
-                "For example: <code>23/04/2001</code>, <code>2001-04-23</code> or "
-                "<code>23 April 2001</code>.\n<i>We keep only the year, never the full date.</i>",
-                min_age=ctx.min_age,
-            )
-        )
-
-    def on_text(self, ctx: Context, text: str) -> Outcome:
-        parsed = parse_birth_date(text, ctx.now.date())
-        if parsed.value is None:
-            problem = parsed.problem or DateProblem.NOT_A_DATE
-            hint = (
-                ctx.t._(_HINTS[problem])
-                + " "
-                + ctx.t._("Please type your date of birth like this: 23/04/2001.")
-            )
-            return Outcome(say=(hint,), reprompt=False)
-        adult = age_on(parsed.value, ctx.now.date()) >= ctx.min_age
-        person = replace(
-            ctx.person,
-            age_status=AgeStatus.ADULT if adult else AgeStatus.MINOR,
-            birth_year=parsed.value.year,
-            age_checked_at=ctx.now,
-        )
-        if adult:
-            return Outcome(goto=ROLE, person=person)
-        program = program_of(ctx)
-        services = html.escape(program.youth_services.get(ctx.t.language)) if program else None
-        return Outcome(
-            finish=True, person=person, say=(under_age_refusal(ctx.t, ctx.min_age, services),)
-        )
+        return Outcome(goto=PROGRAM, person=replace(ctx.person, consent_at=ctx.now))
 
 
 class RoleState(State):
@@ -177,8 +125,16 @@ class RoleState(State):
             ),
         )
 
+    def skip(self, ctx: Context) -> bool:
+        return "role" in ctx.data  # chosen before the program (a conversation stored earlier)
+
+    def next_state(self, ctx: Context) -> str:
+        return GOALS
+
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=PROGRAM, data={**ctx.data, "role": value})
+        # a conversation stored before the program came first may not have one yet
+        after = GOALS if program_of(ctx) is not None else PROGRAM
+        return Outcome(goto=after, data={**ctx.data, "role": value})
 
 
 class ProgramState(State):
@@ -188,7 +144,7 @@ class ProgramState(State):
         return program_of(ctx) is not None
 
     def next_state(self, ctx: Context) -> str:
-        return GOALS
+        return BIRTHDATE
 
     def prompt(self, ctx: Context) -> Prompt:
         lang = ctx.t.language
@@ -203,7 +159,7 @@ class ProgramState(State):
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=GOALS, data={**ctx.data, "program": value})
+        return Outcome(goto=BIRTHDATE, data={**ctx.data, "program": value})
 
 
 class ProfileQuestion(MultiSelect):
@@ -378,7 +334,7 @@ class ConfirmState(State):
             keep = {k: v for k, v in ctx.data.items() if k == "link_program"}
             if "link_program" in keep:
                 keep["program"] = keep["link_program"]
-            return Outcome(goto=ROLE, data=keep)
+            return Outcome(goto=PROGRAM, data=keep)
         d = ctx.data
         role = role_of(ctx)
         person = replace(
@@ -461,7 +417,8 @@ FLOW = Flow(
         for s in (
             LanguageState(),
             ConsentState(),
-            BirthdateState(),
+            BirthdateState(after=ROLE),
+            BirthdateCheckState(after=ROLE),
             RoleState(),
             ProgramState(),
             GoalsState(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.flow import Flow
-from flows import checkin, ending, onboarding, privacy, relay, report, training
+from flows import age_lift, checkin, ending, onboarding, privacy, relay, report, training
 
 FLOWS: dict[str, Flow] = {
     f.name: f
@@ -15,5 +15,6 @@ FLOWS: dict[str, Flow] = {
         ending.FLOW,
         relay.FLOW,
         privacy.FLOW,
+        age_lift.FLOW,
     )
 }

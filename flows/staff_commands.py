@@ -5,6 +5,7 @@ from __future__ import annotations
 from flows import (
     staff_drafts,
     staff_figures,
+    staff_locks,
     staff_org,
     staff_pairs,
     staff_people,
@@ -23,12 +24,14 @@ def build_staff_router(services: StaffServices) -> StaffRouter:
         **staff_drafts.HANDLERS,
         **staff_figures.HANDLERS,
         **staff_reports.HANDLERS,
+        **staff_locks.HANDLERS,
     }
     presses = {
         **staff_people.PRESSES,
         **staff_pairs.PRESSES,
         **staff_org.PRESSES,
         **staff_reports.PRESSES,
+        **staff_locks.PRESSES,
     }
     confirmations = {**staff_drafts.CONFIRMATIONS, **staff_pairs.CONFIRMATIONS}
-    return StaffRouter(services, handlers, presses, confirmations)
+    return StaffRouter(services, handlers, presses, confirmations, staff_locks.ANSWERS)

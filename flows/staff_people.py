@@ -1,4 +1,5 @@
-"""Staff commands about people: /pending, /approve, /reject, /user, /ban, /unban, /ageoverride.
+"""Staff commands about people: /pending, /approve, /reject, /user, /ban, /unban (age locks:
+`flows.staff_locks`).
 
 Each handler reads its arguments through `StaffCall` (which refuses people of other
 organisations), changes what it must, tells the person in their own language, and writes the
@@ -11,7 +12,6 @@ from dataclasses import replace
 
 from bot.core.effects import Button
 from bot.core.models import (
-    AgeStatus,
     Person,
     ProposalStatus,
     RequestStatus,
@@ -315,43 +315,6 @@ async def unban(call: StaffCall) -> None:
     call.say(call.t._("{name} can use the service again.", name=name_of(person)))
 
 
-async def age_override(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) < 2 or not words[0].isdigit():
-        raise call.usage(call.t._("Please give the person's id and a reason."))
-    person = await call.uow.persons.get(int(words[0]))
-    reason = " ".join(words[1:])
-    program = call.programs.get(person.program) if person else None
-    if person is None or (program is not None and not call.actor.reaches(program)):
-        raise call.usage(
-            call.t._(
-                "I can't find “{who}” among the people of your organisation's programs.",
-                who=words[0],
-            )
-        )
-    if program is None and not call.actor.is_superadmin:
-        raise call.refuse(
-            call.t._(
-                "{name} hasn't joined a program yet, so only a super-admin can lift the lock.",
-                name=name_of(person),
-            )
-        )
-    if not person.is_age_locked:
-        raise call.refuse(call.t._("{name} is not locked by the age check.", name=name_of(person)))
-    await call.uow.persons.update(
-        replace(person, age_status=AgeStatus.ADULT, age_checked_at=call.now, updated_at=call.now)
-    )
-    await call.audit("ageoverride", person.program, name_of(person), reason)
-    call.tell(
-        person,
-        lambda t: t._(
-            "The program team has reviewed your age check: you can now sign up. Send /start "
-            "to continue."
-        ),
-    )
-    call.say(call.t._("The age lock of {name} is lifted.", name=name_of(person)))
-
-
 def _date(when: object) -> str:
     return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"
 
@@ -363,6 +326,5 @@ HANDLERS: dict[str, Handler] = {
     "user": user,
     "ban": ban,
     "unban": unban,
-    "ageoverride": age_override,
 }
 PRESSES: dict[str, PressHandler] = {"pending": pending_press, "approve": approve_press}

@@ -38,6 +38,9 @@ PressHandler = Callable[[StaffCall, list[str]], Awaitable[None]]
 ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
 """Runs a confirmed draft (its stored data)."""
 
+AnswerHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
+"""Runs what a staff member's typed answer completed (the flow's data)."""
+
 CONFIRM = "ok"
 DISCARD = "no"
 
@@ -68,7 +71,10 @@ class StaffRouter:
         handlers: Mapping[str, Handler],
         presses: Mapping[str, PressHandler],
         confirmations: Mapping[DraftKind, ConfirmHandler],
+        answers: Mapping[str, tuple[str, AnswerHandler]] | None = None,
     ) -> None:
+        """`answers`: a staff flow's last state → (the command whose access it needs, what
+        completes it), run by `complete`."""
         missing = {c for c, spec in BY_NAME.items() if spec.access > Access.EVERYONE} - set(
             handlers
         )
@@ -78,6 +84,7 @@ class StaffRouter:
         self.handlers = dict(handlers)
         self.presses = dict(presses)
         self.confirmations = dict(confirmations)
+        self.answers = dict(answers or {})
 
     async def actor(self, uow: UnitOfWork, user_id: int) -> Actor:
         """Who this user is for staff purposes (read from storage every time)."""
@@ -129,6 +136,24 @@ class StaffRouter:
         with contextlib.suppress(Refused):
             await self.handlers[spec.name](call)
         return True
+
+    async def complete(self, turn: Turn, uow: UnitOfWork) -> None:
+        """Finish a staff flow whose typed answer arrived in this turn (the dispatcher calls
+        this after every event), authorised again from what is stored."""
+        flow = turn.flow
+        found = self.answers.get(flow.state) if flow is not None else None
+        if flow is None or found is None:
+            return
+        turn.set_flow(None)
+        spec = BY_NAME[found[0]]
+        actor = await self.actor(uow, turn.person.id)
+        if not actor.allows(spec.access):
+            turn.say(self._not_allowed(turn, actor, spec))
+            log.info("user %s refused the answer to /%s", turn.person.id, spec.name)
+            return
+        call = StaffCall(turn, uow, actor, spec, "", self.services)
+        with contextlib.suppress(Refused):
+            await found[1](call, dict(flow.data))
 
     async def press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """A staff button: authorised again, from what is stored, before anything changes."""

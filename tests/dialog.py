@@ -160,10 +160,10 @@ async def onboard(
     await d.say(f"/start {link}")
     await d.press("English")
     await d.press("I agree")
-    await d.say("23/04/2001")
-    await d.press("I'd like a mentor" if role == "mentee" else "volunteer")
     if not link:
         await d.press("College First Year")
+    await d.say("23/04/2001")
+    await d.press("I'd like a mentor" if role == "mentee" else "volunteer")
     await d.press("One" if quick else "Financial aid")
     await d.press("Done")
     await d.press("One" if quick else "Business")

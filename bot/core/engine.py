@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.effects import Button, Keyboard
-from bot.core.flow import Context, Flow, Outcome, Prompt, State
+from bot.core.flow import SHOWN_ONCE, Context, Flow, Outcome, Prompt, State
 from bot.core.models import FlowState
 from bot.core.programs import ProgramCatalog
 from bot.core.turn import Turn
@@ -31,6 +31,11 @@ def new_token() -> str:
 def button_data(token: str, value: str) -> str:
     """Callback data for a flow button (well under Telegram's 64 bytes)."""
     return f"{FLOW_PREFIX}:{token}:{value}"
+
+
+def stored(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Flow data as it is kept: without the keys shown only once (`SHOWN_ONCE`)."""
+    return {k: v for k, v in data.items() if not k.startswith(SHOWN_ONCE)}
 
 
 def parse_button_data(data: str) -> tuple[str, str] | None:
@@ -159,12 +164,12 @@ class FlowEngine:
         if outcome.refresh and message_id is not None:
             prompt = state.prompt(self.context(turn, data))
             turn.edit(message_id, prompt.text, self._keyboard(prompt, flow_state.token))
-            turn.set_flow(replace(flow_state, data=data, updated_at=turn.now))
+            turn.set_flow(replace(flow_state, data=stored(data), updated_at=turn.now))
             return
         if outcome.reprompt:
             self._enter(turn, flow, state.id, data)
         else:
-            turn.set_flow(replace(flow_state, data=data, updated_at=turn.now))
+            turn.set_flow(replace(flow_state, data=stored(data), updated_at=turn.now))
 
     def _enter(self, turn: Turn, flow: Flow, state_id: str, data: dict[str, Any]) -> None:
         for _ in range(MAX_SKIPS):
@@ -175,13 +180,14 @@ class FlowEngine:
             state_id = state.next_state(ctx)
         prompt = state.prompt(self.context(turn, data))
         token = self._token()
-        turn.say(prompt.text, self._keyboard(prompt, token))
+        if prompt.text:  # a state completed by a hook in the same turn may say nothing
+            turn.say(prompt.text, self._keyboard(prompt, token))
         turn.set_flow(
             FlowState(
                 user_id=turn.person.id,
                 flow=flow.name,
                 state=state_id,
-                data=data,
+                data=stored(data),
                 token=token,
                 updated_at=turn.now,
             )

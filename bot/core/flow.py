@@ -18,6 +18,10 @@ from bot.core.programs import ProgramCatalog
 from bot.core.writes import Write
 from bot.i18n import Translator
 
+SHOWN_ONCE = "~"
+"""Flow data keys that start with this are read by the prompt entered with them, and never
+stored (e.g. a date of birth shown back for confirmation): a re-shown prompt goes without."""
+
 
 @dataclass(frozen=True)
 class Choice:

@@ -354,6 +354,12 @@ class StaffRepository(Protocol):
         """Everyone who chose one of these programs, by id."""
         ...
 
+    async def age_locked(self, programs: Sequence[str], ownerless: bool = False) -> list[Person]:
+        """People locked by the age check in these programs (and, when `ownerless`, those whose
+        lock belongs to no program: locked before the program was asked, or after /forgetme),
+        by id."""
+        ...
+
     async def pairs_of(self, programs: Sequence[str]) -> list[Pair]:
         """Every pair of these programs, ended ones too, by id."""
         ...

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.models import Pair, Person, ScheduledStep, StepStatus
+from bot.core.models import AgeStatus, Pair, Person, ScheduledStep, StepStatus
 from bot.core.staff import (
     BANNED,
     AuditEntry,
@@ -244,6 +244,16 @@ class SqlStaffRepository:
     async def people(self, programs: Sequence[str]) -> list[Person]:
         result = await self._session.execute(
             select(_persons).where(_persons.c.program.in_(list(programs))).order_by(_persons.c.id)
+        )
+        return [_person_from_row(row) for row in result.mappings()]
+
+    async def age_locked(self, programs: Sequence[str], ownerless: bool = False) -> list[Person]:
+        owned = _persons.c.program.in_(list(programs))
+        owner = or_(owned, _persons.c.program.is_(None)) if ownerless else owned
+        result = await self._session.execute(
+            select(_persons)
+            .where(_persons.c.age_status == AgeStatus.MINOR.value, owner)
+            .order_by(_persons.c.id)
         )
         return [_person_from_row(row) for row in result.mappings()]
 

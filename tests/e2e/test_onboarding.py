@@ -66,7 +66,9 @@ async def test_under_18_refused_and_stays_refused(client: SandboxClient, bot: Bo
     await teen.press("English")
     await teen.press("I agree")
     today = (await client.clock()).now.date()
-    refusal = await teen.say(f"{today.day:02d}/{today.month:02d}/{today.year - 17}")
+    check = await teen.say(f"{today.day:02d}/{today.month:02d}/{today.year - 17}")
+    assert "is that right?" in (check[0].text or "")  # an under-age date is confirmed first
+    refusal = await teen.press("Yes, that's right")
     assert "only for people aged 18 and over" in (refusal[0].text or "")
     for attempt in ("23/04/1990", "/restart", "/start college"):
         reply = await teen.say(attempt)
@@ -86,6 +88,7 @@ async def test_interrupted_onboarding_resumes_after_restart(
     await bea.say("/start")
     await bea.press("English")
     await bea.press("I agree")
+    await bea.press("College First Year")  # no link: the program comes before the age check
     await bot.restart()
     reply = await bea.say("23/04/1990")
     assert "Would you like a mentor" in (reply[0].text or "")
@@ -114,6 +117,7 @@ async def test_bad_birth_dates_are_reasked(
     await carl.say("/start")
     await carl.press("English")
     await carl.press("I agree")
+    await carl.press("College First Year")
     reply = await carl.say(typed)
     assert hint in (reply[0].text or "") and "23/04/2001" in (reply[0].text or "")
     flow = await bot.flow(carl.id)

@@ -142,6 +142,13 @@ class _Staff:
             (p for p in self._persons.values() if p.program in programs), key=lambda p: p.id
         )
 
+    async def age_locked(self, programs: Sequence[str], ownerless: bool = False) -> list[Person]:
+        owners = {*programs, None} if ownerless else set(programs)
+        return sorted(
+            (p for p in self._persons.values() if p.is_age_locked and p.program in owners),
+            key=lambda p: p.id,
+        )
+
     async def pairs_of(self, programs: Sequence[str]) -> list[Pair]:
         return sorted(
             (p for p in self._pairs.values() if p.program in programs), key=lambda p: p.id

@@ -52,9 +52,9 @@ async def test_mentor_onboards_in_italian_and_is_asked_capacity() -> None:
     assert "Quale lingua" in (await d.say("/start"))[0]
     await d.press("Italiano")
     await d.press("d'accordo")
+    await d.press("Ricominciare")  # no link: the program comes before the age check
     assert "Vorresti avere un mentore" in (await d.say("23 aprile 1990"))[0]
     await d.press("volontariato")
-    await d.press("Ricominciare")
     await d.press("Casa")
     await d.press("Fatto")
     await d.press("Cucina")
@@ -90,6 +90,7 @@ async def test_bad_birth_dates_are_reasked_with_a_hint(typed: str, hint: str) ->
     await d.say("/start")
     await d.press("English")
     await d.press("I agree")
+    await d.press("College First Year")
     out = await d.say(typed)
     assert len(out) == 1 and hint in out[0] and "23/04/2001" in out[0]
     assert bot.store.flows[100].state == "onboarding.birthdate"
@@ -105,6 +106,8 @@ async def test_under_18_is_refused_and_stays_locked() -> None:
     await d.press("English")
     await d.press("I agree")
     out = await d.say("01/01/2010")
+    assert "1 January 2010" in out[0] and "is that right?" in out[0]  # confirmed first
+    out = texts(await d.press("Yes, that's right"))
     assert "only for people aged 18 and over" in out[0] and "guardian" in out[0]
     person = bot.person(100)
     assert person is not None and person.age_status is AgeStatus.MINOR
@@ -122,6 +125,7 @@ async def test_exactly_18_today_is_accepted() -> None:
     await d.say("/start")
     await d.press("English")
     await d.press("I agree")
+    await d.press("College First Year")
     today = bot.clock.now().date()
     out = await d.say(f"{today.day:02d}/{today.month:02d}/{today.year - 18}")
     assert "Would you like a mentor" in out[0]
@@ -161,6 +165,7 @@ async def test_cancel_restart_help_privacy_and_language_at_any_step() -> None:
     await d.say("/start")
     await d.press("English")
     await d.press("I agree")
+    await d.press("College First Year")
     await d.say("23/04/2001")
     out = await d.say("/privacy")
     assert "Your privacy" in out[0] and "Would you like a mentor" in out[1]
@@ -187,11 +192,12 @@ async def test_program_question_when_no_or_unknown_link() -> None:
     out = await d.say("/start nosuchprogram")
     assert "don't recognise the program" in out[0]
     await d.press("English")
-    await d.press("I agree")
-    await d.say("23/04/2001")
-    out = texts(await d.press("I'd like a mentor"))
+    out = texts(await d.press("I agree"))  # the program comes before the age check
     assert "Which program" in out[0] and "Rebuilding After Crisis" in out[0]
     out = texts(await d.press("Rebuilding"))
+    assert "date of birth" in out[0]
+    await d.say("23/04/2001")
+    out = texts(await d.press("I'd like a mentor"))
     assert "support" in out[0]
 
 
@@ -248,6 +254,7 @@ async def test_onboarding_resumes_at_the_same_question_and_expires_when_idle() -
     await d.say("/start")
     await d.press("English")
     await d.press("I agree")
+    await d.press("College First Year")
     again = Bot(store=bot.store)  # a new process over the same database
     again.clock = bot.clock
     again.conversations._clock = bot.clock  # noqa: SLF001

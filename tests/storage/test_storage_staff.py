@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.core.models import Pair, PairStatus, Person, Role, ScheduledStep, StepStatus
+from bot.core.models import AgeStatus, Pair, PairStatus, Person, Role, ScheduledStep, StepStatus
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.staff import (
     BANNED,
@@ -210,3 +210,38 @@ async def test_reads_across_programs(
         assert [(s.pair_id, s.step_id) for s in sent] == [(college.id, "s0"), (college.id, "s1")]
         assert all(s.sent_at == T0 for s in sent)
         assert await tx.staff.people([]) == []
+
+
+async def test_age_locked_people_by_program_and_those_of_no_program(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    def person(user_id: int, program: str | None, status: AgeStatus) -> Person:
+        return Person(
+            id=user_id,
+            chat_id=user_id,
+            language="en",
+            created_at=T0,
+            updated_at=T0,
+            age_status=status,
+            birth_year=2011,
+            program=program,
+        )
+
+    async with any_uow() as tx:
+        for user_id, program, status in (
+            (BIG_ID, "college", AgeStatus.MINOR),
+            (2, "rebuild", AgeStatus.MINOR),
+            (3, None, AgeStatus.MINOR),
+            (4, "college", AgeStatus.ADULT),
+            (5, None, AgeStatus.UNKNOWN),
+        ):
+            await tx.persons.add(person(user_id, program, status))
+        await tx.commit()
+    async with any_uow() as tx:
+        assert [p.id for p in await tx.staff.age_locked(["college"])] == [BIG_ID]
+        assert [p.id for p in await tx.staff.age_locked(["college", "rebuild"])] == [2, BIG_ID]
+        assert [p.id for p in await tx.staff.age_locked(["college"], ownerless=True)] == [
+            3,
+            BIG_ID,
+        ]
+        assert await tx.staff.age_locked([]) == []

@@ -1,0 +1,82 @@
+"""A staff member lifting an age lock from `/locked`'s button: the reason, typed.
+
+```mermaid
+stateDiagram-v2
+    [*] --> reason: "Lift lock" pressed (flows/staff_locks.py)
+    reason --> reason: empty or too long (hint)
+    reason --> ready: a reason typed
+    ready --> [*]: lifted (or refused) by the staff router's hook, in the same turn
+```
+This flow only asks; lifting (the organisation check, the audit log, telling the person) is
+done by `flows.staff_locks.lift_answer`, authorised again when the reason arrives.
+State ids (`agelift.*`) are stored in the database: never rename one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core.flow import Context, Flow, Outcome, Prompt, State
+from bot.core.models import FlowState
+from bot.i18n import Translator
+
+NAME = "agelift"
+REASON = "agelift.reason"
+READY = "agelift.ready"
+MAX_REASON = 500
+
+
+def question(t: Translator, name: str) -> str:
+    """What the staff member is asked (it says that a typed answer is expected)."""
+    return t._(
+        "Why are you lifting the age lock of {name}? Please type the reason in a message (for "
+        "example, what you checked and how): it is kept in the audit log. /cancel stops.",
+        name=name,
+    )
+
+
+def begin(user_id: int, person_id: int, name: str, now: datetime) -> FlowState:
+    """The flow waiting for the reason to lift `person_id`'s lock (`name`: how staff read it)."""
+    return FlowState(
+        user_id=user_id,
+        flow=NAME,
+        state=REASON,
+        data={"person": person_id, "name": name},
+        updated_at=now,
+    )
+
+
+class ReasonState(State):
+    id = REASON
+    takes_text = True  # a paired staff member's reason is never relayed to their partner
+
+    def prompt(self, ctx: Context) -> Prompt:
+        return Prompt(question(ctx.t, str(ctx.data.get("name", ""))))
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        reason = " ".join(text.split())
+        if len(reason) < 3:
+            return Outcome(
+                say=(ctx.t._("Please type the reason in a few words."),), reprompt=False
+            )
+        if len(reason) > MAX_REASON:
+            return Outcome(
+                say=(ctx.t._("Please write up to {n} characters.", n=MAX_REASON),),
+                reprompt=False,
+            )
+        return Outcome(goto=READY, data={**ctx.data, "reason": reason})
+
+
+class ReadyState(State):
+    """Completed by the staff router in the same turn; says nothing and waits for nothing."""
+
+    id = READY
+
+    def prompt(self, ctx: Context) -> Prompt:
+        return Prompt("")
+
+    def on_text(self, ctx: Context, text: str) -> Outcome:
+        return Outcome(finish=True)
+
+
+FLOW = Flow(NAME, REASON, {s.id: s for s in (ReasonState(), ReadyState())})
