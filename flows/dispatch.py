@@ -106,7 +106,7 @@ class MentorbotDispatcher:
         elif isinstance(event, Command):
             await self._command(turn, event, uow)
         elif turn.person.is_age_locked:
-            turn.say(locked_reply(turn.t, self.engine.min_age))
+            turn.say(locked_reply(turn.t, self.engine.min_age, turn.person.id))
         elif isinstance(event, TextMessage | MediaMessage):
             await self._message(turn, event, uow)
         await self.safety.complete(turn, uow)  # a report or an ending answered in this turn
@@ -148,7 +148,7 @@ class MentorbotDispatcher:
         if await self.staff.command(turn, cmd, uow):
             return
         if turn.person.is_age_locked and name not in ALWAYS_ALLOWED:
-            turn.say(locked_reply(turn.t, self.engine.min_age))
+            turn.say(locked_reply(turn.t, self.engine.min_age, turn.person.id))
         elif name == "start":
             self._start(turn, cmd.args)
         elif name == "restart":

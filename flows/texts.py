@@ -71,10 +71,14 @@ def under_age_refusal(t: Translator, min_age: int, youth_services: str | None) -
     return f"{text}\n\n{services}"
 
 
-def locked_reply(t: Translator, min_age: int) -> str:
-    """The reply to anything a person locked by the age check sends later."""
-    return t._(
+def locked_reply(t: Translator, min_age: int, reference: int | None = None) -> str:
+    """The reply to anything a person locked by the age check sends later, with the reference
+    to give the program team (not in a button's alert, which is plain text)."""
+    text = t._(
         "Sorry, mentorbot is only for people aged {min_age} and over. If you think this is a "
         "mistake, please contact the program team that gave you the link.",
         min_age=min_age,
     )
+    if reference is None:
+        return text
+    return text + " " + t._("Your reference: <code>{reference}</code>.", reference=reference)

@@ -105,6 +105,7 @@ async def test_a_confirmed_under_18_date_locks_as_before(
     for attempt in ("23/04/1990", "/restart", "/start", "/start college", "hello"):
         [reply] = await teen.say(attempt)
         assert LOCKED_REPLY in (reply.text or ""), attempt
+        assert f"Your reference: <code>{teen.id}</code>" in (reply.text or "")
     await world.bot.restart()
     [reply] = await teen.say("23/04/1990")
     assert LOCKED_REPLY in (reply.text or "")
