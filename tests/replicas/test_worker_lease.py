@@ -205,6 +205,8 @@ async def test_one_worker_the_other_takes_over(engine: AsyncEngine) -> None:
     await workers[0].stop()
     assert cores[0].sender.drains == 1, "a graceful stop lets the sender finish first"
     await eventually(lambda: workers[1].role is Role.WORKER)
+    # The sender is a task of its own: it starts at the loop's next turn, not before the role.
+    await eventually(lambda: cores[1].sender.runs == 1)
     assert cores[1].sender.runs == 1 and cores[1].delivery.rounds == 1
     await workers[1].stop()
     assert workers[1].role is Role.STOPPED and not workers[1].alive
