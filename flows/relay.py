@@ -27,15 +27,16 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.effects import Effect, SendText
-from bot.core.engine import FlowEngine, parse_button_data
+from bot.core.engine import FlowEngine, parse_button_data, set_aside, taken_back
 from bot.core.events import ButtonPress, MediaKind, MediaMessage, MessageEdited, TextMessage
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
-from bot.core.models import FlowState, Pair, PairStatus, Person
+from bot.core.models import Pair, PairStatus, Person
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
 from bot.i18n import Catalogs, Translator
 from bot.services import relay as rules
 from bot.services import relay_links
+from bot.services import relay_routes as routes
 from bot.services.alerts import Staff, staff_alerts
 from flows import relay_messages as msg
 
@@ -149,12 +150,12 @@ class Relay:
                 text=event.caption,
                 album=event.media_group_id,
             )
-        where = await rules.route(uow, turn.person, event.reply_to_message_id)
-        if isinstance(where, rules.NotPaired | rules.Paused | rules.Ended):
+        where = await routes.route(uow, turn.person, event.reply_to_message_id)
+        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended):
             await self._cannot(turn, uow, where, replied=event.reply_to_message_id is not None)
         elif relayed.media in rules.HELD_BACK:
             await self._hold_share(turn, uow, relayed, where)
-        elif isinstance(where, rules.Choose):
+        elif isinstance(where, routes.Choose):
             await self._hold(turn, uow, relayed.message_id, where.pairs)
         else:
             await self._relay(turn, uow, relayed, where.pair, where.reply_to)
@@ -163,15 +164,15 @@ class Relay:
         self,
         turn: Turn,
         uow: UnitOfWork,
-        where: rules.NotPaired | rules.Paused | rules.Ended,
+        where: routes.NotPaired | routes.Paused | routes.Ended,
         *,
         replied: bool = False,
     ) -> None:
         """Tell the writer why their message went to no one."""
-        if isinstance(where, rules.Ended):
+        if isinstance(where, routes.Ended):
             await self._ended(turn, uow, where.pair)
             return
-        if isinstance(where, rules.Paused):
+        if isinstance(where, routes.Paused):
             if replied:
                 name = await self._partner_name(uow, turn.person, where.pair)
                 turn.say(msg.paused_with(turn.t, name))
@@ -184,7 +185,7 @@ class Relay:
     async def _ended(self, turn: Turn, uow: UnitOfWork, pair: Pair | None) -> None:
         """The message was for a pair that has ended: say so, by the partner's name."""
         name = await self._partner_name(uow, turn.person, pair)
-        others = bool(rules.active(await uow.pairs.of_person(turn.person.id)))
+        others = bool(routes.active(await uow.pairs.of_person(turn.person.id)))
         turn.say(msg.ended(turn.t, name, turn.person.role, others))
 
     async def _partner_name(self, uow: UnitOfWork, person: Person, pair: Pair | None) -> str:
@@ -206,7 +207,7 @@ class Relay:
         return partner
 
     async def _label(self, uow: UnitOfWork, partner: Person) -> Translator | None:
-        return self._t(partner) if await rules.needs_label(uow, partner.id) else None
+        return self._t(partner) if await routes.needs_label(uow, partner.id) else None
 
     async def _relay(
         self, turn: Turn, uow: UnitOfWork, relayed: rules.Relayed, pair: Pair, reply: int | None
@@ -251,17 +252,17 @@ class Relay:
         self._continue(turn, data)
 
     async def _hold_share(
-        self, turn: Turn, uow: UnitOfWork, relayed: rules.Relayed, where: rules.Route
+        self, turn: Turn, uow: UnitOfWork, relayed: rules.Relayed, where: routes.Route
     ) -> None:
         """Ask before relaying a contact or a location (and, if unknown, who it is for)."""
         assert relayed.media is not None
         data = self._data(turn)
         data.update(share=relayed.message_id, share_kind=relayed.media.value)
-        if isinstance(where, rules.Deliver):
+        if isinstance(where, routes.Deliver):
             data.update(share_pair=where.pair.id, share_reply=where.reply_to)
         else:
             data.update(share_pair=None, share_reply=None)
-        if isinstance(where, rules.Choose):
+        if isinstance(where, routes.Choose):
             data["options"] = await self._options(uow, turn.person, where.pairs)
         self._continue(turn, data)
 
@@ -273,30 +274,14 @@ class Relay:
             turn.set_flow(replace(turn.flow, data=data, updated_at=turn.now))
             return
         if turn.flow is not None and not self.owns(turn):
-            flow = turn.flow
-            data[SET_ASIDE] = {
-                "flow": flow.flow,
-                "state": flow.state,
-                "data": flow.data,
-                "token": flow.token,
-            }
+            data[SET_ASIDE] = set_aside(turn.flow)
         self.engine.start(turn, NAME, data)
 
     def _back_to_set_aside(self, turn: Turn, data: dict[str, Any]) -> None:
         """The relay's question answered: the flow set aside for it is open again."""
-        aside = data.get(SET_ASIDE)
-        if turn.flow is not None or not isinstance(aside, dict):
-            return
-        turn.set_flow(
-            FlowState(
-                user_id=turn.person.id,
-                flow=str(aside["flow"]),
-                state=str(aside["state"]),
-                data=dict(aside.get("data") or {}),
-                token=str(aside.get("token", "")),
-                updated_at=turn.now,
-            )
-        )
+        back = taken_back(data.get(SET_ASIDE), turn.person.id, turn.now)
+        if turn.flow is None and back is not None:
+            turn.set_flow(back)
 
     # -- the flow's buttons, /switch -------------------------------------------------------------
 
@@ -348,10 +333,10 @@ class Relay:
 
     async def switch(self, turn: Turn, uow: UnitOfWork) -> None:
         """/switch: choose who one's messages go to (with several mentees)."""
-        where = await rules.route(uow, replace(turn.person, active_pair_id=None), None)
-        if isinstance(where, rules.NotPaired | rules.Paused | rules.Ended):
+        where = await routes.route(uow, replace(turn.person, active_pair_id=None), None)
+        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended):
             await self._cannot(turn, uow, where)
-        elif isinstance(where, rules.Deliver):
+        elif isinstance(where, routes.Deliver):
             partner = await uow.persons.get(where.pair.partner_of(turn.person.id))
             name = (partner.display_name if partner else None) or "—"
             turn.say(msg.only_partner(turn.t, name))
@@ -366,7 +351,7 @@ class Relay:
     async def press(self, turn: Turn, uow: UnitOfWork, press: ButtonPress) -> None:
         """A `rl:` button: `rl:switch:<pair>` makes that pair the one messages go to."""
         value = press.data.removeprefix(msg.SWITCH_PREFIX)
-        pairs = rules.active(await uow.pairs.of_person(turn.person.id))
+        pairs = routes.active(await uow.pairs.of_person(turn.person.id))
         pair = next((p for p in pairs if value.isdigit() and p.id == int(value)), None)
         if not press.data.startswith(msg.SWITCH_PREFIX) or pair is None:
             turn.answer_stale(press.callback_id)

@@ -11,6 +11,7 @@ import html
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot.core.effects import Button, Keyboard
@@ -36,6 +37,26 @@ def button_data(token: str, value: str) -> str:
 def stored(data: Mapping[str, Any]) -> dict[str, Any]:
     """Flow data as it is kept: without the keys shown only once (`SHOWN_ONCE`)."""
     return {k: v for k, v in data.items() if not k.startswith(SHOWN_ONCE)}
+
+
+def set_aside(flow: FlowState) -> dict[str, Any]:
+    """A flow put aside while another one asks something (kept in that one's data)."""
+    return {"flow": flow.flow, "state": flow.state, "data": flow.data, "token": flow.token}
+
+
+def taken_back(aside: object, user_id: int, now: datetime) -> FlowState | None:
+    """The flow put aside by `set_aside`, open again where it was: same state, same token, so
+    the buttons of its last question still work. None when nothing was put aside."""
+    if not isinstance(aside, dict) or "flow" not in aside or "state" not in aside:
+        return None
+    return FlowState(
+        user_id=user_id,
+        flow=str(aside["flow"]),
+        state=str(aside["state"]),
+        data=dict(aside.get("data") or {}),
+        token=str(aside.get("token", "")),
+        updated_at=now,
+    )
 
 
 def parse_button_data(data: str) -> tuple[str, str] | None:

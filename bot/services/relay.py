@@ -7,10 +7,7 @@ label is needed. A copy carries a `RelayTag`; once the chat app answers the copy
 `bot.services.relay_links.RelayLinks` (the sender's `record_sent` hook) stores a `RelayLink` (ids
 only). Replies are threaded and edits mirrored through those links.
 
-Routing (`route`): a reply decides the pair only when it answers a relayed message, and then
-only that pair: a reply to a message of a paused or ended pair reaches no one (never another
-pair of the writer). A reply to anything else (a step, a proposal, an alert) follows the usual
-rules: the only active pair, else the chosen one, else the person is asked.
+Where a message goes is `bot.services.relay_routes`.
 
 Labels: a person with more than one active pair (a mentor with several mentees) must see whose
 message each one is. Their copies carry the sender's display name *inside* the message where
@@ -36,10 +33,11 @@ from datetime import datetime, timedelta
 from bot.core import effects as fx
 from bot.core.effects import CopyMessage, CopyMessages, Effect, RelayTag
 from bot.core.events import MediaKind
-from bot.core.models import Pair, PairStatus, Person
+from bot.core.models import Pair, Person
 from bot.core.ports import UnitOfWork
 from bot.i18n import Translator
 from bot.services.pairs import pause_pair
+from bot.services.relay_routes import active
 
 ALBUM_WINDOW = timedelta(seconds=1.5)
 ACTIVITY_RESOLUTION = timedelta(minutes=1)
@@ -69,110 +67,6 @@ class Relayed:
     media: MediaKind | None = None  # None: a text message
     text: str | None = None  # the text, or the caption
     album: str | None = None  # the media group id
-
-
-# -- where a message goes ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Deliver:
-    """Relay to `pair`'s other person, as a reply to `reply_to` in their chat when set."""
-
-    pair: Pair
-    reply_to: int | None = None
-
-
-@dataclass(frozen=True)
-class Paused:
-    """The pair the message was for is paused: nothing is sent."""
-
-    pair: Pair
-
-
-@dataclass(frozen=True)
-class Ended:
-    """The message replied to belongs to a pair that has ended: nothing is sent, to anyone
-    (`pair` is None when the pair is gone altogether)."""
-
-    pair: Pair | None
-
-
-@dataclass(frozen=True)
-class Choose:
-    """Several active pairs and nothing says which one: the person must choose."""
-
-    pairs: tuple[Pair, ...]
-
-
-@dataclass(frozen=True)
-class NotPaired:
-    """The person has no pair (or only ended ones)."""
-
-
-Route = Deliver | Paused | Ended | Choose | NotPaired
-
-
-def active(pairs: list[Pair]) -> list[Pair]:
-    """The active ones."""
-    return [p for p in pairs if p.status is PairStatus.ACTIVE]
-
-
-async def replied_link(uow: UnitOfWork, chat_id: int, reply_to: int) -> tuple[int, int] | None:
-    """The pair a replied-to message belongs to, whatever its status, and the message to reply
-    to in the partner's chat: the original of a copy I received, or the copy of a message I
-    sent. None for anything else (a step, a proposal, an alert, any other bot message): those
-    belong to no pair and never decide where a message goes."""
-    link = await uow.relay.original_of(chat_id, reply_to)
-    if link is not None:
-        return link.pair_id, link.source_message_id
-    for copy in await uow.relay.copies_of(chat_id, reply_to):
-        return copy.pair_id, copy.target_message_id
-    return None
-
-
-async def replied_route(
-    uow: UnitOfWork, person: Person, reply_to: int, pairs: list[Pair]
-) -> Route | None:
-    """Where a reply goes when it answers a relayed message: that message's pair, whether
-    active (delivered, threaded), paused or ended (sent to no one). None when the message
-    replied to belongs to no pair of the person."""
-    found = await replied_link(uow, person.chat_id, reply_to)
-    if found is None:
-        return None
-    pair_id, target = found
-    pair = next((p for p in pairs if p.id == pair_id), None)
-    if pair is None:
-        gone = await uow.pairs.get(pair_id)
-        if gone is not None and not gone.member(person.id):
-            return None  # not theirs: never happens with links of their own chat
-        return Ended(gone)
-    return Deliver(pair, target) if pair.status is PairStatus.ACTIVE else Paused(pair)
-
-
-async def route(uow: UnitOfWork, person: Person, reply_to: int | None) -> Route:
-    """Where a message of `person` goes: the pair of the relayed message replied to (nowhere
-    when that pair has ended), else their only active pair, else their chosen active pair
-    (`Person.active_pair_id`), else they must choose. Never another pair than the one a reply
-    names."""
-    pairs = await uow.pairs.of_person(person.id)
-    if reply_to is not None:
-        replied = await replied_route(uow, person, reply_to, pairs)
-        if replied is not None:
-            return replied
-    if not pairs:
-        return NotPaired()
-    running = active(pairs)
-    if not running:
-        return Paused(pairs[0])
-    if len(running) == 1:
-        return Deliver(running[0])
-    chosen = next((p for p in running if p.id == person.active_pair_id), None)
-    return Deliver(chosen) if chosen is not None else Choose(tuple(running))
-
-
-async def needs_label(uow: UnitOfWork, person_id: int) -> bool:
-    """True when the person has several active pairs, so each copy must say whose it is."""
-    return len(active(await uow.pairs.of_person(person_id))) > 1
 
 
 # -- what the partner receives -----------------------------------------------------------------
