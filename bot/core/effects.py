@@ -52,6 +52,7 @@ class SendText:
     reply_to_message_id: int | None = None
     relay: RelayTag | None = None
     tag: str | None = None  # who wants to know once it is sent (a broadcast counts its progress)
+    safety: bool = False  # the safety lane: goes before the chat's queued routine messages
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,6 +124,7 @@ class SendDocument:
     filename: str
     content: bytes
     caption: str | None = None
+    safety: bool = False  # the safety lane, as for SendText
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +184,12 @@ _FIELDS: dict[type[Any], tuple[str, ...]] = {
 def chat_of(effect: Effect) -> int | None:
     """The chat an effect is addressed to (None for answers to button presses)."""
     return getattr(effect, "chat_id", None)
+
+
+def is_safety(effect: Effect) -> bool:
+    """True for effects of the safety lane (a crisis alert and its context): a sender applies
+    them before anything routine still queued for the same chat."""
+    return bool(getattr(effect, "safety", False))
 
 
 def is_send(effect: Effect) -> bool:

@@ -87,6 +87,7 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+    safety: bool = False  # in the safety lane: applied before the chat's routine items
 
 
 class PairStatus(StrEnum):

@@ -104,8 +104,15 @@ class Outbox(Protocol):
         """Rewrite an item no sender has claimed yet; False when it is claimed or gone."""
         ...
 
-    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
-        """Take up to `limit` pending items in order, leasing them so no one else sends them."""
+    async def claim_due(
+        self, now: datetime, limit: int, lease_seconds: float, *, safety_limit: int | None = None
+    ) -> list[OutboxItem]:
+        """Take due items, leasing them so no one else sends them: up to `safety_limit`
+        (default `limit`) of the safety lane, then routine ones up to what is left of `limit`.
+        Per chat, in lane order (its safety items, then its routine ones, each by id): an item
+        is taken only with every earlier open item of its chat, so none is taken while an
+        earlier one is leased, held or still waiting (across senders, crashes and replicas).
+        Returned safety first, then by id."""
         ...
 
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:

@@ -5,10 +5,15 @@ state change and calls `Sender.wake()`. The sender claims due items (leasing the
 sender or a restarted one never applies them twice unless the first died), applies each through
 the `ChatApi`, and records every outcome in its own small unit of work.
 
-Ordering: the claimed items of one chat form a *lane*, applied strictly in outbox order by one
-task; lanes run concurrently (a chat waiting on its rate limit never blocks another chat), with a
-cap on concurrent requests. An item sent back to the outbox for a later retry *holds* its lane:
-the chat's later items wait until it comes back (or, if another sender took it, until a deadline).
+Ordering: the claimed items of one chat form a *lane*, applied strictly in order by one task:
+the chat's safety items (crisis alerts) first, then its routine ones, each in outbox order; so a
+crisis alert claimed while the chat's routine items wait on its rate limit is the next message
+that chat receives. Lanes run concurrently (a chat waiting on its rate limit never blocks another
+chat), with a cap on concurrent requests. An item sent back to the outbox for a later retry
+*holds* its lane: the chat's later items wait until it comes back (or, if another sender took
+it, until a deadline). Across senders, crashes and replicas the outbox itself keeps each chat's
+order (it never hands out an item while an earlier one of its chat is leased or waiting), and
+safety items are claimed even when the sender's backlog is full.
 
 Outcomes: success → `mark_sent_many` (recorded in small batches, see `outcomes`); 429 → global
 pause, then the same item again (bounded); 5xx/network → `retry_later` with exponential back-off
@@ -47,9 +52,16 @@ from bot.logs import log_bug
 log = logging.getLogger(__name__)
 
 MAX_429_PER_TRY = 10  # 429s in a row for one item before it counts as a failed attempt
+SAFETY_ROOM = 20  # safety items claimed per round even when the backlog is full
 DRAIN_POLL = 0.01
 
 _LaneKey = int | str  # a chat id, or "answer:<item id>" for items addressed to no chat
+_Order = tuple[bool, int]  # an item's place in its chat's lane: safety first, then by id
+
+
+def _order(item: OutboxItem) -> _Order:
+    return (not item.safety, item.id)
+
 
 SentCallback = Callable[[fx.Effect, fx.Sent], Awaitable[None]]
 """Called after each successful apply, before the success is recorded. A failure in it is logged
@@ -69,11 +81,12 @@ class _Entry:
 
 @dataclass
 class _Lane:
-    """The claimed, not yet applied items of one chat, applied in id order by one task."""
+    """The claimed, not yet applied items of one chat, applied in lane order (safety items
+    first, then by id) by one task."""
 
     chat_id: int | None
     items: dict[int, _Entry] = field(default_factory=dict)
-    hold: int | None = None  # an earlier item that must come back from the outbox first
+    hold: _Order | None = None  # an earlier item that must come back from the outbox first
     hold_deadline: float = 0.0  # monotonic time after which the hold is abandoned
     task: asyncio.Task[None] | None = None
     applying: bool = False  # a request is under way: a graceful stop waits for it
@@ -219,18 +232,17 @@ class Sender:
     async def _claim(self) -> None:
         await self._outcomes.flush()  # our sent items must not look claimable
         self._housekeep()
-        room = self._batch_size - self._backlog()
-        if room <= 0:
-            self._more = True
-            return
+        room = max(0, self._batch_size - self._backlog())
         now = self._clock.now()
-        async with self._uows() as uow:
-            items = await uow.outbox.claim_due(now, room, self._lease_seconds)
+        async with self._uows() as uow:  # safety items even when the backlog is full
+            items = await uow.outbox.claim_due(
+                now, room, self._lease_seconds, safety_limit=max(room, SAFETY_ROOM)
+            )
             await uow.commit()
         lease_until = now + timedelta(seconds=self._lease_seconds)
         for item in items:
             self._enqueue(_Entry(item, lease_until))
-        self._more = len(items) >= room
+        self._more = room == 0 or sum(not item.safety for item in items) >= room
 
     def _enqueue(self, entry: _Entry) -> None:
         item = entry.item
@@ -257,8 +269,8 @@ class Sender:
         or another sender), abandon overdue holds, restart lanes that may go on."""
         now, mono = self._clock.now(), time.monotonic()
         for key, lane in list(self._lanes.items()):
-            expired = [i for i, e in lane.items.items() if self._expiring(e, now)]
-            for item_id in expired:
+            expired = [_order(e.item) for e in lane.items.values() if self._expiring(e, now)]
+            for _, item_id in expired:
                 del lane.items[item_id]
             if (
                 expired
@@ -281,11 +293,12 @@ class Sender:
     async def _run_lane(self, key: _LaneKey, lane: _Lane) -> None:
         try:
             while lane.items and not self._stopping:
-                head = min(lane.items)
+                place = min(_order(e.item) for e in lane.items.values())
+                head = place[1]
                 if lane.hold is not None:
-                    if head == lane.hold or time.monotonic() >= lane.hold_deadline:
+                    if place == lane.hold or time.monotonic() >= lane.hold_deadline:
                         lane.hold = None
-                    elif head > lane.hold:
+                    elif place > lane.hold:
                         return  # wait for the held item to come back
                 entry = lane.items.pop(head)
                 self._inflight[head] = entry
@@ -304,8 +317,8 @@ class Sender:
                     lane.items.clear()  # the outbox dropped them
                     lane.hold = None
                 elif outcome in (Outcome.RETRY, Outcome.EXPIRED) and isinstance(key, int):
-                    if lane.hold is None or head < lane.hold:
-                        lane.hold = head
+                    if lane.hold is None or place < lane.hold:
+                        lane.hold = place
                     delay = backoff(entry.item.attempts) if outcome is Outcome.RETRY else 0
                     lane.hold_deadline = time.monotonic() + delay + self._lease_seconds
                 if self._more and self._backlog() <= self._batch_size // 2:

@@ -7,6 +7,17 @@ claimers skip rows another transaction has locked (`FOR UPDATE SKIP LOCKED`), so
 replicas never take the same item; on SQLite the whole transaction holds the write lock
 (`BEGIN IMMEDIATE`), which serialises claimers.
 
+Per-chat order holds across crashes, restarts and replicas, in the database rather than in a
+sender's memory: an item is claimed only with every earlier item of its chat, in lane order,
+already finished or taken by the same claim. "Earlier in lane order": a chat's `safety` items
+(crisis alerts) come before its `routine` ones, each lane by id; so a safety item overtakes the
+routine items of its chat that are not yet leased, and a routine item waits behind a leased,
+held (`not_before` in the future) or still unclaimed earlier item. Two guards make it so: the
+claim skips items with such a blocker that is not due (leased, or held), and a check after the
+claim gives back every item whose chat has an earlier open item outside this claim (on
+PostgreSQL a row another claimer holds is skipped, not seen, by `SKIP LOCKED`; under a limit the
+claim can stop between two items of a chat). Items addressed to no chat have no order.
+
 Outcomes are recorded only on an item still `sending`, and a retry or a failure (given the
 claim's `attempt`) only on that same claim: a sender whose lease ran out and whose item another
 sender has since claimed, or which was dropped meanwhile, must not put it back to `pending` (it
@@ -27,7 +38,21 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    TextClause,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import UserDefinedType
 
@@ -36,7 +61,7 @@ from bot.core.effects import Effect
 from bot.core.models import OutboxItem
 from bot.core.privacy import without_words
 from bot.storage.repositories import rowcount
-from bot.storage.tables import OutboxRow
+from bot.storage.tables import SAFETY_LANE, OutboxRow
 
 __all__ = ["SqlOutbox"]
 
@@ -44,7 +69,10 @@ log = logging.getLogger(__name__)
 
 _outbox = cast(Table, OutboxRow.__table__)
 _c = _outbox.c
+_earlier = _outbox.alias("earlier")
+_e = _earlier.c
 _OPEN = ("pending", "sending")
+SAFETY, ROUTINE = "safety", "routine"
 PENDING_SCAN = 20  # how far back `pending_for_chat` looks
 
 
@@ -61,7 +89,7 @@ class _AsIs(UserDefinedType[Any]):
 _INSERT = insert(_outbox).values(
     payload=bindparam("payload", type_=_AsIs()), created_at=bindparam("created", type_=_AsIs())
 )
-_INSERT_HELD = _INSERT.values(not_before=bindparam("held_until"))
+_INSERT_HELD = _INSERT.values(not_before=bindparam("held_until"), lane=bindparam("lane"))
 # an outcome that finishes an item also strips its payload of words (`without_words`)
 _MARK_SENT = (
     update(_outbox)
@@ -97,7 +125,8 @@ class SqlOutbox:
         """Append effects in order (ids grow in the order given), in one executemany; with
         `not_before` no sender claims them before then."""
         items = [(fx.chat_of(e), orjson.dumps(fx.to_json(e)).decode()) for e in effects]
-        await self._insert(items, at, not_before)
+        safety = [fx.is_safety(e) for e in effects]
+        await self._insert(items, at, not_before, safety if any(safety) else None)
 
     async def add_serialised(self, items: Sequence[tuple[int | None, str]], at: datetime) -> None:
         """Append effects already serialised, (chat id, `to_json` of the effect as JSON text),
@@ -105,23 +134,29 @@ class SqlOutbox:
         await self._insert(items, at, None)
 
     async def _insert(
-        self, items: Sequence[tuple[int | None, str]], at: datetime, not_before: datetime | None
+        self,
+        items: Sequence[tuple[int | None, str]],
+        at: datetime,
+        not_before: datetime | None,
+        safety: Sequence[bool] | None = None,
     ) -> None:
+        """`safety`: which items go in the safety lane (None: none of them)."""
         if not items:
             return
         dialect = self._session.get_bind().dialect
         process = _c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
         created = process(at) if process else at
-        if not_before is None:
+        if not_before is None and safety is None:
             # The bulk path (a curriculum round queues thousands): every value is prepared, so
             # the rows go to the driver as they are, without per-row parameter processing.
             connection = await self._session.connection()
             rows = [(c, p, created) for c, p in items]
             await connection.exec_driver_sql(_BULK_INSERT[dialect.name], rows)
             return
+        lanes = [SAFETY if safe else ROUTINE for safe in safety or [False] * len(items)]
         held = [
-            {"chat_id": c, "payload": p, "created": created, "held_until": not_before}
-            for c, p in items
+            {"chat_id": c, "payload": p, "created": created, "held_until": not_before, "lane": a}
+            for (c, p), a in zip(items, lanes, strict=True)
         ]
         await self._session.execute(_INSERT_HELD, held)
 
@@ -154,29 +189,18 @@ class SqlOutbox:
         )
         return rowcount(result) == 1
 
-    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
-        """Lease up to `limit` due items in id order: pending ones whose `not_before` has passed,
-        and `sending` ones whose lease expired. Each claim counts as an attempt."""
-        if limit <= 0:
-            return []
-        due = (
-            select(_c.id)
-            .where(
-                or_(
-                    _c.status == "pending",
-                    and_(
-                        _c.status == "sending",
-                        or_(_c.lease_until.is_(None), _c.lease_until <= now),
-                    ),
-                ),
-                or_(_c.not_before.is_(None), _c.not_before <= now),
-            )
-            .order_by(_c.id)
-            .limit(limit)
-        )
-        if self._session.get_bind().dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        ids = list((await self._session.execute(due)).scalars())
+    async def claim_due(
+        self, now: datetime, limit: int, lease_seconds: float, *, safety_limit: int | None = None
+    ) -> list[OutboxItem]:
+        """Lease due items, each chat's in lane order: first up to `safety_limit` (default:
+        `limit`) safety items, then routine ones up to what is left of `limit`; due means
+        pending with `not_before` passed, or `sending` with its lease expired. An item whose
+        chat has an earlier item (in lane order) still open and not in this claim stays where
+        it is. Each claim counts as an attempt. Returned in lane order, then id order."""
+        safety_limit = limit if safety_limit is None else safety_limit
+        rows = await self._select_due(now, SAFETY, safety_limit)
+        rows += await self._select_due(now, ROUTINE, limit - len(rows))
+        ids = _in_chat_order(rows, await self._behind_others(rows))
         if not ids:
             return []
         result = await self._session.execute(
@@ -187,7 +211,7 @@ class SqlOutbox:
                 lease_until=now + timedelta(seconds=lease_seconds),
                 attempts=_c.attempts + 1,
             )
-            .returning(_c.id, _c.chat_id, _c.payload, _c.attempts, _c.created_at)
+            .returning(_c.id, _c.chat_id, _c.payload, _c.attempts, _c.created_at, _c.lane)
         )
         items = [
             OutboxItem(
@@ -196,10 +220,43 @@ class SqlOutbox:
                 payload=dict(row.payload),
                 attempts=row.attempts,
                 created_at=row.created_at,
+                safety=row.lane == SAFETY,
             )
             for row in result
         ]
-        return sorted(items, key=lambda item: item.id)
+        return sorted(items, key=lambda item: (not item.safety, item.id))
+
+    async def _select_due(self, now: datetime, lane: str, limit: int) -> list[Any]:
+        """Up to `limit` due items of a lane, in id order (locked on PostgreSQL)."""
+        if limit <= 0:
+            return []
+        postgres = self._session.get_bind().dialect.name == "postgresql"
+        rows: list[Any] = []
+        for status in _OPEN:
+            due = _due(now, lane, status).limit(limit)
+            if postgres:
+                due = due.with_for_update(skip_locked=True)
+            rows += (await self._session.execute(due)).all()
+        return sorted(rows, key=lambda row: row.id)[:limit]
+
+    async def _behind_others(self, rows: Sequence[Any]) -> set[int]:
+        """Of the rows about to be claimed, those whose chat has an earlier item (in lane order)
+        still open that is not among them: taken meanwhile by another claimer, or left out by
+        the limit."""
+        chatted = [row.id for row in rows if row.chat_id is not None]
+        if not chatted:
+            return set()
+        ours = [row.id for row in rows]
+        check = select(_c.id).where(
+            _c.id.in_(chatted),
+            exists().where(
+                _e.chat_id == _c.chat_id,
+                _e.status.in_(_OPEN),
+                _before(_earlier, _outbox),
+                _e.id.not_in(ours),
+            ),
+        )
+        return set((await self._session.execute(check)).scalars())
 
     async def mark_sent_many(self, sent: Sequence[tuple[int, int | None, datetime]]) -> None:
         """Record many successes (item id, message id, when) in one executemany UPDATE, each
@@ -292,3 +349,58 @@ class SqlOutbox:
         result = await self._session.execute(update(_outbox).where(*claimed).values(**values))
         if rowcount(result) != 1:
             log.warning("outbox item %s: claim lost, %s not recorded", item_id, what)
+
+
+def _before(one: Any, other: Any) -> ColumnElement[bool]:
+    """`one` comes before `other` in their chat's lane order: safety items first, each lane
+    by id."""
+    return or_(
+        and_(one.c.lane == other.c.lane, one.c.id < other.c.id),
+        and_(one.c.lane == SAFETY, other.c.lane == ROUTINE),
+    )
+
+
+def _due(now: datetime, lane: str, status: str) -> Select[Any]:
+    """The due items of one lane and status (pending ones whose `not_before` has passed, or
+    `sending` ones whose lease expired), in id order, without those held back by an earlier item
+    of their chat (in lane order) that cannot go now: leased, or pending with `not_before` ahead.
+
+    One status at a time, so that both databases walk an index in id order and stop at the
+    limit; the lane is written literally for the safety lane's partial index."""
+    waiting = or_(
+        and_(_e.status == "sending", _e.lease_until > now),
+        and_(_e.status == "pending", _e.not_before > now),
+    )
+    if lane == SAFETY:
+        mine: ColumnElement[bool] | TextClause = text(SAFETY_LANE)
+        earlier = and_(_e.lane == SAFETY, _e.id < _c.id)
+    else:
+        mine = _c.lane == ROUTINE
+        earlier = or_(_e.lane == SAFETY, _e.id < _c.id)
+    if status == "pending":
+        ready = or_(_c.not_before.is_(None), _c.not_before <= now)
+    else:
+        ready = or_(_c.lease_until.is_(None), _c.lease_until <= now)
+    return (
+        select(_c.id, _c.chat_id, _c.lane)
+        .where(
+            _c.status == status,
+            mine,
+            ready,
+            ~exists().where(_e.chat_id == _c.chat_id, _e.status.in_(_OPEN), earlier, waiting),
+        )
+        .order_by(_c.id)
+    )
+
+
+def _in_chat_order(rows: Sequence[Any], behind: set[int]) -> list[int]:
+    """The ids of `rows` to claim: per chat, those before its first item in `behind` (once one
+    of a chat's items stays, every later one of that chat stays too)."""
+    stopped: set[int] = set()
+    kept: list[int] = []
+    for row in sorted(rows, key=lambda r: (r.lane != SAFETY, r.id)):
+        if row.chat_id is not None and (row.chat_id in stopped or row.id in behind):
+            stopped.add(row.chat_id)
+            continue
+        kept.append(row.id)
+    return kept

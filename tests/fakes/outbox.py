@@ -42,6 +42,7 @@ class _Outbox:
                 payload=fx.to_json(effect),
                 attempts=0,
                 created_at=at,
+                safety=fx.is_safety(effect),
             )
             self.rows.append(_Row(item, not_before=not_before))
 
@@ -65,21 +66,31 @@ class _Outbox:
         row.item = replace(row.item, payload=fx.to_json(effect), chat_id=fx.chat_of(effect))
         return True
 
-    async def claim_due(self, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
-        out: list[OutboxItem] = []
-        for row in self.rows:
-            if len(out) >= limit:
-                break
+    async def claim_due(
+        self, now: datetime, limit: int, lease_seconds: float, *, safety_limit: int | None = None
+    ) -> list[OutboxItem]:
+        """Like the SQL outbox: each chat's open items in lane order (safety first, then by id);
+        a chat stops at its first item that cannot go now (leased, held) or is over a limit."""
+        safety_room = limit if safety_limit is None else safety_limit
+        stopped: set[int] = set()
+        taken: list[_Row] = []
+        for row in sorted(self.rows, key=lambda r: (not r.item.safety, r.item.id)):
+            if row.status not in ("pending", "sending"):
+                continue
+            chat = row.item.chat_id
             leased = row.status == "sending" and row.lease_until and row.lease_until > now
-            if row.status not in ("pending", "sending") or leased:
+            held = row.status == "pending" and row.not_before and row.not_before > now
+            room = safety_room if row.item.safety else limit
+            if leased or held or len(taken) >= room or (chat is not None and chat in stopped):
+                if chat is not None:
+                    stopped.add(chat)
                 continue
-            if row.not_before and row.not_before > now:
-                continue
+            taken.append(row)
+        for row in taken:
             row.status = "sending"
             row.lease_until = now + timedelta(seconds=lease_seconds)
             row.item = replace(row.item, attempts=row.item.attempts + 1)
-            out.append(row.item)
-        return out
+        return [row.item for row in taken]
 
     @staticmethod
     def _finish(row: _Row, status: str) -> None:

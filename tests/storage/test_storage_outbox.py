@@ -25,6 +25,12 @@ def texts(chat_id: int, n: int) -> list[SendText]:
     return [SendText(chat_id=chat_id, text=f"message {i}") for i in range(n)]
 
 
+def one_each(n: int) -> list[SendText]:
+    """One message to each of `n` chats: claimable side by side (a chat's later items wait for
+    its earlier ones, see `test_storage_outbox_order`)."""
+    return [SendText(chat_id=100 + i, text=f"message {i}") for i in range(n)]
+
+
 async def add(uow: UnitOfWorkFactory, effects: list[Any], at: datetime = T0) -> None:
     async with uow() as tx:
         await tx.outbox.add(effects, at)
@@ -92,7 +98,7 @@ async def test_serialised_items_are_stored_as_given_in_order(any_uow: UnitOfWork
 
 
 async def test_claim_respects_limit_and_leases(uow: UnitOfWorkFactory) -> None:
-    await add(uow, texts(1, 5))
+    await add(uow, one_each(5))
     first = await claim(uow, limit=2)
     second = await claim(uow, limit=2)
     third = await claim(uow, limit=2)
@@ -183,7 +189,7 @@ async def test_drop_pending_for_chat(uow: UnitOfWorkFactory) -> None:
 
 
 async def test_two_concurrent_claimers_never_share_an_item(uow: UnitOfWorkFactory) -> None:
-    await add(uow, texts(1, 6))
+    await add(uow, one_each(6))
 
     async def claimer() -> list[int]:
         async with uow() as tx:
@@ -229,7 +235,7 @@ async def test_postgres_claimers_skip_locked_items_instead_of_waiting(
         assert isinstance(probe, SqlUnitOfWork)
         if probe.session.get_bind().dialect.name != "postgresql":
             pytest.skip("SQLite serialises claimers: the second one waits for the write lock")
-    await add(uow, texts(1, 4))
+    await add(uow, one_each(4))
     async with uow() as holder:
         held = await holder.outbox.claim_due(T0, 2, LEASE)  # locked until this transaction ends
         other = await asyncio.wait_for(claim(uow, limit=10), timeout=5)

@@ -41,6 +41,9 @@ async def test_held_items_wait_and_can_grow_until_claimed(any_uow: UnitOfWorkFac
     assert [i.id for i in claimed] == [pending[0].id], "the album is held"
     async with any_uow() as tx:
         assert [i.id for i in await tx.outbox.pending_for_chat(8)] == [pending[1].id]
+        # the chat's earlier message is sent first: until then it holds the album back
+        assert await tx.outbox.claim_due(T0 + timedelta(seconds=3), 10, 30) == []
+        await tx.outbox.mark_sent_many([(pending[0].id, 1, T0)])
         claimed = await tx.outbox.claim_due(T0 + timedelta(seconds=3), 10, 30)
         assert not await tx.outbox.replace_pending(pending[1].id, album(5, 6, 7))
         await tx.commit()
