@@ -56,6 +56,7 @@ def crisis_message(chat_id: int, resources: str, t: Translator) -> SendText:
             "from the program team may also get in touch with you.",
             resources=Html(where),
         ),
+        safety=True,  # the safety lane: ahead of anything routine queued for this chat
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import (
+    staff_alerts,
     staff_drafts,
     staff_figures,
     staff_locks,
@@ -32,6 +33,7 @@ def build_staff_router(services: StaffServices) -> StaffRouter:
         **staff_org.PRESSES,
         **staff_reports.PRESSES,
         **staff_locks.PRESSES,
+        **staff_alerts.PRESSES,  # a crisis alert's buttons (its "reports" adds show and done)
     }
     confirmations = {**staff_drafts.CONFIRMATIONS, **staff_pairs.CONFIRMATIONS}
     return StaffRouter(services, handlers, presses, confirmations, staff_locks.ANSWERS)

@@ -62,7 +62,7 @@ class Outcome(enum.Enum):
     DONE = "done"  # sent, or failed for good
     RETRY = "retry"  # back in the outbox, due after a back-off
     BLOCKED = "blocked"  # the person blocked the bot; the chat's pending items were dropped
-    UNSENT = "unsent"  # not tried (the sender is stopping): still ours, to be released
+    UNSENT = "unsent"  # not tried (stopping, or a safety item of its chat goes first): still ours
     EXPIRED = "expired"  # our lease ran out before the try: left for whoever claims it next
 
 

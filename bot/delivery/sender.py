@@ -346,6 +346,8 @@ class Sender:
                 return Outcome.UNSENT
             ticket = await self.limits.acquire(lane.chat_id if fx.is_send(effect) else None)
             try:
+                if not item.safety and any(e.item.safety for e in lane.items.values()):
+                    return Outcome.UNSENT  # a safety item came while we waited: it takes the slot
                 async with self._slots:
                     if self._expiring(entry, self._clock.now()):
                         return Outcome.EXPIRED

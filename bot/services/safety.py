@@ -31,6 +31,7 @@ from bot.core.programs import ProgramCatalog
 from bot.core.safety import ContactKind, CrisisWords, contact_sharing
 from bot.i18n import Catalogs, Html, Translator
 from bot.services.alerts import Staff, staff_alerts, with_organisation
+from bot.services.crisis_alert import ContextLine, CrisisAlert, crisis_alert, latest_messages
 from bot.services.pairs import pause_pair
 from flows import report
 from flows.safety_messages import contact_reminder, crisis_message, partner_closed_message
@@ -114,9 +115,12 @@ class Safeguarding:
     async def _people(self, uow: UnitOfWork, pair: Pair) -> dict[int, Person]:
         return {p.id: p for p in await uow.persons.get_many({pair.mentee_id, pair.mentor_id})}
 
-    def _pair_line(self, pair: Pair, t: Translator) -> Html:
+    def _program_name(self, pair: Pair, t: Translator) -> str:
         program = self.catalog.get(pair.program)
-        name = program.name.get(t.language) if program else pair.program
+        return program.name.get(t.language) if program else pair.program
+
+    def _pair_line(self, pair: Pair, t: Translator) -> Html:
+        name = self._program_name(pair, t)
         return Html(t._("{program}, mentorship #{pair}", program=name, pair=pair.id))
 
     async def _alert(
@@ -298,7 +302,7 @@ class Safeguarding:
             effects.append(
                 crisis_message(writer.chat_id, resources.get(t.language) if resources else "", t)
             )
-            effects += await self._crisis_alert(uow, writer, pair, found, message_id, now)
+            effects += await self._crisis_alert(uow, writer, pair, found, text, message_id, now)
         early = program.safety.early_match_days if program else 0
         if now - pair.started_at < timedelta(days=early):
             kinds = contact_sharing(text)
@@ -319,9 +323,11 @@ class Safeguarding:
         writer: Person,
         pair: Pair,
         found: tuple[str, ...],
+        text: str,
         message_id: int | None,
         now: datetime,
     ) -> list[Effect]:
+        """One labelled alert per staff chat, in the safety lane (`bot.services.crisis_alert`)."""
         phrases = ", ".join(found)
         stored = next(
             (
@@ -347,35 +353,32 @@ class Safeguarding:
                 )
             )
         t = self.staff_t
-        partner_id = pair.partner_of(writer.id)
-        partner = await uow.persons.get(partner_id)
-        line = t._(
-            "<b>Report #{id}</b>: crisis words ({phrases}) in a message from {writer} to "
-            "{partner} ({pair}). The writer was sent the program's crisis resources; the "
-            "message was delivered.",
-            id=stored.id,
+        people = await self._people(uow, pair)
+        names = {
+            i: (p.display_name if p and p.display_name else t._("someone no longer registered"))
+            for i in (pair.mentee_id, pair.mentor_id)
+            for p in [people.get(i)]
+        }
+        partner = names[pair.partner_of(writer.id)]
+        current = ContextLine(at=now, writer=names[writer.id], reader=partner, words=text)
+        source = (writer.chat_id, message_id) if message_id is not None else None
+        alert = CrisisAlert(
+            report_id=stored.id,
+            pair_id=pair.id,
+            program=self._program_name(pair, t),
+            writer_id=writer.id,
+            writer=names[writer.id],
+            partner=partner,
             phrases=phrases,
-            writer=describe(writer, writer.id, t),
-            partner=describe(partner, partner_id, t),
-            pair=self._pair_line(pair, t),
+            at=now,
+            paused=pair.status is PairStatus.PAUSED,
+            lines=await latest_messages(uow, pair, names, CONTEXT_MESSAGES, current, source),
         )
-        current = (
-            [
-                RelayLink(
-                    pair_id=pair.id,
-                    sender_id=writer.id,
-                    source_chat_id=writer.chat_id,
-                    source_message_id=message_id,
-                    target_chat_id=writer.chat_id,
-                    target_message_id=message_id,
-                    created_at=now,
-                )
-            ]
-            if message_id is not None
-            else []
-        )
+        staff = await with_organisation(uow, self.staff, self.catalog, pair.program)
+        if not staff.chat_ids:
+            log.warning("no staff to alert (set SUPERADMIN_IDS); the report is stored")
         log.warning("crisis words from %s in pair %s (report %s)", writer.id, pair.id, stored.id)
-        return await self._alert(uow, [line], pair, priority=True, first=current)
+        return crisis_alert(staff, alert, t)
 
     # ------------------------------------------------------------------ check-in ratings
 

@@ -156,11 +156,13 @@ async def test_crisis_words_bring_resources_and_a_priority_alert(
     assert delivered[0].copied and not delivered[0].forwarded, "the message is still delivered"
     resources = await wait(client, MIA, "face it alone")
     assert "112" in (resources[0].text or "") and "988" in (resources[0].text or "")
-    alert = await wait(client, STAFF, "PRIORITY")
+    # issue 13: one labelled alert carries the context (the message's words included); staff
+    # read names, not ids, and get no loose copies
+    alert = await wait(client, STAFF, "Crisis alert")
     assert "crisis words" in (alert[0].text or "")
-    assert "Mia (id 1501, mentee)" in (alert[0].text or "")
-    copied = await client.wait_for_messages(STAFF, lambda m: m.copied, timeout=15)
-    assert copied[0].text == text
+    assert "<b>Mia</b> wrote crisis words" in (alert[0].text or "")
+    assert f"Mia → Ned: «{text}»" in (alert[0].text or "")
+    assert not any(m.copied for m in await client.bot_messages(STAFF))
     async with bot.core.conversations.uows() as uow:
         reports = await uow.safety.open_reports()
     assert [(r.reason, r.priority, r.pair_id) for r in reports] == [("crisis", True, pair_id)]

@@ -311,9 +311,24 @@ async def test_crisis_words_bring_resources_and_a_priority_alert_with_the_messag
     assert "988" in out[0] and "Telefono Amico" in out[0] and "112" in out[0]
     assert texts(mentor.new_effects()) == [], "the partner is not told"
     alert = staff.new_effects()
-    head = texts(alert)[0]
-    assert head.startswith("🚨 <b>PRIORITY</b>") and "crisis words (kill myself)" in head
-    assert copies(alert) == [(MENTEE, 101), (MENTOR, 102), (MENTEE, 77)]
+    # issue 13: ONE labelled message in the safety lane, the pair's messages listed in order
+    # (the one that raised it with its words), buttons to act; no loose copies any more
+    assert len(alert) == 1 and isinstance(alert[0], fx.SendText) and alert[0].safety
+    head = alert[0].text
+    assert head.startswith("🚨 <b>Crisis alert #1</b>") and "crisis words (kill myself)" in head
+    assert "not messages to you" in head and copies(alert) == []
+    listed = head.split("not messages to you):\n")[1].split("\n")
+    assert [line.split(": ", 1)[1] for line in listed] == [
+        "a message (mentorbot keeps no words)",
+        "a message (mentorbot keeps no words)",
+        "«honestly I want to kill myself»",
+    ]
+    assert [b.data for row in alert[0].buttons for b in row] == [
+        f"st:pause:{pair_id}",
+        f"st:user:{MENTEE}",
+        "st:reports:show:1",
+        "st:reports:done:1",
+    ]
     report = bot.store.reports[1]
     assert (report.reason, report.priority, report.reporter_id, report.pair_id) == (
         "crisis",
@@ -323,7 +338,7 @@ async def test_crisis_words_bring_resources_and_a_priority_alert_with_the_messag
     )
     await screen(bot, dispatcher, MENTEE, "I can't go on")
     assert len(bot.store.reports) == 1, "the open crisis report of the day is reused"
-    assert "<b>Report #1</b>" in texts(staff.new_effects())[0]
+    assert "<b>Crisis alert #1</b>" in texts(staff.new_effects())[0]
     assert "face it alone" in texts(mentee.new_effects())[0], "resources every time"
     await screen(bot, dispatcher, MENTEE, "See you on Tuesday at the library")
     assert texts(mentee.new_effects()) == [] and texts(staff.new_effects()) == []
@@ -338,7 +353,7 @@ async def test_through_the_relay_the_message_is_delivered_and_screened() -> None
     received = mentor.new_effects()
     assert any(isinstance(e, fx.CopyMessage | fx.CopyMessages) for e in received)
     assert texts(received) == [], "the partner only gets the message itself"
-    assert "PRIORITY" in texts(staff.new_effects())[0]
+    assert "Crisis alert" in texts(staff.new_effects())[0]
 
 
 async def test_contact_details_early_in_a_match_get_a_gentle_reminder() -> None:
