@@ -13,10 +13,10 @@ already finished or taken by the same claim. "Earlier in lane order": a chat's `
 (crisis alerts) come before its `routine` ones, each lane by id; so a safety item overtakes the
 routine items of its chat that are not yet leased, and a routine item waits behind a leased,
 held (`not_before` in the future) or still unclaimed earlier item. Two guards make it so: the
-claim skips items with such a blocker that is not due (leased, or held), and a check after the
-claim gives back every item whose chat has an earlier open item outside this claim (on
-PostgreSQL a row another claimer holds is skipped, not seen, by `SKIP LOCKED`; under a limit the
-claim can stop between two items of a chat). Items addressed to no chat have no order.
+claim skips items with such a blocker that is not due (leased, or held), and on PostgreSQL a
+check after the claim gives back every item whose chat has an earlier open item outside this
+claim (a row another claimer holds is skipped, not seen, by `SKIP LOCKED`). Items addressed to
+no chat have no order.
 
 Outcomes are recorded only on an item still `sending`, and a retry or a failure (given the
 claim's `attempt`) only on that same claim: a sender whose lease ran out and whose item another
@@ -51,6 +51,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -198,8 +199,12 @@ class SqlOutbox:
         chat has an earlier item (in lane order) still open and not in this claim stays where
         it is. Each claim counts as an attempt. Returned in lane order, then id order."""
         safety_limit = limit if safety_limit is None else safety_limit
-        rows = await self._select_due(now, SAFETY, safety_limit)
-        rows += await self._select_due(now, ROUTINE, limit - len(rows))
+        if self._session.get_bind().dialect.name == "postgresql":
+            rows = await self._locked_due(now, SAFETY, safety_limit)
+            if len(rows) < safety_limit:  # else more may wait: no routine item goes before them
+                rows += await self._locked_due(now, ROUTINE, limit - len(rows))
+        else:
+            rows = await self._due_at_once(now, limit, safety_limit)
         ids = _in_chat_order(rows, await self._behind_others(rows))
         if not ids:
             return []
@@ -226,26 +231,48 @@ class SqlOutbox:
         ]
         return sorted(items, key=lambda item: (not item.safety, item.id))
 
-    async def _select_due(self, now: datetime, lane: str, limit: int) -> list[Any]:
-        """Up to `limit` due items of a lane, in id order (locked on PostgreSQL)."""
+    async def _due_at_once(self, now: datetime, limit: int, safety_limit: int) -> list[Any]:
+        """SQLite: the due items of both lanes and both statuses in one statement (each part
+        walks its index in id order up to its limit), then the lanes' limits: up to
+        `safety_limit` safety items; routine ones up to what is left of `limit`, and only when
+        the safety lane had room (else more safety items may wait, and none may be passed)."""
+        parts = [
+            select(_due(now, lane, status).limit(room).subquery())
+            for lane, room in ((SAFETY, safety_limit), (ROUTINE, limit))
+            if room > 0
+            for status in _OPEN
+        ]
+        if not parts:
+            return []
+        found = (await self._session.execute(union_all(*parts))).all()
+        safety = sorted((r for r in found if r.lane == SAFETY), key=lambda r: r.id)
+        routine = sorted((r for r in found if r.lane != SAFETY), key=lambda r: r.id)
+        rows = safety[:safety_limit]
+        if len(safety) < safety_limit:
+            rows += routine[: max(0, limit - len(rows))]
+        return rows
+
+    async def _locked_due(self, now: datetime, lane: str, limit: int) -> list[Any]:
+        """PostgreSQL: up to `limit` due items of a lane, in id order, locked (`SKIP LOCKED`).
+        A UNION cannot be locked: one statement per status, each walking the index in id order
+        up to the limit."""
         if limit <= 0:
             return []
-        postgres = self._session.get_bind().dialect.name == "postgresql"
         rows: list[Any] = []
         for status in _OPEN:
-            due = _due(now, lane, status).limit(limit)
-            if postgres:
-                due = due.with_for_update(skip_locked=True)
+            due = _due(now, lane, status).limit(limit).with_for_update(skip_locked=True)
             rows += (await self._session.execute(due)).all()
         return sorted(rows, key=lambda row: row.id)[:limit]
 
     async def _behind_others(self, rows: Sequence[Any]) -> set[int]:
         """Of the rows about to be claimed, those whose chat has an earlier item (in lane order)
-        still open that is not among them: taken meanwhile by another claimer, or left out by
-        the limit."""
+        still open that is not among them: on PostgreSQL, one another claimer holds (`SKIP
+        LOCKED` hid it). On SQLite claimers take turns, and each lane is taken in id order up
+        to the limit (routine items only when the safety lane had room), so none can be left
+        behind."""
         chatted = [row.id for row in rows if row.chat_id is not None]
-        if not chatted:
-            return set()
+        if not chatted or self._session.get_bind().dialect.name != "postgresql":
+            return set()  # SQLite: claimers take turns (BEGIN IMMEDIATE), nothing is hidden
         ours = [row.id for row in rows]
         check = select(_c.id).where(
             _c.id.in_(chatted),
