@@ -1,7 +1,15 @@
-"""Issue 13, defect 4: the bot is SIGKILLed while it delivers step 1 and started again once step 2
-is due. Each chat must still read step 1 before step 2: the in-flight step 1 of the dead sender
-(leased, so no one resends it until its lease runs out) must not be overtaken by step 2, which
-the new process queues at once. On SQLite and on PostgreSQL, on both transports."""
+"""Issue 13, defect 4: the bot is SIGKILLed in the middle of delivering and started again; each
+chat must still read step 1 before step 2. Two ways it went wrong, both from the per-chat hold
+living only in the sender's memory:
+
+* in flight: step 1 was leased by the dead sender (no one resends it until its lease runs out)
+  and the new process queued step 2 and sent it at once (fails today on SQLite; on PostgreSQL
+  the new worker takes over the dead one's leases at once, which hides it);
+* in a retry back-off: step 1 had failed and waited to be tried again, step 2 was claimed
+  behind it; the new process sent step 2 first (fails today on PostgreSQL, where the takeover
+  frees step 2 at once; on SQLite step 2's lease happened to outlast the back-off).
+
+Each runs on SQLite and on PostgreSQL, on both transports."""
 
 from __future__ import annotations
 
@@ -119,4 +127,64 @@ async def test_a_crash_mid_round_never_puts_step_2_before_step_1(
             assert int(open_items.scalar_one()) == 0
     finally:
         await engine.dispose()
+    assert "Traceback" not in errors
+
+
+async def retried_item(database_url: str, chat_id: int) -> tuple[str, int] | None:
+    """Status and attempts of the chat's first outbox item (its step 1)."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(
+                text(
+                    "SELECT status, attempts FROM outbox WHERE chat_id = :chat ORDER BY id LIMIT 1"
+                ),
+                {"chat": chat_id},
+            )
+            row = result.first()
+            return (str(row[0]), int(row[1])) if row else None
+    finally:
+        await engine.dispose()
+
+
+async def test_a_crash_during_a_retry_back_off_keeps_the_held_step_first(
+    client: SandboxClient, sandbox: RunningSandbox, tmp_path: Path, database_url: str
+) -> None:
+    """Step 1 of one chat is waiting out a retry back-off (the API failed), step 2 of that chat
+    is claimed behind it, when the bot dies. The hold was only in the dead sender's memory:
+    the new process (which, on PostgreSQL, takes over the dead worker's leases at once) must
+    still send step 1 first."""
+    curricula = write_quick_curricula(tmp_path / "curricula", steps=2, cadence="30s")
+    await seed(database_url, curricula, client)
+    await client.advance_clock(31)  # both steps are due
+    failing = CHATS[0]
+    await client.add_fault("500", method="sendMessage", chat_id=failing, times=1000)
+    bot = start_bot(sandbox, database_url, curricula)
+    try:
+        for _ in range(600):  # step 1 failed 5 times: the next try waits 8 s
+            found = await retried_item(database_url, failing)
+            if found is not None and found[0] == "pending" and found[1] >= 5:
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError(f"step 1 of {failing} never waited out a back-off: {found}")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+    await client.clear_faults()
+    bot = start_bot(sandbox, database_url, curricula)
+    try:
+        for _ in range(600):
+            steps = (await steps_by_chat(client))[failing]
+            if "Step 1 of 2" in steps and "Step 2 of 2" in steps:
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1.0)
+        steps = (await steps_by_chat(client))[failing]
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        _, errors = await asyncio.to_thread(bot.communicate, timeout=30)
+    assert steps == ["Step 1 of 2", "Step 2 of 2"], steps
     assert "Traceback" not in errors
