@@ -112,7 +112,9 @@ async def one_run(kind: str, scratch: Path, run: int, pairs: int, claims: int, b
             await engine.dispose()
 
 
-async def measure(pairs: int, database: str, repeat: int, claims: int, batch: int) -> Any:
+async def measure(
+    pairs: int, database: str, repeat: int, claims: int, batch: int
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="mentorbot-bench-") as tmp:
         runs, bases = [], []
         for run in range(repeat):
@@ -131,10 +133,14 @@ async def measure(pairs: int, database: str, repeat: int, claims: int, batch: in
         "per_claim_ms": round(1000 * median / claims, 2),
         "baseline": {"runs_s": [round(b, 3) for b in bases], "median_s": round(base_median, 3)},
         "ratio_to_baseline": round(median / base_median, 2),
+        "command": (
+            f"python benchmarks/outbox_claim.py --pairs {pairs} --database {database} "
+            f"--repeat {repeat} --claims {claims} --batch {batch}"
+        ),
     }
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite")
@@ -142,8 +148,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--claims", type=int, default=200)
     parser.add_argument("--batch", type=int, default=100)
     args = parser.parse_args(argv)
+    if min(args.pairs, args.repeat, args.claims, args.batch) < 1:
+        parser.error("--pairs, --repeat, --claims and --batch must be at least 1")
+    if args.claims * args.batch > 2 * args.pairs:
+        parser.error("--claims x --batch must not exceed the 2 x --pairs messages queued")
     result = asyncio.run(measure(args.pairs, args.database, args.repeat, args.claims, args.batch))
     sys.stdout.write(json.dumps(result) + "\n")
+    return result
 
 
 if __name__ == "__main__":

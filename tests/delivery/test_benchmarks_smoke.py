@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from benchmarks import claim_and_queue, delivery_rate
+from benchmarks import claim_and_queue, delivery_rate, outbox_claim
 
 CLAIM_KEYS = {
     "benchmark",
@@ -90,3 +90,17 @@ def test_delivery_rate_prints_its_figures(capsys: pytest.CaptureFixture[str]) ->
     assert result["responses_429"] == 0  # the sender never trips the sandbox's limit
     assert 0 < result["achieved_per_s"] <= 30
     assert result["baseline"]["achieved_per_s"] > 0
+
+
+def test_outbox_claim_prints_its_figures(capsys: pytest.CaptureFixture[str]) -> None:
+    result = outbox_claim.main(
+        ["--pairs", "100", "--repeat", "1", "--claims", "4", "--batch", "10"]
+    )
+    assert printed(capsys) == result
+    assert (result["benchmark"], result["outbox_rows"], result["claims"]) == (
+        "outbox_claim",
+        200,
+        4,
+    )
+    assert result["median_s"] > 0 and result["baseline"]["median_s"] > 0
+    assert result["ratio_to_baseline"] > 0 and "outbox_claim.py" in str(result["command"])
