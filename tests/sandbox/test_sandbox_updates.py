@@ -8,12 +8,23 @@ import time
 import pytest
 
 from bot.sandbox import RunningSandbox, SandboxClient
+from bot.sandbox.client_types import RequestRecord
 from bot.sandbox.state import LEGACY_HIDDEN_USER
 from tests.sandbox.sandbox_support import BotApi
 
 
 async def _texts(client: SandboxClient, user_id: int, *texts: str) -> list[int]:
     return [(await client.send_text(user_id, t)).update_id for t in texts]
+
+
+async def _until_recorded(client: SandboxClient, method: str) -> list[RequestRecord]:
+    """The sandbox's record of `method` calls once one has arrived (a loaded machine can take
+    longer than a fixed sleep to get the request there)."""
+    for _ in range(100):
+        if recorded := await client.requests(method):
+            return recorded
+        await asyncio.sleep(0.02)
+    return []
 
 
 async def test_offset_confirms_and_limit(api: BotApi, client: SandboxClient, user_id: int) -> None:
@@ -42,9 +53,9 @@ async def test_long_poll_returns_early_when_update_arrives(
 ) -> None:
     started = time.monotonic()
     poll = asyncio.create_task(api.ok("getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    pending_requests = await _until_recorded(client, "getUpdates")
     assert not poll.done()
-    [pending] = await client.requests("getUpdates")
+    [pending] = pending_requests
     assert (pending.status, pending.ok, pending.params) == (None, None, {"timeout": 5})
     await client.send_text(user_id, "wake up")
     updates = await asyncio.wait_for(poll, 2)
