@@ -40,14 +40,15 @@ from typing import Any, cast
 import orjson
 from sqlalchemy import (
     ColumnElement,
+    Exists,
     Select,
     Table,
     TextClause,
     and_,
     bindparam,
-    exists,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
@@ -276,7 +277,7 @@ class SqlOutbox:
         ours = [row.id for row in rows]
         check = select(_c.id).where(
             _c.id.in_(chatted),
-            exists().where(
+            _probe(
                 _e.chat_id == _c.chat_id,
                 _e.status.in_(_OPEN),
                 _before(_earlier, _outbox),
@@ -378,6 +379,13 @@ class SqlOutbox:
             log.warning("outbox item %s: claim lost, %s not recorded", item_id, what)
 
 
+def _probe(*conditions: ColumnElement[bool]) -> Exists:
+    """EXISTS (an earlier item of the same chat such that ...), as a lookup per row through the
+    `(chat_id, status)` index: the OFFSET keeps PostgreSQL from turning it into an anti-join
+    that scans the whole outbox once per claim (SQLite looks it up per row anyway)."""
+    return select(literal(1)).where(*conditions).limit(1).offset(0).exists()
+
+
 def _before(one: Any, other: Any) -> ColumnElement[bool]:
     """`one` comes before `other` in their chat's lane order: safety items first, each lane
     by id."""
@@ -414,7 +422,7 @@ def _due(now: datetime, lane: str, status: str) -> Select[Any]:
             _c.status == status,
             mine,
             ready,
-            ~exists().where(_e.chat_id == _c.chat_id, _e.status.in_(_OPEN), earlier, waiting),
+            ~_probe(_e.chat_id == _c.chat_id, _e.status.in_(_OPEN), earlier, waiting),
         )
         .order_by(_c.id)
     )
