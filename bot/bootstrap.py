@@ -149,8 +149,11 @@ async def queue_staff_menus(
 
 
 def retention_of(settings: Settings) -> Retention:
-    """How long records are kept (RELAY_RETENTION_DAYS, REPORT_RETENTION_DAYS)."""
-    return Retention(settings.relay_retention_days, settings.report_retention_days)
+    """How long records are kept (RELAY_RETENTION_DAYS, REPORT_RETENTION_DAYS) and an unfinished
+    conversation (FLOW_IDLE_EXPIRY)."""
+    return Retention(
+        settings.relay_retention_days, settings.report_retention_days, settings.flow_idle_expiry
+    )
 
 
 async def purge_seen_updates(core: Core) -> None:

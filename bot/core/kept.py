@@ -10,6 +10,7 @@ and the same line to the README), or in `NOT_PERSONAL` if it holds nothing about
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.core.privacy import Retention
 from bot.i18n import N_, Translator
@@ -123,7 +124,8 @@ KEPT: tuple[Kept, ...] = (
     ),
     Kept(
         N_(
-            "The conversation you are having with me and your answers in it so far, until it ends."
+            "The conversation you are having with me and your answers in it so far (for example "
+            "the details of a /report you have not sent yet)."
         ),
         ("flow_states.*",),
     ),
@@ -198,8 +200,18 @@ KEPT_FOR: tuple[str, ...] = (
         "date and reason even after you erase your data, so that it still applies if you write "
         "again."
     ),
+    N_(
+        "A conversation with me and your answers in it: until it ends. One you leave "
+        "unfinished is deleted automatically after {idle} without an answer from you."
+    ),
+    N_(
+        "A draft of the program team waiting to be confirmed (a broadcast, a matching): the "
+        "words typed into it are deleted a day after it was made, when it can no longer be "
+        "confirmed."
+    ),
 )
-"""The lines of "How long", with the retention settings as `{days}` and `{report_days}`."""
+"""The lines of "How long", with the retention settings as `{days}`, `{report_days}` and
+`{idle}` (`FLOW_IDLE_EXPIRY` in words)."""
 
 
 def kept_lines(t: Translator) -> list[str]:
@@ -209,10 +221,23 @@ def kept_lines(t: Translator) -> list[str]:
 
 def kept_for_lines(t: Translator, retention: Retention) -> list[str]:
     """The lines of "How long", translated, with the configured retention periods."""
+    idle = duration_words(t, retention.flow_idle)
     return [
-        t._(line, days=retention.relay_days, report_days=retention.report_days)
+        t._(line, days=retention.relay_days, report_days=retention.report_days, idle=idle)
         for line in KEPT_FOR
     ]
+
+
+def duration_words(t: Translator, span: timedelta) -> str:
+    """`span` in words, in its largest whole unit: "30 days", "12 hours", "90 minutes"."""
+    seconds = int(span.total_seconds())
+    if seconds and seconds % 86400 == 0:
+        return t.n_("{n} day", "{n} days", seconds // 86400)
+    if seconds and seconds % 3600 == 0:
+        return t.n_("{n} hour", "{n} hours", seconds // 3600)
+    if seconds and seconds % 60 == 0:
+        return t.n_("{n} minute", "{n} minutes", seconds // 60)
+    return t.n_("{n} second", "{n} seconds", seconds)
 
 
 def covered(column: str) -> bool:

@@ -401,6 +401,16 @@ class PrivacyRepository(Protocol):
         before `resolved_before`; their reason, dates and ids stay. How many."""
         ...
 
+    async def purge_idle_flows(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` conversations (flow states) last changed before `before`,
+        with everything in their data (answers, messages set aside). How many."""
+        ...
+
+    async def purge_draft_words(self, before: datetime, limit: int) -> int:
+        """Remove the typed words (`bot.core.staff.DRAFT_WORDS`) of up to `limit` staff drafts
+        created before `before` that still hold some. How many."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction over all repositories; nothing is written unless `commit` is called."""

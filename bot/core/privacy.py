@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -93,10 +93,12 @@ def _is_text(value: Any) -> bool:
 @dataclass(frozen=True)
 class Retention:
     """How long records are kept (days): relayed-message records and delivery records, and
-    a report held for a forgotten person after it is resolved."""
+    a report held for a forgotten person after it is resolved; and how long an unfinished
+    conversation is kept without an answer (`FLOW_IDLE_EXPIRY`)."""
 
     relay_days: int = 90
     report_days: int = 180
+    flow_idle: timedelta = timedelta(days=30)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +169,8 @@ class Purged:
     delivery_records: int = 0
     reports: int = 0
     report_words: int = 0  # resolved reports whose words were removed
+    conversations: int = 0  # unfinished conversations deleted after `Retention.flow_idle`
+    draft_words: int = 0  # expired staff drafts whose typed words were removed
 
 
 def _name_forms(names: tuple[str, ...]) -> list[str]:

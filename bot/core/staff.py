@@ -64,6 +64,16 @@ class AuditEntry:
 
 DRAFT_LIFETIME = timedelta(hours=24)
 
+DRAFT_WORDS = frozenset({"text"})
+"""Keys of a draft's data holding words a staff member typed (a broadcast's message). The
+retention round removes them once the draft has expired (`draft_without_words`); the rest
+(program and audience codes, ids) stays, so a press on the expired preview is still told so."""
+
+
+def draft_without_words(data: dict[str, Any]) -> dict[str, Any]:
+    """A draft's data without the words typed into it."""
+    return {key: value for key, value in data.items() if key not in DRAFT_WORDS}
+
 
 class DraftKind(StrEnum):
     """What a staff member is asked to confirm."""

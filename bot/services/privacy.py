@@ -1,5 +1,6 @@
 """People's control over their data: /mydata (an export), /forgetme (an erasure), and the
-retention round that deletes old relayed-message and delivery records.
+retention round that deletes old relayed-message and delivery records and conversations left
+unfinished.
 
 Forgetting someone, in one transaction: their mentorships end (each partner is told only that
 the mentorship has ended, as after /block), mentors who were asked about them are told the
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ from bot.core.models import (
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.privacy import Erased, Erasure, Purged, Retention, relabel
 from bot.core.programs import ProgramCatalog
+from bot.core.staff import DRAFT_LIFETIME
 from bot.i18n import Catalogs, Html, Translator
 from bot.services.alerts import Staff, staff_alerts, with_organisation
 from bot.services.privacy_export import export_bytes, personal_document
@@ -42,7 +44,7 @@ from flows.safety_messages import new_mentor_hint
 log = logging.getLogger(__name__)
 
 FORGOTTEN = "forgotten"  # the closing reason of a pair ended by /forgetme
-PURGE_BATCH = 5000  # delivery records deleted per transaction (short write locks on SQLite)
+PURGE_BATCH = 5000  # rows purged per transaction (short write locks on SQLite)
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,10 @@ async def retention_round(
 ) -> Purged:
     """The scheduled purge: relayed-message records and finished delivery records older than
     `retention.relay_days`, and held reports resolved more than `retention.report_days` ago;
-    the words of every report resolved that long ago are removed (what /privacy says)."""
+    the words of every report resolved that long ago are removed; conversations left
+    unfinished for longer than `retention.flow_idle` are deleted (the answers in them, a
+    /report's details, messages the relay set aside), and the words typed into staff drafts
+    that can no longer be confirmed are removed (what /privacy says)."""
     now = clock.now()
     before = now - timedelta(days=retention.relay_days)
     async with uows() as uow:
@@ -235,21 +240,42 @@ async def retention_round(
         reports = await uow.privacy.release_held_reports(resolved_before)
         words = await uow.privacy.clear_report_words(resolved_before)
         await uow.commit()
-    records = 0
-    while True:
-        async with uows() as uow:
-            purged = await uow.privacy.purge_delivery_records(before, batch)
-            await uow.commit()
-        records += purged
-        if purged < batch:
-            break
-    if links or records or reports or words:
+    records = await _in_batches(
+        uows, lambda uow: uow.privacy.purge_delivery_records(before, batch), batch
+    )
+    idle_before = now - retention.flow_idle
+    flows = await _in_batches(
+        uows, lambda uow: uow.privacy.purge_idle_flows(idle_before, batch), batch
+    )
+    expired_before = now - DRAFT_LIFETIME
+    drafts = await _in_batches(
+        uows, lambda uow: uow.privacy.purge_draft_words(expired_before, batch), batch
+    )
+    if links or records or reports or words or flows or drafts:
         log.info(
             "retention: %d relay links, %d delivery records, %d held reports purged; "
-            "words of %d resolved reports removed",
+            "words of %d resolved reports removed; %d idle conversations deleted; "
+            "words of %d expired staff drafts removed",
             links,
             records,
             reports,
             words,
+            flows,
+            drafts,
         )
-    return Purged(links, records, reports, words)
+    return Purged(links, records, reports, words, flows, drafts)
+
+
+async def _in_batches(
+    uows: UnitOfWorkFactory, purge: Callable[[UnitOfWork], Awaitable[int]], batch: int
+) -> int:
+    """Run `purge` (up to `batch` rows) in one short transaction after another until a round
+    finds fewer than `batch` rows (short write locks on SQLite). How many in all."""
+    total = 0
+    while True:
+        async with uows() as uow:
+            done = await purge(uow)
+            await uow.commit()
+        total += done
+        if done < batch:
+            return total

@@ -36,7 +36,7 @@ from bot.core.privacy import (
     relabel,
     text_needles,
 )
-from bot.core.staff import REJECTED, PersonFlag
+from bot.core.staff import DRAFT_WORDS, REJECTED, PersonFlag, draft_without_words
 from bot.storage.matching import _proposal_from_row, _request_from_row
 from bot.storage.pairs import _pair_from_row
 from bot.storage.relay import _link_from_row, _select_links
@@ -329,6 +329,49 @@ class SqlPrivacyRepository:
         if ids:
             await self._session.execute(delete(_outbox).where(c.id.in_(ids)))
         return len(ids)
+
+    async def purge_idle_flows(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` conversations last changed before `before`, oldest first. The
+        delete checks the time again: a person answering meanwhile keeps their conversation."""
+        c = _flows.c
+        ids = list(
+            (
+                await self._session.execute(
+                    select(c.user_id)
+                    .where(c.updated_at < before)
+                    .order_by(c.updated_at, c.user_id)
+                    .limit(limit)
+                )
+            ).scalars()
+        )
+        if not ids:
+            return 0
+        result = await self._session.execute(
+            delete(_flows).where(c.user_id.in_(ids), c.updated_at < before)
+        )
+        return rowcount(result)
+
+    async def purge_draft_words(self, before: datetime, limit: int) -> int:
+        """Remove the typed words of up to `limit` drafts created before `before` (see the
+        port); the JSON text is prefiltered on the word keys, Python decides."""
+        d = _drafts.c
+        text = cast(d.data, Text)
+        holding = or_(*(text.contains(f'"{key}":', autoescape=True) for key in DRAFT_WORDS))
+        rows = list(
+            await self._session.execute(
+                select(d.user_id, d.data)
+                .where(d.created_at < before, holding)
+                .order_by(d.created_at, d.user_id)
+                .limit(limit)
+            )
+        )
+        for row in rows:
+            await self._session.execute(
+                update(_drafts)
+                .where(d.user_id == row.user_id, d.created_at < before)
+                .values(data=draft_without_words(dict(row.data)))
+            )
+        return len(rows)
 
     async def release_held_reports(self, resolved_before: datetime) -> int:
         """Held reports resolved before `resolved_before`: deleted when the reporter asked to

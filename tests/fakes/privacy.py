@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from bot.core.models import AgeStatus, Person, ReportStatus
+from bot.core.models import AgeStatus, FlowState, Person, ReportStatus
 from bot.core.privacy import (
     FINISHED,
     Erased,
@@ -19,7 +19,7 @@ from bot.core.privacy import (
     redact_data,
     relabel,
 )
-from bot.core.staff import REJECTED
+from bot.core.staff import DRAFT_WORDS, REJECTED, draft_without_words
 
 if TYPE_CHECKING:
     from tests.fakes.store import FakeUnitOfWork
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 HeldReports = dict[int, tuple[datetime, bool]]  # report id → (asked at, erase the reporter)
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def _flow_order(flow: FlowState) -> tuple[datetime, int]:
+    return flow.updated_at, flow.user_id
 
 
 def _drop(data: dict[K, V], doomed: Callable[[V], bool]) -> None:
@@ -194,6 +198,27 @@ class _Privacy:
         gone = {r.item.id for r in sorted(old, key=lambda r: r.item.id)[: max(limit, 0)]}
         u._outbox[:] = [r for r in u._outbox if r.item.id not in gone]
         return len(gone)
+
+    async def purge_idle_flows(self, before: datetime, limit: int) -> int:
+        flows = self.uow._flows
+        idle = sorted((f for f in flows.values() if f.updated_at < before), key=_flow_order)
+        for flow in idle[: max(limit, 0)]:
+            del flows[flow.user_id]
+        return min(len(idle), max(limit, 0))
+
+    async def purge_draft_words(self, before: datetime, limit: int) -> int:
+        drafts = self.uow._staff.drafts
+        holding = sorted(
+            (
+                d
+                for d in drafts.values()
+                if d.created_at < before and DRAFT_WORDS.intersection(d.data)
+            ),
+            key=lambda d: (d.created_at, d.user_id),
+        )[: max(limit, 0)]
+        for draft in holding:
+            drafts[draft.user_id] = replace(draft, data=draft_without_words(draft.data))
+        return len(holding)
 
     async def release_held_reports(self, resolved_before: datetime) -> int:
         u = self.uow

@@ -5,8 +5,10 @@ every column of the schema is named under one of them or declared to hold nothin
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
+from bot.bootstrap import retention_of
 from bot.config import load_settings
 from bot.core.kept import KEPT, NOT_PERSONAL, covered, kept_for_lines, kept_lines
 from bot.core.privacy import Retention
@@ -38,7 +40,7 @@ def test_the_readme_states_what_is_kept_word_for_word() -> None:
 def test_the_readme_states_how_long_with_the_default_retention() -> None:
     settings = load_settings(bot_token="1:x")
     defaults = Retention(settings.relay_retention_days, settings.report_retention_days)
-    assert defaults == Retention()
+    assert defaults == Retention() == retention_of(settings), "FLOW_IDLE_EXPIRY's default too"
     assert readme_list("how-long") == kept_for_lines(english().translator("en"), defaults)
 
 
@@ -85,3 +87,17 @@ def test_every_column_of_the_schema_is_told_or_holds_nothing_personal() -> None:
 def test_the_check_notices_an_unexplained_column() -> None:
     assert covered("persons.display_name") and covered("reports.text")
     assert not covered("persons.favourite_colour") and not covered("outbox.attempts")
+
+
+def test_the_idle_expiry_is_told_in_words_in_every_language() -> None:
+    catalogs = english()
+    for idle, en, it in (
+        (timedelta(days=30), "after 30 days without", "dopo 30 giorni senza"),
+        (timedelta(days=1), "after 1 day without", "dopo 1 giorno senza"),
+        (timedelta(hours=12), "after 12 hours without", "dopo 12 ore senza"),
+        (timedelta(minutes=90), "after 90 minutes without", "dopo 90 minuti senza"),
+        (timedelta(seconds=45), "after 45 seconds without", "dopo 45 secondi senza"),
+    ):
+        retention = Retention(flow_idle=idle)
+        assert en in privacy_notice(catalogs.translator("en"), retention)
+        assert it in privacy_notice(catalogs.translator("it"), retention)
