@@ -39,8 +39,10 @@ from typing import Any, cast
 
 import orjson
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Exists,
+    Integer,
     Select,
     Table,
     TextClause,
@@ -237,15 +239,10 @@ class SqlOutbox:
         walks its index in id order up to its limit), then the lanes' limits: up to
         `safety_limit` safety items; routine ones up to what is left of `limit`, and only when
         the safety lane had room (else more safety items may wait, and none may be passed)."""
-        parts = [
-            select(_due(now, lane, status).limit(room).subquery())
-            for lane, room in ((SAFETY, safety_limit), (ROUTINE, limit))
-            if room > 0
-            for status in _OPEN
-        ]
-        if not parts:
+        if limit <= 0 and safety_limit <= 0:
             return []
-        found = (await self._session.execute(union_all(*parts))).all()
+        rooms = {"now": now, "safety_room": max(0, safety_limit), "routine_room": max(0, limit)}
+        found = (await self._session.execute(_DUE_AT_ONCE, rooms)).all()
         safety = sorted((r for r in found if r.lane == SAFETY), key=lambda r: r.id)
         routine = sorted((r for r in found if r.lane != SAFETY), key=lambda r: r.id)
         rows = safety[:safety_limit]
@@ -261,8 +258,8 @@ class SqlOutbox:
             return []
         rows: list[Any] = []
         for status in _OPEN:
-            due = _due(now, lane, status).limit(limit).with_for_update(skip_locked=True)
-            rows += (await self._session.execute(due)).all()
+            due = _LOCKED_DUE[(lane, status)]
+            rows += (await self._session.execute(due, {"now": now, f"{lane}_room": limit})).all()
         return sorted(rows, key=lambda row: row.id)[:limit]
 
     async def _behind_others(self, rows: Sequence[Any]) -> set[int]:
@@ -395,13 +392,15 @@ def _before(one: Any, other: Any) -> ColumnElement[bool]:
     )
 
 
-def _due(now: datetime, lane: str, status: str) -> Select[Any]:
+def _due(lane: str, status: str) -> Select[Any]:
     """The due items of one lane and status (pending ones whose `not_before` has passed, or
     `sending` ones whose lease expired), in id order, without those held back by an earlier item
     of their chat (in lane order) that cannot go now: leased, or pending with `not_before` ahead.
 
     One status at a time, so that both databases walk an index in id order and stop at the
-    limit; the lane is written literally for the safety lane's partial index."""
+    limit; the lane is written literally for the safety lane's partial index. Built once (the
+    time is the bound parameter `now`): a claim runs every second or so."""
+    now = bindparam("now", type_=_c.not_before.type)
     waiting = or_(
         and_(_e.status == "sending", _e.lease_until > now),
         and_(_e.status == "pending", _e.not_before > now),
@@ -439,3 +438,23 @@ def _in_chat_order(rows: Sequence[Any], behind: set[int]) -> list[int]:
             continue
         kept.append(row.id)
     return kept
+
+
+def _room(lane: str) -> BindParameter[int]:
+    return bindparam(f"{lane}_room", type_=Integer)
+
+
+# SQLite: both lanes and both statuses in one statement (each part up to its lane's room)
+_DUE_AT_ONCE = union_all(
+    *(
+        select(_due(lane, status).limit(_room(lane)).subquery())
+        for lane in (SAFETY, ROUTINE)
+        for status in _OPEN
+    )
+)
+# PostgreSQL: a UNION cannot be locked; one statement per lane and status
+_LOCKED_DUE = {
+    (lane, status): _due(lane, status).limit(_room(lane)).with_for_update(skip_locked=True)
+    for lane in (SAFETY, ROUTINE)
+    for status in _OPEN
+}
