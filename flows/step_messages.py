@@ -20,6 +20,8 @@ CHECKIN_PREFIX = "ci:"
 DOCUMENT_PREFIX = "doc:"
 STEPS_PREFIX = "cs:"  # curriculum steps ("st:" is taken by staff buttons)
 STEPS_OF_ROW = f"{STEPS_PREFIX}l:"  # + a row id: the list of that row's pair
+STEP_TAG = "step:"  # + a row id: the outbox tag of a step's message (its id is noted once sent,
+# so that a reply to it goes to that row's pair: `bot.services.relay_routes`)
 FREE_TEXT = "_text"
 CHOSEN = "✅ "  # marks the check-in option a person chose
 MAX_SHOWN_ANSWER = 300  # characters of a free-text answer shown under a reopened step
@@ -132,7 +134,9 @@ def step_message(
     text = template.text
     if row.role is Role.MENTOR:
         text = text.replace(_NAME, html.escape(partner_name, quote=False))
-    return SendText(chat_id=chat_id, text=text, buttons=_keyboard(row.id, template))
+    return SendText(
+        chat_id=chat_id, text=text, buttons=_keyboard(row.id, template), tag=f"{STEP_TAG}{row.id}"
+    )
 
 
 def answered_buttons(
@@ -167,7 +171,10 @@ def reread_message(
             shown = answer if len(answer) <= MAX_SHOWN_ANSWER else answer[:MAX_SHOWN_ANSWER] + "…"
             parts.append(t._("<b>Your answer:</b> {answer}", answer=shown))
     return SendText(
-        chat_id=chat_id, text="\n\n".join(parts), buttons=_keyboard(row.id, template, chosen)
+        chat_id=chat_id,
+        text="\n\n".join(parts),
+        buttons=_keyboard(row.id, template, chosen),
+        tag=f"{STEP_TAG}{row.id}",
     )
 
 

@@ -150,6 +150,8 @@ class ScheduledStep:
     status: StepStatus = StepStatus.SCHEDULED
     attempts: int = 0
     sent_at: datetime | None = None
+    message_id: int | None = None  # the delivered message in the person's chat (replies find
+    # their pair by it); None until delivered, and again once the retention purge has passed
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -198,6 +198,20 @@ class ScheduleRepository(Protocol):
 
     async def count_due(self, now: datetime) -> int: ...
 
+    async def record_messages(self, sent: Sequence[tuple[int, int]]) -> None:
+        """Note the message id of delivered step messages: (row id, message id) each; a step
+        opened again takes its latest message's id. Unknown ids are ignored."""
+        ...
+
+    async def pair_of_message(self, person_id: int, message_id: int) -> int | None:
+        """The pair of the person's step whose delivered message is `message_id`, if any."""
+        ...
+
+    async def forget_messages(self, before: datetime) -> int:
+        """The retention purge: forget the message ids of steps sent before `before`;
+        returns how many."""
+        ...
+
 
 class CheckinRepository(Protocol):
     """Answers to step check-ins (one per scheduled row; answering again replaces it)."""

@@ -171,6 +171,7 @@ class Purged:
     report_words: int = 0  # resolved reports whose words were removed
     conversations: int = 0  # unfinished conversations deleted after `Retention.flow_idle`
     draft_words: int = 0  # expired staff drafts whose typed words were removed
+    step_messages: int = 0  # steps whose message id was forgotten
 
 
 def _name_forms(names: tuple[str, ...]) -> list[str]:

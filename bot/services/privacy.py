@@ -226,16 +226,18 @@ class Privacy:
 async def retention_round(
     uows: UnitOfWorkFactory, clock: Clock, retention: Retention, batch: int = PURGE_BATCH
 ) -> Purged:
-    """The scheduled purge: relayed-message records and finished delivery records older than
-    `retention.relay_days`, and held reports resolved more than `retention.report_days` ago;
-    the words of every report resolved that long ago are removed; conversations left
-    unfinished for longer than `retention.flow_idle` are deleted (the answers in them, a
-    /report's details, messages the relay set aside), and the words typed into staff drafts
-    that can no longer be confirmed are removed (what /privacy says)."""
+    """The scheduled purge: relayed-message records, finished delivery records and the message
+    ids of steps (what a reply to a step is routed by) older than `retention.relay_days`, and
+    held reports resolved more than `retention.report_days` ago; the words of every report
+    resolved that long ago are removed; conversations left unfinished for longer than
+    `retention.flow_idle` are deleted (the answers in them, a /report's details, messages the
+    relay set aside), and the words typed into staff drafts that can no longer be confirmed are
+    removed (what /privacy says)."""
     now = clock.now()
     before = now - timedelta(days=retention.relay_days)
     async with uows() as uow:
         links = await uow.relay.purge(before)
+        steps = await uow.schedule.forget_messages(before)
         resolved_before = now - timedelta(days=retention.report_days)
         reports = await uow.privacy.release_held_reports(resolved_before)
         words = await uow.privacy.clear_report_words(resolved_before)
@@ -251,19 +253,20 @@ async def retention_round(
     drafts = await _in_batches(
         uows, lambda uow: uow.privacy.purge_draft_words(expired_before, batch), batch
     )
-    if links or records or reports or words or flows or drafts:
+    if links or records or reports or words or flows or drafts or steps:
         log.info(
             "retention: %d relay links, %d delivery records, %d held reports purged; "
             "words of %d resolved reports removed; %d idle conversations deleted; "
-            "words of %d expired staff drafts removed",
+            "words of %d expired staff drafts removed; message ids of %d steps forgotten",
             links,
             records,
             reports,
             words,
             flows,
             drafts,
+            steps,
         )
-    return Purged(links, records, reports, words, flows, drafts)
+    return Purged(links, records, reports, words, flows, drafts, steps)
 
 
 async def _in_batches(

@@ -1,6 +1,8 @@
 """Relay links: stored by the sender's `record_sent` hook once the chat app has answered a copy's
 message id (ids only, never content), in the unit of work that records the copy as sent, and read
-to thread replies and to carry a person's edits over to every copy."""
+to thread replies and to carry a person's edits over to every copy. The same hook notes the
+message id of each delivered step message on its scheduled row, so that a reply to a step goes
+to that step's pair (`bot.services.relay_routes`)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core import effects as fx
-from bot.core.effects import CopyMessages, EditCaption, EditText, Effect, RelayTag
+from bot.core.effects import CopyMessages, EditCaption, EditText, Effect, RelayTag, SendText
 from bot.core.models import Pair, PairStatus, Person, RelayLink
 from bot.core.ports import Clock, UnitOfWork
 from bot.i18n import Translator
 from bot.services.relay import labelled_caption, labelled_text, sender_name
+from flows.step_messages import STEP_TAG
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,9 @@ def edit_effect(
 
 class RelayLinks:
     """The sender's `record_sent` hook: a `RelayLink` for every relayed copy the chat app has
-    answered, written in the sender's unit of work for those successes (no transaction of its
-    own: on SQLite each would wait for the one write lock)."""
+    answered, and the message id of every step message, written in the sender's unit of work
+    for those successes (no transaction of its own: on SQLite each would wait for the one
+    write lock)."""
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
@@ -83,6 +87,17 @@ class RelayLinks:
         links = [link for effect, answer in sent for link in _links(effect, answer, now)]
         await uow.relay.add_many(links)
         self.stored += len(links)
+        await uow.schedule.record_messages(
+            [step for effect, answer in sent if (step := _step_message(effect, answer))]
+        )
+
+
+def _step_message(effect: Effect, sent: fx.Sent) -> tuple[int, int] | None:
+    """(scheduled row id, message id) of a delivered step message (None for anything else)."""
+    tag = effect.tag if isinstance(effect, SendText) else None
+    if not tag or not tag.startswith(STEP_TAG) or sent.message_id is None:
+        return None
+    return int(tag.removeprefix(STEP_TAG)), sent.message_id
 
 
 def _links(effect: Effect, sent: fx.Sent, now: datetime) -> list[RelayLink]:

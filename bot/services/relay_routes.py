@@ -1,9 +1,10 @@
 """Where a relayed message goes (`route`).
 
-A reply decides the pair only when it answers a relayed message (one with a `RelayLink`), and
-then only that pair: a reply to a message of a paused or ended pair reaches no one, never
-another pair of the writer. A reply to anything else (a step, a proposal, an alert, any bot
-message) follows the usual rules: the writer's only active pair, else the one they chose
+A reply decides the pair only when it answers a message of a pair: a relayed message (one with
+a `RelayLink`) or a curriculum step (its scheduled row notes its message id), and then only that
+pair: a reply to a message of a paused or ended pair reaches no one, never another pair of the
+writer. A reply to anything else (a proposal, an alert, any other bot message) follows the usual
+rules: the writer's only active pair, else the one they chose
 (`Person.active_pair_id`), else they are asked (`Choose`), never guessed.
 """
 
@@ -61,8 +62,8 @@ def active(pairs: list[Pair]) -> list[Pair]:
 async def replied_link(uow: UnitOfWork, chat_id: int, reply_to: int) -> tuple[int, int] | None:
     """The pair a replied-to message belongs to, whatever its status, and the message to reply
     to in the partner's chat: the original of a copy I received, or the copy of a message I
-    sent. None for anything else (a step, a proposal, an alert, any other bot message): those
-    belong to no pair and never decide where a message goes."""
+    sent. None for anything else (a step: `replied_step`; a proposal, an alert, any other bot
+    message: those belong to no pair and never decide where a message goes)."""
     link = await uow.relay.original_of(chat_id, reply_to)
     if link is not None:
         return link.pair_id, link.source_message_id
@@ -71,13 +72,22 @@ async def replied_link(uow: UnitOfWork, chat_id: int, reply_to: int) -> tuple[in
     return None
 
 
+async def replied_step(uow: UnitOfWork, person_id: int, reply_to: int) -> tuple[int, None] | None:
+    """The pair of the person's step message replied to (nothing to reply to in the partner's
+    chat), or None when `reply_to` is not one."""
+    pair_id = await uow.schedule.pair_of_message(person_id, reply_to)
+    return None if pair_id is None else (pair_id, None)
+
+
 async def replied_route(
     uow: UnitOfWork, person: Person, reply_to: int, pairs: list[Pair]
 ) -> Route | None:
-    """Where a reply goes when it answers a relayed message: that message's pair, whether
-    active (delivered, threaded), paused or ended (sent to no one). None when the message
-    replied to belongs to no pair of the person."""
-    found = await replied_link(uow, person.chat_id, reply_to)
+    """Where a reply goes when it answers a relayed message or a step: that message's pair,
+    whether active (delivered, threaded to the relayed message), paused or ended (sent to no
+    one). None when the message replied to belongs to no pair of the person."""
+    found: tuple[int, int | None] | None = await replied_link(uow, person.chat_id, reply_to)
+    if found is None:
+        found = await replied_step(uow, person.id, reply_to)
     if found is None:
         return None
     pair_id, target = found

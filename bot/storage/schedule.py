@@ -59,6 +59,7 @@ _COLUMNS = (
     "status",
     "attempts",
     "sent_at",
+    "message_id",
 )
 _ROLES = {role.value: role for role in Role}
 _STATUSES = {status.value: status for status in StepStatus}
@@ -148,6 +149,40 @@ class SqlScheduleRepository:
         )
         return int(result.scalar_one())
 
+    async def record_messages(self, sent: Sequence[tuple[int, int]]) -> None:
+        """Note the message ids of delivered step messages (one executemany UPDATE, in the
+        sender's transaction that records them as sent); unknown ids are ignored."""
+        if not sent:
+            return
+        statement = (
+            update(_steps)
+            .where(_c.id == bindparam("row_id"))
+            .values(message_id=bindparam("new_message_id"))
+        )
+        await self._session.execute(
+            statement, [{"row_id": row_id, "new_message_id": m} for row_id, m in sent]
+        )
+
+    async def pair_of_message(self, person_id: int, message_id: int) -> int | None:
+        """The pair of the person's step delivered as `message_id` (the `(person_id,
+        message_id)` index)."""
+        result = await self._session.execute(
+            select(_c.pair_id)
+            .where(_c.person_id == person_id, _c.message_id == message_id)
+            .order_by(_c.id.desc())
+            .limit(1)
+        )
+        return result.scalar_one_or_none()
+
+    async def forget_messages(self, before: datetime) -> int:
+        """Forget the message ids of steps sent before `before` (the retention purge)."""
+        result = await self._session.execute(
+            update(_steps)
+            .where(_c.message_id.is_not(None), _c.sent_at < before)
+            .values(message_id=None)
+        )
+        return rowcount(result)
+
     def _is_postgres(self) -> bool:
         return self._session.get_bind().dialect.name == "postgresql"
 
@@ -230,6 +265,7 @@ def _step_to_row(step: ScheduledStep) -> dict[str, Any]:
         "status": StepStatus(step.status).value,
         "attempts": step.attempts,
         "sent_at": step.sent_at,
+        "message_id": step.message_id,
     }
 
 
@@ -250,6 +286,7 @@ def _step_from_row(row: Any) -> ScheduledStep:
         status=_STATUSES[status],
         attempts=attempts,
         sent_at=row[10],
+        message_id=row[11],
     )
 
 

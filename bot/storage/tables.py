@@ -275,6 +275,7 @@ class ScheduledStepRow(Base):
         CheckConstraint(_in("status", STEP_STATUSES), name="status"),
         UniqueConstraint("pair_id", "person_id", "curriculum", "step_id"),
         Index(None, "status", "due_at", "id"),
+        Index(None, "person_id", "message_id"),
     )
 
     id: Mapped[int] = mapped_column(_serial_id(), primary_key=True)
@@ -290,6 +291,7 @@ class ScheduledStepRow(Base):
     status: Mapped[str] = mapped_column(String(16), server_default="scheduled")
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
     sent_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the delivered step message
 
 
 class CheckinAnswerRow(Base):

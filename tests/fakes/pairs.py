@@ -151,6 +151,29 @@ class _Schedule:
     async def count_due(self, now: datetime) -> int:
         return len(self._due(now))
 
+    async def record_messages(self, sent: Sequence[tuple[int, int]]) -> None:
+        for i, message_id in sent:
+            if (step := self.data.get(i)) is not None:
+                self.data[i] = replace(step, message_id=message_id)
+
+    async def pair_of_message(self, person_id: int, message_id: int) -> int | None:
+        mine = [
+            s
+            for s in self.data.values()
+            if s.person_id == person_id and s.message_id == message_id
+        ]
+        return max(mine, key=lambda s: s.id).pair_id if mine else None
+
+    async def forget_messages(self, before: datetime) -> int:
+        old = [
+            s
+            for s in self.data.values()
+            if s.message_id is not None and s.sent_at is not None and s.sent_at < before
+        ]
+        for s in old:
+            self.data[s.id] = replace(s, message_id=None)
+        return len(old)
+
 
 class _Checkins:
     def __init__(self, data: dict[int, CheckinAnswer]) -> None:

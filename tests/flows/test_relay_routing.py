@@ -1,6 +1,6 @@
 """Where a reply goes once a pair has ended, is paused, or answers a bot message (issue 13,
-defect 1): a reply decides the pair only when it answers a relayed message, and a reply to a
-message of an ended pair reaches no one."""
+defect 1): a reply decides the pair only when it answers a relayed message or a step of a pair,
+and a reply to a message of an ended pair reaches no one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from dataclasses import replace
 
 from bot.core import effects as fx
 from bot.core.events import BotBlocked
-from bot.core.models import PairStatus, Role
+from bot.core.models import PairStatus, Role, ScheduledStep, StepStatus
+from bot.i18n import Catalogs
+from flows.step_messages import step_message
 from tests.flows.relay_world import Chat, Received, World
 
 
@@ -97,3 +99,70 @@ async def test_a_reply_to_a_bot_message_does_not_decide_the_pair() -> None:
     assert copies(ana.new()) == copies(cy.new()) == []
     await bo.press("Cy")
     assert len(copies(cy.new())) == 1 and copies(ana.new()) == []
+
+
+# -- a reply to a step decides the pair too -------------------------------------------------------
+
+
+async def delivered_step(world: World, pair_id: int, chat: Chat) -> int:
+    """Schedule and deliver the chat's first step of the pair, as a delivery round does (the
+    real step message, tagged with its row); returns its message id in the chat."""
+    pair = world.pair_of(pair_id)
+    curriculum = world.bot.programs.curricula["college-first-year"]
+    step = curriculum.steps[0]
+    role = Role.MENTEE if chat.id == pair.mentee_id else Role.MENTOR
+    row = ScheduledStep(
+        pair_id=pair.id,
+        person_id=chat.id,
+        role=role,
+        curriculum=curriculum.id,
+        step_id=step.id,
+        position=1,
+        due_at=world.clock.now(),
+    )
+    async with world.store.uow() as uow:
+        await uow.schedule.add_many([row])
+        [row] = [r for r in await uow.schedule.of_pair(pair.id) if r.person_id == chat.id]
+        await uow.schedule.mark([row.id], StepStatus.SENT, world.clock.now())
+        t = Catalogs("en").translator("en")
+        await uow.outbox.add(
+            [step_message(row, chat.id, curriculum, step, t, "X")], world.clock.now()
+        )
+        await uow.commit()
+    await world.deliver()
+    [shown] = chat.new()
+    async with world.store.uow() as uow:
+        noted = await uow.schedule.get(row.id)
+    assert noted is not None and noted.message_id == shown.message_id, "its message id is noted"
+    return shown.message_id
+
+
+async def test_a_reply_to_a_step_goes_to_that_steps_pair() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    to_cy = await delivered_step(world, 2, bo)
+    world.store.persons[bo.id] = replace(bo.me, active_pair_id=1)  # Bo writes to Ana
+    await bo.say("Cy, about this step", reply_to=to_cy)
+    assert len(copies(cy.new())) == 1 and copies(ana.new()) == []
+    async with world.store.uow() as uow:
+        assert await uow.schedule.pair_of_message(bo.id, to_cy) == 2
+        assert await uow.schedule.pair_of_message(cy.id, to_cy) is None, "per person"
+
+
+async def test_a_reply_to_a_step_of_an_ended_or_paused_pair_reaches_no_one() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    to_cy = await delivered_step(world, 2, bo)
+    world.store.pairs[2] = replace(world.pair_of(2), status=PairStatus.PAUSED)
+    await bo.say("still there?", reply_to=to_cy)
+    assert copies(ana.new()) == copies(cy.new()) == []
+    assert "Your mentorship with Cy is paused" in bo.texts()[-1]
+    world.store.pairs[2] = replace(world.pair_of(2), status=PairStatus.ENDED)
+    await bo.say("one more thing", reply_to=to_cy)
+    assert copies(ana.new()) == copies(cy.new()) == [], "never to the only active mentee"
+    assert bo.texts()[-1].startswith("Your conversation with Cy has ended")
+
+
+async def test_a_mentees_reply_to_a_step_goes_to_their_mentor() -> None:
+    world, ana, _cy, bo = mentor_of_two()
+    mine = await delivered_step(world, 1, ana)
+    await ana.say("a question on the step", reply_to=mine)
+    assert len(copies(bo.new())) == 1

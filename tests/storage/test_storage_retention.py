@@ -1,6 +1,7 @@
 """Contract tests of the retention clocks on SQLite, PostgreSQL and the in-memory fake: held
 reports are released exactly when their clock runs out, and the retention round purges exactly
-the relayed-message and delivery records older than the retention period."""
+the relayed-message and delivery records (and step message ids) older than the retention
+period."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.core.effects import SendText
-from bot.core.models import Pair, Person, RelayLink, Report, ReportStatus, Role
+from bot.core.models import (
+    Pair,
+    Person,
+    RelayLink,
+    Report,
+    ReportStatus,
+    Role,
+    ScheduledStep,
+    StepStatus,
+)
 from bot.core.ports import UnitOfWorkFactory
 from bot.core.privacy import Retention
 from bot.services.privacy import retention_round
@@ -90,6 +100,11 @@ async def test_retention_round_purges_exactly_the_old_rows(
         for n, at in enumerate((T0, just_old, just_new, now)):
             await tx.outbox.add([SendText(chat_id=1, text=f"sent {n}")], at)
         await tx.outbox.add([SendText(chat_id=1, text="never sent, old")], T0)
+        await tx.schedule.add_many([step_row(pair, f"w{n}", n) for n in (1, 2)])
+        steps = await tx.schedule.of_pair(pair.id)
+        for row, at in zip(steps, (just_old, just_new), strict=True):
+            await tx.schedule.mark([row.id], StepStatus.SENT, at)
+        await tx.schedule.record_messages([(row.id, 50 + row.position) for row in steps])
         await tx.commit()
     async with any_uow() as tx:
         items = await tx.outbox.claim_due(now, 10, 60)
@@ -100,10 +115,24 @@ async def test_retention_round_purges_exactly_the_old_rows(
     clock = FakeClock(now)
     purged = await retention_round(any_uow, clock, Retention(relay_days=90), batch=1)
     assert (purged.relay_links, purged.delivery_records, purged.reports) == (2, 2, 0)
+    assert purged.step_messages == 1, "the message id of a step sent that long ago"
     async with any_uow() as tx:
+        assert [r.message_id for r in await tx.schedule.of_pair(pair.id)] == [None, 52]
         assert [k.source_message_id for k in await tx.relay.recent(pair.id, 10)] == [3, 2]
         assert [i.payload["text"] for i in await tx.outbox.pending_for_chat(1)] == [
             "never sent, old"
         ], "pending messages are never purged"
     again = await retention_round(any_uow, clock, Retention(relay_days=90))
-    assert (again.relay_links, again.delivery_records) == (0, 0)
+    assert (again.relay_links, again.delivery_records, again.step_messages) == (0, 0, 0)
+
+
+def step_row(pair: Pair, step_id: str, position: int) -> ScheduledStep:
+    return ScheduledStep(
+        pair_id=pair.id,
+        person_id=pair.mentee_id,
+        role=Role.MENTEE,
+        curriculum="college-first-year",
+        step_id=step_id,
+        position=position,
+        due_at=T0,
+    )

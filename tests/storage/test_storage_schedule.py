@@ -209,6 +209,55 @@ async def test_cancel_pending_cancels_only_scheduled_rows_of_the_pair(
         assert [r.pair_id for r in await tx.schedule.claim_due(hours(9), 10)] == [b.id]
 
 
+async def test_step_message_ids_find_their_pair_per_person(
+    any_uow: UnitOfWorkFactory, make_person: Callable[..., Person]
+) -> None:
+    a, b, paused = await setup_pairs(any_uow, make_person)
+    await add_steps(
+        any_uow,
+        [step(a, r, "w1", 1, 1) for r in Role]
+        + [step(paused, Role.MENTOR, "w1", 1, 1), step(b, Role.MENTEE, "w1", 1, 1)],
+    )
+    async with any_uow() as tx:
+        rows = {
+            (r.pair_id, r.person_id): r
+            for p in (a, b, paused)
+            for r in await tx.schedule.of_pair(p.id)
+        }
+        assert all(r.message_id is None for r in rows.values()), "none until delivered"
+        await tx.schedule.mark([r.id for r in rows.values()], S.SENT, hours(1))
+        # message ids are per chat: the same id in two people's chats
+        await tx.schedule.record_messages(
+            [(rows[a.id, 1].id, 7), (rows[a.id, 2].id, 7), (rows[paused.id, 4].id, 8)]
+        )
+        await tx.schedule.record_messages([(999_999, 9)])  # unknown: ignored
+        await tx.schedule.record_messages([])
+        await tx.commit()
+    async with any_uow() as tx:
+        assert await tx.schedule.pair_of_message(1, 7) == a.id
+        assert await tx.schedule.pair_of_message(2, 7) == a.id
+        assert await tx.schedule.pair_of_message(4, 8) == paused.id
+        assert await tx.schedule.pair_of_message(3, 8) is None, "another person's chat"
+        assert await tx.schedule.pair_of_message(1, 8) is None
+        assert (await tx.schedule.get(rows[a.id, 1].id)) == replace(
+            rows[a.id, 1], status=S.SENT, attempts=1, sent_at=hours(1), message_id=7
+        )
+        # a step opened again (/steps) is found by its latest message
+        await tx.schedule.record_messages([(rows[a.id, 1].id, 12)])
+        await tx.commit()
+    async with any_uow() as tx:
+        assert await tx.schedule.pair_of_message(1, 12) == a.id
+        assert await tx.schedule.forget_messages(hours(1)) == 0, "sent at the limit: kept"
+        assert await tx.schedule.forget_messages(hours(2)) == 3, "the retention purge"
+        await tx.commit()
+    async with any_uow() as tx:
+        assert await tx.schedule.pair_of_message(2, 7) is None
+        assert await tx.schedule.forget_messages(hours(2)) == 0
+        assert {r.message_id for p in (a, paused) for r in await tx.schedule.of_pair(p.id)} == {
+            None
+        }
+
+
 async def test_checkin_answers_are_upserted(
     any_uow: UnitOfWorkFactory, make_person: Callable[..., Person]
 ) -> None:
