@@ -166,3 +166,16 @@ async def test_a_mentees_reply_to_a_step_goes_to_their_mentor() -> None:
     mine = await delivered_step(world, 1, ana)
     await ana.say("a question on the step", reply_to=mine)
     assert len(copies(bo.new())) == 1
+
+
+async def test_a_reply_to_a_step_reopened_from_steps_goes_to_that_steps_pair() -> None:
+    world, ana, cy, bo = mentor_of_two()
+    await delivered_step(world, 2, bo)
+    async with world.store.uow() as uow:
+        [row] = [r for r in await uow.schedule.of_pair(2) if r.person_id == bo.id]
+    world.store.persons[bo.id] = replace(bo.me, active_pair_id=1)  # Bo writes to Ana
+    await bo.press_data(f"cs:o:{row.id}")  # "📚 All steps", then the step: opened again
+    [reopened] = [r for r in bo.new() if isinstance(r.effect, fx.SendText)]
+    assert "Step 1" in reopened.text
+    await bo.say("Cy, about the step again", reply_to=reopened.message_id)
+    assert len(copies(cy.new())) == 1 and copies(ana.new()) == []
