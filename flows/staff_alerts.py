@@ -1,5 +1,9 @@
-"""The buttons of a crisis alert (`bot.services.crisis_alert`): pause the pair, open the writer's
+"""The buttons of a safeguarding alert (`bot.services.safety_alert`): pause the pair, open the
 case, show the pair's latest messages under the alert, mark the alert handled.
+
+"Show the messages" copies the pair's latest messages (mentorbot keeps no words, so a copy is the
+only way to show them), each as a reply to the alert right after a label naming the alert, its
+author, reader and time, so no copy can be read as a message to the staff member.
 
 Each is a staff button of an existing command, so the router authorises it like that command
 (`st:pause:<pair>` as /pause, `st:user:<person>` as /user, `st:reports:show|done:<report>` as
@@ -11,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.effects import CopyMessage
+from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.models import Report, ReportStatus
+from bot.services.safety_alert import pseudonym, when
 from flows import staff_pairs, staff_people, staff_reports
 from flows.staff_kit import StaffCall
 from flows.staff_router import PressHandler
@@ -83,31 +88,50 @@ async def _done(call: StaffCall, rest: list[str]) -> None:
 
 
 async def _show(call: StaffCall, rest: list[str]) -> None:
-    """Copies of the pair's latest messages, oldest first, each a reply to the alert."""
+    """The pair's latest messages, oldest first, under the alert: each copy after its label."""
     found = await _open_report(call, rest)
     if found is None:
         return
     report, code = found
-    links = await call.uow.relay.recent(report.pair_id, CONTEXT_MESSAGES) if report.pair_id else []
+    t = call.t
+    pair = await call.uow.pairs.get(report.pair_id) if report.pair_id else None
+    links = await call.uow.relay.recent(pair.id, CONTEXT_MESSAGES) if pair else []
     seen: set[tuple[int, int]] = set()
-    copies = []
+    shown = []
     for link in reversed(links):
         source = (link.source_chat_id, link.source_message_id)
         if source not in seen:
             seen.add(source)
-            copies.append(
-                CopyMessage(
-                    chat_id=call.turn.person.chat_id,
-                    from_chat_id=link.source_chat_id,
-                    message_id=link.source_message_id,
-                    reply_to_message_id=call.message_id,
-                )
+            shown.append(link)
+    if pair is None or not shown:
+        raise call.refuse(t._("No relayed messages of this pair are left to show."))
+    people = {p.id: p for p in await call.uow.persons.get_many({pair.mentee_id, pair.mentor_id})}
+    names = {i: pseudonym(people.get(i), t) for i in (pair.mentee_id, pair.mentor_id)}
+    chat, alert = call.turn.person.chat_id, call.message_id
+    effects: list[Effect] = []
+    for n, link in enumerate(shown, 1):
+        label = t._(
+            "💬 Alert #{id}, message {n} of {total}: <b>{writer}</b> → {reader}, {when}. A copy "
+            "of their conversation for you, not a message to you:",
+            id=report.id,
+            n=n,
+            total=len(shown),
+            writer=names.get(link.sender_id, "?"),
+            reader=names.get(pair.partner_of(link.sender_id), "?"),
+            when=when(link.created_at, t.language),
+        )
+        effects.append(SendText(chat_id=chat, text=label, reply_to_message_id=alert))
+        effects.append(
+            CopyMessage(
+                chat_id=chat,
+                from_chat_id=link.source_chat_id,
+                message_id=link.source_message_id,
+                reply_to_message_id=alert,
             )
-    if not copies:
-        raise call.refuse(call.t._("No relayed messages of this pair are left to show."))
-    await call.audit("reports show", code, f"report {report.id}", f"{len(copies)} messages")
+        )
+    await call.audit("reports show", code, f"report {report.id}", f"{len(shown)} messages")
     call.turn.answer(call.callback_id or "")
-    call.turn.effects.extend(copies)
+    call.turn.effects.extend(effects)
 
 
 PRESSES: dict[str, PressHandler] = {

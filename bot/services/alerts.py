@@ -1,17 +1,16 @@
 """Alerts to staff: who is told, in which language, with which context.
 
 Alerts go to the super-admins of `SUPERADMIN_IDS` and, when the alert is about a program, to the
-staff of the organisation that runs it (`with_organisation`). The context of an alert is a copy
-of the pair's latest relayed messages, taken from the sender's chat (we keep ids, never the
-content)."""
+staff of the organisation that runs it (`with_organisation`). Safeguarding alerts (crisis words,
+reports, blocks) are built by `bot.services.safety_alert`, one labelled message with the pair's
+latest messages; `staff_alerts` sends a plain notice that has no pair context (an erasure, a
+person who blocked the bot)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.core.effects import CopyMessage, Effect, SendText
-from bot.core.models import RelayLink
+from bot.core.effects import Effect, SendText
 from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 
@@ -36,21 +35,6 @@ async def with_organisation(
     return replace(staff, chat_ids=tuple(ids))
 
 
-def staff_alerts(
-    staff: Staff, text: str, *, context: Sequence[RelayLink] = (), priority: bool = False
-) -> list[Effect]:
-    """The alert for every staff member, followed by copies of the context messages (oldest
-    first)."""
-    head = f"🚨 <b>PRIORITY</b>\n{text}" if priority else f"⚠️ {text}"
-    effects: list[Effect] = []
-    for chat_id in staff.chat_ids:
-        effects.append(SendText(chat_id=chat_id, text=head))
-        effects += [
-            CopyMessage(
-                chat_id=chat_id,
-                from_chat_id=link.source_chat_id,
-                message_id=link.source_message_id,
-            )
-            for link in reversed(context)
-        ]
-    return effects
+def staff_alerts(staff: Staff, text: str) -> list[Effect]:
+    """A plain notice for every staff member (no pair context: see `bot.services.safety_alert`)."""
+    return [SendText(chat_id=chat_id, text=f"⚠️ {text}") for chat_id in staff.chat_ids]

@@ -10,7 +10,7 @@ messages (resources, a reminder, a staff alert). Staff decide.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,18 +21,24 @@ from bot.core.models import (
     PairStatus,
     Person,
     RelationshipRating,
-    RelayLink,
     Report,
     ReportStatus,
-    Role,
 )
 from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 from bot.core.safety import ContactKind, CrisisWords, contact_sharing
-from bot.i18n import Catalogs, Html, Translator
-from bot.services.alerts import Staff, staff_alerts, with_organisation
-from bot.services.crisis_alert import ContextLine, CrisisAlert, crisis_alert, latest_messages
+from bot.i18n import Catalogs, Translator
+from bot.services.alerts import Staff, with_organisation
 from bot.services.pairs import pause_pair
+from bot.services.safety_alert import (
+    AlertKind,
+    ContextLine,
+    SafetyAlert,
+    describe,
+    latest_messages,
+    pseudonym,
+    safety_alert,
+)
 from flows import report
 from flows.safety_messages import contact_reminder, crisis_message, partner_closed_message
 
@@ -77,16 +83,6 @@ async def end_pair(uow: UnitOfWork, pair: Pair, by: int, reason: str, at: dateti
     return ended
 
 
-def describe(person: Person | None, person_id: int, t: Translator) -> Html:
-    """How staff see a person in an alert: name, Telegram id, role."""
-    if person is None:
-        return Html(t._("someone who is no longer registered (id {id})", id=person_id))
-    role = t._("mentor") if person.role is Role.MENTOR else t._("mentee")
-    return Html(
-        t._("{name} (id {id}, {role})", name=person.display_name or "", id=person.id, role=role)
-    )
-
-
 @dataclass(frozen=True)
 class Filed:
     """What filing a report did, and the messages for the partner and the staff."""
@@ -119,34 +115,49 @@ class Safeguarding:
         program = self.catalog.get(pair.program)
         return program.name.get(t.language) if program else pair.program
 
-    def _pair_line(self, pair: Pair, t: Translator) -> Html:
-        name = self._program_name(pair, t)
-        return Html(t._("{program}, mentorship #{pair}", program=name, pair=pair.id))
-
     async def _alert(
         self,
         uow: UnitOfWork,
-        lines: list[str],
+        kind: AlertKind,
+        report: Report,
+        subject: Person,
         pair: Pair | None,
+        summary: list[str],
         *,
-        priority: bool = False,
-        first: Sequence[RelayLink] = (),
+        current: ContextLine | None = None,
+        current_source: tuple[int, int] | None = None,
     ) -> list[Effect]:
-        links = [*first, *(await uow.relay.recent(pair.id, CONTEXT_MESSAGES) if pair else [])]
-        context: list[RelayLink] = []
-        seen: set[tuple[int, int]] = set()
-        for link in links:  # a message copied to several people is shown once
-            if (link.source_chat_id, link.source_message_id) not in seen:
-                seen.add((link.source_chat_id, link.source_message_id))
-                context.append(link)
-        if context:
-            lines = [*lines, self.staff_t._("The pair's latest messages follow.")]
+        """The one builder of every safeguarding alert (`bot.services.safety_alert`): one
+        labelled message per staff chat, with the pair's latest messages and the buttons."""
+        t = self.staff_t
+        lines: list[ContextLine] = []
+        partner = ""
+        if pair is not None:
+            people = await self._people(uow, pair)
+            names = {i: pseudonym(people.get(i), t) for i in (pair.mentee_id, pair.mentor_id)}
+            partner = names[pair.partner_of(subject.id)]
+            lines = await latest_messages(
+                uow, pair, names, CONTEXT_MESSAGES, current, current_source
+            )
+        alert = SafetyAlert(
+            kind=kind,
+            report_id=report.id,
+            pair_id=pair.id if pair else None,
+            subject_id=subject.id,
+            subject=pseudonym(subject, t),
+            partner=partner,
+            summary=summary,
+            at=report.created_at,
+            pausable=pair is not None and pair.status is PairStatus.ACTIVE,
+            urgent=report.priority,
+            lines=lines,
+        )
         staff = await with_organisation(
             uow, self.staff, self.catalog, pair.program if pair else None
         )
         if not staff.chat_ids:
             log.warning("no staff to alert (set SUPERADMIN_IDS); the report is stored")
-        return staff_alerts(staff, "\n".join(lines), context=context, priority=priority)
+        return safety_alert(staff, alert, t)
 
     # ------------------------------------------------------------------ /report
 
@@ -191,24 +202,25 @@ class Safeguarding:
                 )
                 effects.append(SendText(chat_id=partner.chat_id, text=text_for_partner))
         t = self.staff_t
-        lines = [
-            t._(
-                "<b>Report #{id}</b> from {reporter}",
-                id=stored.id,
-                reporter=describe(reporter, reporter.id, t),
-            )
-        ]
+        reason_words = t._(report.REASONS.get(reason, reason))
         if pair is not None and partner_id is not None:
-            lines.append(
+            lines = [
                 t._(
-                    "About: {partner} ({pair})",
-                    partner=describe(people.get(partner_id), partner_id, t),
-                    pair=self._pair_line(pair, t),
+                    "{reporter} reported {partner} in {program}, pair #{pair}.",
+                    reporter=describe(reporter, t),
+                    partner=describe(people.get(partner_id), t),
+                    program=self._program_name(pair, t),
+                    pair=pair.id,
                 )
-            )
+            ]
         else:
-            lines.append(t._("Not about a current mentorship."))
-        lines.append(t._("Reason: {reason}", reason=t._(report.REASONS.get(reason, reason))))
+            lines = [
+                t._(
+                    "{reporter} sent a report not about a current mentorship.",
+                    reporter=describe(reporter, t),
+                )
+            ]
+        lines.append(t._("Reason: {reason}", reason=reason_words))
         if text:
             lines.append(t._("In their words: {text}", text=text))
         if pair is not None:
@@ -217,7 +229,9 @@ class Safeguarding:
                 if paused
                 else t._("The mentorship was not paused.")
             )
-        effects += await self._alert(uow, lines, pair, priority=stored.priority)
+        if paused and pair is not None:
+            pair = replace(pair, status=PairStatus.PAUSED)
+        effects += await self._alert(uow, AlertKind.REPORT, stored, reporter, pair, lines)
         log.info("report %s filed by %s (pair %s)", stored.id, reporter.id, stored.pair_id)
         return Filed(stored, paused, effects)
 
@@ -240,14 +254,15 @@ class Safeguarding:
         )
         t = self.staff_t
         line = t._(
-            "<b>Report #{id}</b>: {person} blocked {partner} ({pair}). The mentorship has ended "
+            "{person} blocked {partner} in {program}, pair #{pair}. The mentorship has ended "
             "and they can no longer write to each other.",
-            id=stored.id,
-            person=describe(person, person.id, t),
-            partner=describe(partner, partner_id, t),
-            pair=self._pair_line(pair, t),
+            person=describe(person, t),
+            partner=describe(partner, t),
+            program=self._program_name(pair, t),
+            pair=pair.id,
         )
-        effects = await self._alert(uow, [line], pair)
+        ended_pair = replace(pair, status=PairStatus.ENDED)
+        effects = await self._alert(uow, AlertKind.BLOCK, stored, person, ended_pair, [line])
         ended = await end_pair(uow, pair, person.id, BLOCKED, now)
         if partner is not None:
             pt = self.catalogs.translator(partner.language)
@@ -354,31 +369,34 @@ class Safeguarding:
             )
         t = self.staff_t
         people = await self._people(uow, pair)
-        names = {
-            i: (p.display_name if p and p.display_name else t._("someone no longer registered"))
-            for i in (pair.mentee_id, pair.mentor_id)
-            for p in [people.get(i)]
-        }
-        partner = names[pair.partner_of(writer.id)]
-        current = ContextLine(at=now, writer=names[writer.id], reader=partner, words=text)
+        names = {i: pseudonym(people.get(i), t) for i in (pair.mentee_id, pair.mentor_id)}
+        writer_name, partner = names[writer.id], names[pair.partner_of(writer.id)]
+        summary = [
+            t._(
+                "<b>{writer}</b> wrote crisis words ({phrases}) to <b>{partner}</b> in {program}, "
+                "pair #{pair}. {writer} was sent the program's crisis resources; the message was "
+                "delivered.",
+                writer=writer_name,
+                partner=partner,
+                phrases=phrases,
+                program=self._program_name(pair, t),
+                pair=pair.id,
+            )
+        ]
+        current = ContextLine(at=now, writer=writer_name, reader=partner, words=text)
         source = (writer.chat_id, message_id) if message_id is not None else None
-        alert = CrisisAlert(
-            report_id=stored.id,
-            pair_id=pair.id,
-            program=self._program_name(pair, t),
-            writer_id=writer.id,
-            writer=names[writer.id],
-            partner=partner,
-            phrases=phrases,
-            at=now,
-            paused=pair.status is PairStatus.PAUSED,
-            lines=await latest_messages(uow, pair, names, CONTEXT_MESSAGES, current, source),
-        )
-        staff = await with_organisation(uow, self.staff, self.catalog, pair.program)
-        if not staff.chat_ids:
-            log.warning("no staff to alert (set SUPERADMIN_IDS); the report is stored")
         log.warning("crisis words from %s in pair %s (report %s)", writer.id, pair.id, stored.id)
-        return crisis_alert(staff, alert, t)
+        alert = replace(stored, created_at=now)  # a later message adds to the report: its time
+        return await self._alert(
+            uow,
+            AlertKind.CRISIS,
+            alert,
+            writer,
+            pair,
+            summary,
+            current=current,
+            current_source=source,
+        )
 
     # ------------------------------------------------------------------ check-in ratings
 

@@ -90,8 +90,10 @@ async def test_report_with_pause_alerts_staff_with_context_and_pauses(
     alert = await wait(client, STAFF, "Report #1")
     assert "Asked for money or personal details" in (alert[0].text or "")
     assert "He keeps asking for my address" in (alert[0].text or "")
-    copied = await client.wait_for_messages(STAFF, lambda m: m.copied, timeout=15)
-    assert copied[0].text == "Tell me where you live"
+    # issue 13, defect 3: the context is in the one labelled alert, not loose copies after it
+    assert "Ned → Mia: a message (mentorbot keeps no words)" in (alert[0].text or "")
+    assert "not messages to you" in (alert[0].text or "")
+    assert not any(m.copied for m in await client.bot_messages(STAFF))
     async with bot.core.conversations.uows() as uow:
         reports = await uow.safety.open_reports()
         pair = await uow.pairs.get(pair_id)
@@ -111,7 +113,8 @@ async def test_block_ends_the_pair_and_the_partner_is_told_neutrally(
     told = await client.wait_for_messages(NED, timeout=15)
     assert [m.text for m in told] == ["Your mentorship has ended."]
     alert = await wait(client, STAFF, "blocked")
-    assert "Mia (id 1501, mentee) blocked Ned (id 1502, mentor)" in (alert[0].text or "")
+    # issue 13, defect 3: staff read pseudonyms and roles, never Telegram ids
+    assert "<b>Mia</b> (mentee) blocked <b>Ned</b> (mentor)" in (alert[0].text or "")
     assert bot.core is not None
     async with bot.core.conversations.uows() as uow:
         pair = await uow.pairs.get(pair_id)

@@ -116,14 +116,25 @@ async def test_report_with_pause_stores_alerts_with_context_and_pauses() -> None
     assert texts(mentor.new_effects()) == [
         "Your mentorship with Sam is paused for now. The program team will be in touch."
     ]
-    alert = staff.new_effects()
-    head = texts(alert)[0]
-    assert head.startswith("⚠️ <b>Report #1</b> from Sam (id 610, mentee)")
-    assert "About: Sam (id 611, mentor) (College First Year, mentorship #1)" in head
+    # issue 13, defect 3: one labelled message (pseudonyms and roles, no ids; the context in
+    # it, oldest first) instead of a head plus loose copies; routine lane, no pause button
+    (alert,) = staff.new_effects()
+    assert isinstance(alert, fx.SendText) and not alert.safety
+    head = alert.text
+    assert head.startswith("⚠️ <b>Report #1</b> · ")
+    assert (
+        "<b>Sam</b> (mentee) reported <b>Sam</b> (mentor) in College First Year, pair #1." in head
+    )
+    assert "(id " not in head and "610" not in head
     assert "Reason: Inappropriate messages" in head
     assert "&lt;b&gt;jokes&lt;/b&gt;" in head, "the reporter's words are escaped"
-    assert "now paused" in head and "latest messages follow" in head
-    assert copies(alert) == [(MENTEE, 101), (MENTOR, 102), (MENTEE, 103)], "oldest first"
+    assert "now paused" in head and "not messages to you" in head
+    assert head.count("Sam → Sam: a message (mentorbot keeps no words)") == 3
+    assert [b.data for row in alert.buttons for b in row] == [
+        f"st:user:{MENTEE}",
+        "st:reports:show:1",
+        "st:reports:done:1",
+    ]
 
 
 async def test_report_without_a_pair_is_stored_and_alerted_and_unsafe_is_priority() -> None:
@@ -142,8 +153,11 @@ async def test_report_without_a_pair_is_stored_and_alerted_and_unsafe_is_priorit
         "",
     )
     assert report.priority
-    head = texts(staff.new_effects())[0]
-    assert head.startswith("🚨 <b>PRIORITY</b>") and "Not about a current mentorship" in head
+    # issue 13, defect 3: a priority reason is a priority alert in the safety lane
+    (alert,) = staff.new_effects()
+    assert isinstance(alert, fx.SendText) and alert.safety
+    assert alert.text.startswith("🚨 <b>Priority report #1</b>")
+    assert "sent a report not about a current mentorship" in alert.text
 
 
 async def test_report_cancel_and_refusals() -> None:
@@ -214,9 +228,17 @@ async def test_block_ends_the_pair_at_once_and_tells_the_partner_neutrally() -> 
     rows = [r for r in bot.store.schedule.values() if r.pair_id == pair_id]
     assert rows and {r.status for r in rows} == {StepStatus.CANCELLED}
     assert texts(mentor.new_effects()) == ["Your mentorship has ended."]
-    alert = staff.new_effects()
-    assert "Sam (id 610, mentee) blocked Sam (id 611, mentor)" in texts(alert)[0]
-    assert copies(alert) == [(MENTEE, 101), (MENTOR, 102)]
+    # issue 13, defect 3: one labelled message with the context, no ids, no loose copies
+    (alert,) = staff.new_effects()
+    assert isinstance(alert, fx.SendText) and not alert.safety
+    assert alert.text.startswith("⚠️ <b>Block report #1</b> · ")
+    assert "<b>Sam</b> (mentee) blocked <b>Sam</b> (mentor) in College First Year" in alert.text
+    assert alert.text.count("Sam → Sam: a message (mentorbot keeps no words)") == 2
+    assert [b.data for row in alert.buttons for b in row] == [
+        f"st:user:{MENTEE}",
+        "st:reports:show:1",
+        "st:reports:done:1",
+    ]
     assert bot.store.reports[1].reason == "blocked"
     # nothing more to block, and the old confirmation is stale
     assert "no one to block" in (await mentee.say("/block"))[0]
