@@ -342,7 +342,7 @@ class Safeguarding:
         message_id: int | None,
         now: datetime,
     ) -> list[Effect]:
-        """One labelled alert per staff chat, in the safety lane (`bot.services.crisis_alert`)."""
+        """One labelled alert per staff chat, in the safety lane (`bot.services.safety_alert`)."""
         phrases = ", ".join(found)
         stored = next(
             (
