@@ -393,5 +393,12 @@ class Relay:
                 text = msg.paused_by_partner(self._t(partner))
                 effects.append(SendText(chat_id=partner.chat_id, text=text))
             staff_t = self.catalogs.translator(self.staff.language)
-            effects += staff_alerts(self.staff, msg.staff_blocked_alert(staff_t, person, pair))
+            program = self.engine.programs.get(pair.program)
+            alert = msg.staff_blocked_alert(
+                staff_t,
+                person,
+                partner.display_name or "" if partner is not None else "",
+                program.name.get(staff_t.language) if program else pair.program,
+            )
+            effects += staff_alerts(self.staff, alert)
         return effects

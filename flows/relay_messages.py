@@ -123,13 +123,12 @@ def switch_prompt(
     return t._("Who do you want to write to?"), rows
 
 
-def staff_blocked_alert(t: Translator, person: Person, pair: Pair) -> str:
-    """The staff alert when someone blocked the bot and their pair was paused."""
+def staff_blocked_alert(t: Translator, person: Person, partner: str, program: str) -> str:
+    """The staff alert when someone blocked the bot and their pair was paused: names, no ids."""
     return t._(
-        "{name} (user {user}) blocked the bot. Their mentorship (pair {pair}, {program}) is "
-        "paused and their match was told it is paused. Please get in touch.",
+        "{name} blocked the bot. Their mentorship with {partner} in {program} is paused and "
+        "{partner} was told it is paused. Please get in touch.",
         name=person.display_name or "—",
-        user=person.id,
-        pair=pair.id,
-        program=pair.program,
+        partner=partner or "—",
+        program=program,
     )

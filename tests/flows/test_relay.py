@@ -312,7 +312,8 @@ async def test_a_partner_who_blocked_the_bot_pauses_the_pair() -> None:
     told = ana.texts()
     assert told == ["Your mentorship is paused for now; the program team will be in touch."]
     alert = [r.text for r in world.inbox[STAFF]]
-    assert len(alert) == 1 and "Bo (user 200) blocked the bot" in alert[0]
+    assert len(alert) == 1 and "Bo blocked the bot. Their mentorship with Ana in " in alert[0]
+    assert "200" not in alert[0], "staff read names, never raw ids"
     await world.conversations.recipient_blocked(200)  # a second 403: nothing new
     await world.deliver()
     assert ana.new() == [] and len(world.inbox[STAFF]) == 1
