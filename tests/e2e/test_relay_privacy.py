@@ -155,7 +155,10 @@ async def test_a_partner_who_blocks_the_bot_pauses_the_pair(
     [alert] = await client.wait_for_messages(
         STAFF, lambda m: "blocked the bot" in m.content, timeout=REPLY_TIMEOUT
     )
-    assert "Bo (user 7310102)" in (alert.text or "")
+    assert "Bo blocked the bot. Their mentorship with Ana in College First Year" in (
+        alert.text or ""
+    )
+    assert str(BO) not in (alert.text or ""), "staff read names, never raw ids"
     assert await pair_status(staffed) is PairStatus.PAUSED
     reply = await User(client, ANA).say("Are you there?")
     assert "paused right now, so your message was not sent" in (reply[0].text or "")
