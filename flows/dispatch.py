@@ -243,12 +243,12 @@ class MentorbotDispatcher:
 
         Only a state that explicitly waits for typed input takes a text (and a medium sent then
         is not relayed either: it may be meant for that answer, e.g. a report). A state that
-        waits for buttons never takes a paired person's messages, except the exact label of
-        one of its buttons: they go to the partner and the flow stays where it was (its
-        buttons still work)."""
+        waits for buttons never takes a paired person's messages, not even the exact label of
+        one of its buttons ("2", "Skip", "Yes, erase my data"): they go to the partner and the
+        flow stays where it was (its buttons still work). Someone with no pair may still type
+        a label instead of pressing it."""
         if turn.flow is not None and not self.relay.owns(turn):
-            typed = message.text if isinstance(message, TextMessage) else None
-            if not self.engine.takes_text(turn, typed) and await self.relay.is_paired(turn, uow):
+            if not self.engine.takes_text(turn) and await self.relay.is_paired(turn, uow):
                 await self.relay.message(turn, uow, message)
             elif isinstance(message, TextMessage):
                 self.engine.on_text(turn, message.text)

@@ -61,6 +61,8 @@ class ConfirmState(State):
                 "If you write to me again later, you will start afresh."
             )
         )
+        # a buttons-only question: what a matched person types goes to their partner
+        lines.append(t._("To erase your data, please use the buttons below (or /cancel)."))
         return Prompt(
             "\n\n".join(lines),
             (

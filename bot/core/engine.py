@@ -119,17 +119,12 @@ class FlowEngine:
         flow, state = found
         self._enter(turn, flow, state.id, dict(turn.flow.data))
 
-    def takes_text(self, turn: Turn, text: str | None) -> bool:
-        """True when the person's current state takes this text as its answer: the state
-        explicitly waits for typed input, or the text is one of its buttons' labels. `None`
-        (a medium): True when the state waits for typed input."""
+    def takes_text(self, turn: Turn) -> bool:
+        """True when the person's current state explicitly waits for typed input (a date, a
+        reason, a search). A state that waits for buttons takes no text from a matched person,
+        not even one of its buttons' labels: that text is theirs to send (`flows.dispatch`)."""
         found = self.active(turn)
-        if found is None or turn.flow is None:
-            return False
-        state = found[1]
-        if state.takes_text or text is None:
-            return state.takes_text
-        return state.prompt(self.context(turn, turn.flow.data)).typed(text) is not None
+        return found is not None and found[1].takes_text
 
     def on_text(self, turn: Turn, text: str) -> None:
         """A typed answer to the current question."""

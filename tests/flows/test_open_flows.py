@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.core import effects as fx
 from bot.core.events import MediaKind
-from bot.core.models import ModuleResult, Role
+from bot.core.models import ModuleResult, PairStatus, Role
 from tests.flows.relay_world import Chat, Received, World
 
 COURSE = "volunteer-training"
@@ -88,9 +88,30 @@ async def test_restart_waits_for_buttons_and_lets_messages_through() -> None:
     assert len(relayed(bo.new())) == 2
     assert ana.texts() == []
     assert world.store.flows[100].state == "onboarding.language"
-    await ana.say("English")  # the exact label of a button is the answer, typed
+    await ana.say("English")  # a button's label, typed: a message to Bo too (issue 13, defect 2)
+    assert len(relayed(bo.new())) == 1
+    assert world.store.flows[100].state == "onboarding.language"
+    await ana.press("English")  # pressed, it is the answer
     assert world.store.flows[100].state == "onboarding.consent"
     assert relayed(bo.new()) == []
+
+
+async def test_a_button_label_typed_by_a_matched_person_is_relayed_not_pressed() -> None:
+    world, ana, bo = paired()
+    await ana.command("end")
+    await ana.press("Not a good fit")
+    state = world.store.flows[100].state
+    token = world.store.flows[100].token
+    for label in ("2", "Skip"):
+        ana.new()
+        sent = await ana.say(label)
+        [copy] = relayed(bo.new())
+        assert isinstance(copy, fx.CopyMessage) and copy.message_id == sent
+        assert ana.texts() == []
+        assert (world.store.flows[100].state, world.store.flows[100].token) == (state, token)
+    assert [p.status for p in world.store.pairs.values()] == [PairStatus.ACTIVE]
+    await ana.press("2")  # the buttons still work
+    assert [p.status for p in world.store.pairs.values()] == [PairStatus.ENDED]
 
 
 async def test_a_state_waiting_for_typed_input_takes_the_text() -> None:

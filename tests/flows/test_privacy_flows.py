@@ -242,8 +242,12 @@ async def test_stale_forged_and_typed_confirmations_erase_nothing() -> None:
     assert answers(forged) == [
         "That option isn't available. Please use the buttons of the latest message."
     ]
+    assert "please use the buttons" in anna.last_keyboard().text, "the prompt says to press"
+    # issue 13, defect 2: a matched person's typed label is a message to the partner, not a press
     typed = await anna.say("Yes, erase my data")
-    assert "please use the buttons" in typed[0]
+    assert typed == [], "nothing to Anna: her words went to Marco"
+    assert [type(e) for e in marco.new_effects()] == [fx.CopyMessage]
+    assert bot.store.flows[ANNA].token == flow.token, "the prompt stays, its buttons still work"
     assert bot.store.persons[ANNA].display_name == "Annabel Quill"
     assert bot.store.pairs[pair_id].status is PairStatus.ACTIVE
     assert not marco.new_effects()
