@@ -151,7 +151,7 @@ class Relay:
                 album=event.media_group_id,
             )
         where = await routes.route(uow, turn.person, event.reply_to_message_id)
-        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended):
+        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended | routes.Unplaced):
             await self._cannot(turn, uow, where, replied=event.reply_to_message_id is not None)
         elif relayed.media in rules.HELD_BACK:
             await self._hold_share(turn, uow, relayed, where)
@@ -164,11 +164,14 @@ class Relay:
         self,
         turn: Turn,
         uow: UnitOfWork,
-        where: routes.NotPaired | routes.Paused | routes.Ended,
+        where: routes.NotPaired | routes.Paused | routes.Ended | routes.Unplaced,
         *,
         replied: bool = False,
     ) -> None:
         """Tell the writer why their message went to no one."""
+        if isinstance(where, routes.Unplaced):
+            turn.say(msg.unplaced(turn.t))
+            return
         if isinstance(where, routes.Ended):
             await self._ended(turn, uow, where.pair)
             return
@@ -334,7 +337,7 @@ class Relay:
     async def switch(self, turn: Turn, uow: UnitOfWork) -> None:
         """/switch: choose who one's messages go to (with several mentees)."""
         where = await routes.route(uow, replace(turn.person, active_pair_id=None), None)
-        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended):
+        if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended | routes.Unplaced):
             await self._cannot(turn, uow, where)
         elif isinstance(where, routes.Deliver):
             partner = await uow.persons.get(where.pair.partner_of(turn.person.id))

@@ -51,6 +51,16 @@ def paused_with(t: Translator, name: str) -> str:
     )
 
 
+def unplaced(t: Translator) -> str:
+    """The answer to a reply to a message the bot can no longer place (a bot message, or one
+    whose record was erased or has expired) by someone with more than one conversation."""
+    return t._(
+        "I can't tell which of your conversations the message you replied to belongs to, so "
+        "I haven't sent yours to anyone. Please send it again without replying to a message "
+        "(/switch shows who it goes to)."
+    )
+
+
 def ended(t: Translator, name: str, role: Role | None, others: bool) -> str:
     """The answer to a reply to a message of a pair that has ended: it went to no one, and
     what the writer can do instead."""

@@ -156,6 +156,11 @@ class PairRepository(Protocol):
         """The person's pairs that have not ended (active or paused), oldest first."""
         ...
 
+    async def count_ever(self, person_id: int) -> int:
+        """How many pairs the person has ever been in, ended ones included (those of a partner
+        who was since erased too: they stay, with a stand-in)."""
+        ...
+
     async def silent(self, program: str, before: datetime, limit: int) -> list[Pair]:
         """Active pairs of `program` with no activity (nor start) since `before` and no nudge
         since `before`."""

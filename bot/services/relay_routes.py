@@ -6,6 +6,13 @@ pair: a reply to a message of a paused or ended pair reaches no one, never anoth
 writer. A reply to anything else (a proposal, an alert, any other bot message) follows the usual
 rules: the writer's only active pair, else the one they chose
 (`Person.active_pair_id`), else they are asked (`Choose`), never guessed.
+
+A reply the bot cannot place may still answer a message of another conversation: its link was
+erased with the partner (/forgetme) or purged after `RELAY_RETENTION_DAYS`. So the usual rules
+deliver such a reply only to someone who has only ever had the one pair they would pick; anyone
+else with another pair (ended, erased, paused, or several active and one chosen) is asked to
+send it again without replying (`Unplaced`), and someone with several active pairs and none
+chosen is asked which one (`Choose`), as for any message.
 """
 
 from __future__ import annotations
@@ -47,11 +54,18 @@ class Choose:
 
 
 @dataclass(frozen=True)
+class Unplaced:
+    """A reply to a message the bot cannot place (no link: a bot message, or one whose link was
+    erased or purged) by someone who has another pair than the one the usual rules would pick:
+    it might belong to that other conversation, so nothing is sent."""
+
+
+@dataclass(frozen=True)
 class NotPaired:
     """The person has no pair (or only ended ones)."""
 
 
-Route = Deliver | Paused | Ended | Choose | NotPaired
+Route = Deliver | Paused | Ended | Choose | Unplaced | NotPaired
 
 
 def active(pairs: list[Pair]) -> list[Pair]:
@@ -104,12 +118,21 @@ async def route(uow: UnitOfWork, person: Person, reply_to: int | None) -> Route:
     """Where a message of `person` goes: the pair of the relayed message replied to (nowhere
     when that pair has ended), else their only active pair, else their chosen active pair
     (`Person.active_pair_id`), else they must choose. Never another pair than the one a reply
-    names."""
+    names, nor one a reply the bot cannot place might not belong to (`Unplaced`)."""
     pairs = await uow.pairs.of_person(person.id)
-    if reply_to is not None:
-        replied = await replied_route(uow, person, reply_to, pairs)
-        if replied is not None:
-            return replied
+    if reply_to is None:
+        return _usual(person, pairs)
+    replied = await replied_route(uow, person, reply_to, pairs)
+    if replied is not None:
+        return replied
+    usual = _usual(person, pairs)
+    if isinstance(usual, Deliver) and await uow.pairs.count_ever(person.id) > 1:
+        return Unplaced()
+    return usual
+
+
+def _usual(person: Person, pairs: list[Pair]) -> Route:
+    """The usual rules, for a message that names no pair."""
     if not pairs:
         return NotPaired()
     running = active(pairs)

@@ -91,6 +91,16 @@ class SqlPairRepository:
         )
         return [_pair_from_row(row) for row in result.mappings()]
 
+    async def count_ever(self, person_id: int) -> int:
+        """How many pairs the person has ever been in, ended ones included (two index reads)."""
+        total = 0
+        for column in (_c.mentee_id, _c.mentor_id):
+            result = await self._session.execute(
+                select(func.count()).select_from(_pairs).where(column == person_id)
+            )
+            total += int(result.scalar_one())
+        return total
+
     async def silent(self, program: str, before: datetime, limit: int) -> list[Pair]:
         """Active pairs of `program` with no activity (nor start) since `before` and no nudge
         since `before`, the longest silent first; locked on PostgreSQL (`SKIP LOCKED`) so that

@@ -52,6 +52,9 @@ class _Pairs:
         ]
         return sorted(mine, key=lambda p: (p.started_at, p.id))
 
+    async def count_ever(self, person_id: int) -> int:
+        return sum(1 for p in self.data.values() if p.member(person_id))
+
     async def members(self, pair_ids: Iterable[int]) -> list[PairMembers]:
         return [
             PairMembers(id=p.id, program=p.program, mentee_id=p.mentee_id, mentor_id=p.mentor_id)

@@ -1,16 +1,19 @@
 """The relay's promise as a property (issue 13): random sequences of what people and staff do
 (match, plain messages and replies from both sides, /end, /block, blocking and unblocking the
 bot, staff pause, resume and end, a second mentee, the training, /restart, choosing who a
-message is for) and, after every step, every relayed message has reached exactly the partner
-of the pair it belongs to, once, in order, or was refused with a message to the writer: never
-anyone else.
+message is for, /forgetme, the retention purge of relay records, texts that are a button's label
+typed while a flow waits for buttons) and, after every step, every relayed message has reached
+exactly the partner of the pair it belongs to, once, in order, or was refused with a message to
+the writer: never anyone else.
 
 A small model says where each message belongs, from the rules alone: a reply to a relayed
 message belongs to that message's pair (delivered only while it is active, otherwise refused);
-anything else goes to the writer's only active pair, or their chosen one, or is held until
-they choose (asked once); with no active pair it is refused. The bot runs over the in-memory
-fakes (`tests.flows.relay_world`), each seed a different sequence; a failure prints its seed
-and the steps so far. MENTORBOT_PROPERTY_SEEDS=<n> runs more seeds.
+anything else goes to the writer's only active pair, or their chosen one, or is held until they
+choose (asked once); with no active pair it is refused. A reply to a message the bot can no
+longer place (a bot message, or a relayed one whose record was erased or purged) is refused when
+the writer has ever had another pair than the one it would go to, never guessed. The bot runs
+over the in-memory fakes (`tests.flows.relay_world`), each seed a different sequence; a failure
+prints its seed and the steps so far. MENTORBOT_PROPERTY_SEEDS=<n> runs more seeds.
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ import os
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 
 from bot.core import effects as fx
 from bot.core.events import BotBlocked, BotUnblocked
 from bot.core.models import Pair, PairStatus, Role
+from bot.core.privacy import Retention
 from bot.services.pairs import pause_pair, resume_pair
+from bot.services.privacy import retention_round
 from bot.services.safety import end_pair
+from tests.fakes.clock import FakeClock
 from tests.flows.relay_world import Chat, Received, World
 
 SEEDS = int(os.environ.get("MENTORBOT_PROPERTY_SEEDS", "40"))
@@ -35,6 +42,8 @@ MENTEES = {100: "Ana", 101: "Cy", 102: "Ed", 103: "Fay"}
 MENTORS = {200: "Bo", 201: "Di"}
 CAPACITY = 3  # the world's mentors take three mentees
 COURSE = "volunteer-training"
+LABELS = ("1", "2", "3", "4", "5", "Skip", "Close", "Confirm", "Cancel")  # typed, not pressed
+RETENTION = Retention(relay_days=30, report_days=60)
 
 Key = tuple[int, int, int]  # (writer, the chat it reached, pair)
 
@@ -48,6 +57,8 @@ class Model:
     expected: dict[Key, list[int]] = field(default_factory=lambda: defaultdict(list))
     held: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     options: dict[int, set[int]] = field(default_factory=dict)  # pairs offered to choose from
+    unplaced: set[tuple[int, int]] = field(default_factory=set)  # links erased or purged
+    gone: set[int] = field(default_factory=set)  # erased with /forgetme: they write no more
 
     def open_pairs(self, person: int) -> list[Pair]:
         return [
@@ -59,9 +70,17 @@ class Model:
 
     def route(self, writer: int, reply_to: int | None, chosen: int | None) -> Pair | str:
         """The pair a message goes to, or "refused", or "held"."""
-        if reply_to is not None and (writer, reply_to) in self.belongs:
+        placed = (writer, reply_to) in self.belongs and (writer, reply_to) not in self.unplaced
+        if reply_to is not None and placed:
             pair = self.pairs[self.belongs[(writer, reply_to)]]
             return pair if pair.status is PairStatus.ACTIVE else "refused"
+        usual = self.usual(writer, chosen)
+        ever = sum(1 for p in self.pairs.values() if p.member(writer))
+        if reply_to is not None and isinstance(usual, Pair) and ever > 1:
+            return "refused"  # it might belong to another conversation: never guessed
+        return usual
+
+    def usual(self, writer: int, chosen: int | None) -> Pair | str:
         running = self.active_pairs(writer)
         if not running:
             return "refused"
@@ -152,11 +171,16 @@ class Run:
         for message_id in message_ids:
             self.model.belongs[(writer, message_id)] = pair.id
 
-    async def say(self) -> None:
-        writer = self.pick(list(MENTORS) if self.rnd.random() < 0.5 else list(MENTEES))
+    def here(self, people: dict[int, str]) -> list[int]:
+        """Those not erased."""
+        return [p for p in people if p not in self.model.gone]
+
+    async def say(self, writer: int | None = None, reply: bool = True) -> None:
+        if writer is None:
+            writer = self.pick(self.here(MENTORS if self.rnd.random() < 0.5 else MENTEES))
         chat = self.chats[writer]
         mine = [k[1] for k in self.model.belongs if k[0] == writer]
-        roll = self.rnd.random()
+        roll = self.rnd.random() if reply else 1.0
         reply_to = None
         if roll < 0.4 and mine:
             reply_to = self.pick(mine)
@@ -165,9 +189,10 @@ class Run:
         chosen = self.world.store.persons[writer].active_pair_id
         where = self.model.route(writer, reply_to, chosen)
         asked_before = bool(self.model.held[writer])
-        message_id = await chat.say(f"m{len(self.log)}", reply_to=reply_to)
+        text = self.rnd.choice(LABELS) if self.rnd.random() < 0.3 else f"m{len(self.log)}"
+        message_id = await chat.say(text, reply_to=reply_to)
         shown = f"pair {where.id}" if isinstance(where, Pair) else where
-        self.log.append(f"{writer} says #{message_id} (reply to {reply_to}) -> {shown}")
+        self.log.append(f"{writer} says {text!r} #{message_id} (reply to {reply_to}) -> {shown}")
         new = await self.settle()
         told = [r for r in new.get(writer, []) if getattr(r.effect, "relay", None) is None]
         if isinstance(where, Pair):
@@ -207,8 +232,8 @@ class Run:
             assert new.get(writer), "the writer is told\n" + "\n".join(self.log)
 
     async def match(self) -> None:
-        free = [m for m in MENTEES if not self.model.open_pairs(m)]
-        mentors = [m for m in MENTORS if len(self.model.open_pairs(m)) < CAPACITY]
+        free = [m for m in self.here(MENTEES) if not self.model.open_pairs(m)]
+        mentors = [m for m in self.here(MENTORS) if len(self.model.open_pairs(m)) < CAPACITY]
         if not free or not mentors:
             return
         mentee, mentor = self.pick(free), self.pick(mentors)
@@ -245,6 +270,10 @@ class Run:
                 if len(self.model.open_pairs(person)) > 1:
                     await chat.press(partner)
                 await chat.press("Not a good fit")
+                chosen = self.world.store.persons[person].active_pair_id
+                if isinstance(self.model.usual(person, chosen), Pair):
+                    self.log.append(f"{person} writes while asked for a rating")
+                    await self.say(person, reply=False)  # the rating waits, buttons only
                 await chat.press("Skip")
         self.model.pairs[pair.id] = self.world.pair_of(pair.id)
         assert self.model.pairs[pair.id].status is PairStatus.ENDED, "\n".join(self.log)
@@ -267,7 +296,7 @@ class Run:
         self.log.append(f"staff: pair {pair.id} {changed.status}")
 
     async def block_the_bot(self) -> None:
-        person = self.pick([*MENTEES, *MENTORS])
+        person = self.pick([*self.here(MENTEES), *self.here(MENTORS)])
         chat = self.chats[person]
         if self.rnd.random() < 0.5:
             await self.world.handle(BotUnblocked(**chat._base()))
@@ -281,7 +310,9 @@ class Run:
         await self.settle()
 
     async def training(self) -> None:
-        mentor = self.pick(list(MENTORS))
+        if not self.here(MENTORS):
+            return
+        mentor = self.pick(self.here(MENTORS))
         chat = self.chats[mentor]
         self.model.held[mentor] = []  # /training replaces the question of who it is for
         await chat.command("training")
@@ -295,11 +326,39 @@ class Run:
         await self.settle()
 
     async def restart(self) -> None:
-        person = self.pick([*MENTEES, *MENTORS])
+        person = self.pick([*self.here(MENTEES), *self.here(MENTORS)])
         self.model.held[person] = []  # /restart drops the question of who it is for
         await self.chats[person].command("restart")
         self.log.append(f"{person} /restart")
         await self.settle()
+
+    async def forget(self) -> None:
+        """Someone erases their data: their pairs end and every relay record of those pairs
+        goes (on both sides), so replies to those messages can no longer be placed."""
+        mentees, mentors = self.here(MENTEES), self.here(MENTORS)
+        people = [*(mentees if len(mentees) > 1 else []), *(mentors if len(mentors) > 1 else [])]
+        if not people:
+            return  # keep a mentee and a mentor to talk
+        person = self.pick(people)
+        mine = [p.id for p in self.model.pairs.values() if p.member(person)]
+        self.model.held[person] = []
+        await self.chats[person].command("forgetme")
+        await self.chats[person].press("Yes, erase my data")
+        self.log.append(f"{person} /forgetme (pairs {mine})")
+        assert person not in self.world.store.persons, "\n".join(self.log)
+        self.model.gone.add(person)
+        for pair_id in mine:
+            self.model.pairs[pair_id] = self.world.pair_of(pair_id)
+            assert self.model.pairs[pair_id].status is PairStatus.ENDED, "\n".join(self.log)
+        self.model.unplaced |= {k for k, p in self.model.belongs.items() if p in mine}
+        await self.settle()
+
+    async def purge(self) -> None:
+        """The retention round, as if RELAY_RETENTION_DAYS had passed: every record goes."""
+        later = FakeClock(self.world.clock.now() + timedelta(days=RETENTION.relay_days + 1))
+        purged = await retention_round(self.world.store.uow, later, RETENTION)
+        self.log.append(f"retention purge: {purged.relay_links} links")
+        self.model.unplaced |= set(self.model.belongs)
 
 
 OPERATIONS = (
@@ -311,6 +370,8 @@ OPERATIONS = (
     ("block_the_bot", 1),
     ("training", 1),
     ("restart", 1),
+    ("forget", 1),
+    ("purge", 1),
 )
 
 

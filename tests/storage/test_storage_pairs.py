@@ -104,6 +104,8 @@ async def test_of_person_lists_open_pairs_oldest_first(
         assert await tx.pairs.of_person(1) == [older, newer, paused]
         assert await tx.pairs.of_person(2) == [older]
         assert await tx.pairs.of_person(99) == []
+        # every pair ever, ended ones included, as mentee and as mentor (issue 13, defect 1)
+        assert [await tx.pairs.count_ever(i) for i in (1, 2, 3, 4, 99)] == [4, 1, 2, 3, 0]
 
 
 async def test_silent_pairs(
