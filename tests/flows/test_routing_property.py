@@ -43,7 +43,8 @@ MENTORS = {200: "Bo", 201: "Di"}
 CAPACITY = 3  # the world's mentors take three mentees
 COURSE = "volunteer-training"
 LABELS = ("1", "2", "3", "4", "5", "Skip", "Close", "Confirm", "Cancel")  # typed, not pressed
-RETENTION = Retention(relay_days=30, report_days=60)
+# relay links purged, open conversations left alone
+RETENTION = Retention(relay_days=30, report_days=60, flow_idle=timedelta(days=3650))
 
 Key = tuple[int, int, int]  # (writer, the chat it reached, pair)
 

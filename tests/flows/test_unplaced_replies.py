@@ -16,7 +16,8 @@ from tests.flows.relay_world import Chat, World
 from tests.flows.test_relay_routing import copies, ended_by_mentee, mentor_of_two
 
 CANNOT_TELL = "I can't tell which of your conversations the message you replied to belongs to"
-RETENTION = Retention(relay_days=30, report_days=60)
+# relay links purged, open conversations left alone
+RETENTION = Retention(relay_days=30, report_days=60, flow_idle=timedelta(days=3650))
 
 
 async def purge(world: World) -> int:
