@@ -174,9 +174,14 @@ async def test_forged_and_stale_steps_presses_change_nothing(
     [step] = await steps_of(client, 7301, 1)
     await steps_of(client, 7303, 1)
     assert bot.core is not None
-    async with bot.core.conversations.uows() as uow:
-        before = await uow.schedule.of_pair(pair.id)
-        theirs = await uow.schedule.of_pair(other.id)
+    for _ in range(250):  # each delivered step's message id is noted once the sender has sent it
+        async with bot.core.conversations.uows() as uow:
+            before = await uow.schedule.of_pair(pair.id)
+            theirs = await uow.schedule.of_pair(other.id)
+        sent = [r for r in before + theirs if r.status is StepStatus.SENT]
+        if all(r.message_id is not None for r in sent):
+            break
+        await asyncio.sleep(0.02)
     mine = [r for r in before if r.person_id == 7301]
     leos = [r for r in theirs if r.person_id == 7303]
     assert mine[0].status is StepStatus.SENT and mine[1].status is StepStatus.SCHEDULED
