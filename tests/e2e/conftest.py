@@ -13,6 +13,8 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox, start_sandbox
 from bot.sandbox.spec import BotApiSpec, SpecNotFoundError
 from tests.e2e.harness import BotProcess, sqlite_url
+from tests.e2e.quick_program import write_quick_curricula
+from tests.e2e.support import free_port, started, webhook_overrides
 
 pytestmark = pytest.mark.e2e
 
@@ -66,3 +68,23 @@ async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProce
         yield process
     finally:
         await process.stop()
+
+
+@pytest.fixture
+async def quick_bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """The bot on the quick program's curricula (quick_program.py), instead of `bot`."""
+    folder = write_quick_curricula(tmp_path / "curricula")
+    process = BotProcess(sandbox, sqlite_url(tmp_path), {"curricula_dir": folder})
+    async with started(process) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def hooked(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    """The bot in webhook mode (replaces the polling `bot` fixture)."""
+    port = free_port()
+    process = BotProcess(
+        sandbox, sqlite_url(tmp_path), overrides=webhook_overrides(port), webhook=True
+    )
+    async with started(process) as bot:
+        yield bot

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.core.models import Role, StepStatus
 from bot.sandbox.client import SandboxClient
@@ -62,17 +59,6 @@ async def test_weekly_steps_at_local_hour_in_two_zones_across_dst(
     mentor_texts = [m.text or "" for m in await client.bot_messages(502)]
     assert any("Mia receives their side" in t for t in mentor_texts)
     assert steps_in(await client.bot_messages(501)) == [f"📘 Step {k} of 24 " for k in range(1, 5)]
-
-
-@pytest.fixture
-async def quick_bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    folder = write_quick_curricula(tmp_path / "curricula")
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"curricula_dir": folder})
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
 
 
 async def test_paused_pair_receives_nothing_and_resumes_where_it_stopped(

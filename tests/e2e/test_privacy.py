@@ -18,7 +18,8 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
 from bot.services.privacy import retention_round
 from tests.db_search import search
-from tests.e2e.harness import BotProcess, User, seed_pair, seed_person, sqlite_url
+from tests.e2e.harness import BotProcess, User, seed_pair, seed_person
+from tests.e2e.support import staffed_bot
 
 STAFF = 9101
 MIA, NED = 1601, 1602
@@ -29,12 +30,8 @@ START = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # not quiet hours on either sid
 
 @pytest.fixture
 async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"superadmin_ids": str(STAFF)})
-    await process.start()
-    try:
+    async with staffed_bot(sandbox, tmp_path, STAFF) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 async def talking_pair(bot: BotProcess, client: SandboxClient) -> int:

@@ -21,7 +21,8 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
 from bot.sandbox.server import RunningSandbox
 from bot.services.relationship_checkins import RelationshipCheckins
-from tests.e2e.harness import BotProcess, User, seed_pair, seed_person, sqlite_url
+from tests.e2e.harness import BotProcess, User, seed_pair, seed_person
+from tests.e2e.support import staffed_bot
 
 STAFF = 9001
 MIA, NED = 1501, 1502
@@ -30,12 +31,8 @@ START = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)  # 12:00 in Rome: not quiet hour
 
 @pytest.fixture
 async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"superadmin_ids": str(STAFF)})
-    await process.start()
-    try:
+    async with staffed_bot(sandbox, tmp_path, STAFF) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 async def pair_of_two(bot: BotProcess, client: SandboxClient) -> int:

@@ -20,7 +20,8 @@ from bot.sandbox.client_types import ChatMessage
 from bot.sandbox.server import RunningSandbox
 from bot.storage.tables import OutboxRow
 from bot.storage.uow import SqlUnitOfWork
-from tests.e2e.harness import BotProcess, User, sqlite_url
+from tests.e2e.harness import BotProcess, User
+from tests.e2e.support import staffed_bot
 from tests.e2e.test_safeguarding import MIA, NED, STAFF, containing, pair_of_two, wait
 from tests.e2e.test_trust_crisis_lane import answers, relayed_earlier
 
@@ -29,12 +30,8 @@ EARLIER = "How was your week?"  # what Ned wrote before (`relayed_earlier`)
 
 @pytest.fixture
 async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"superadmin_ids": str(STAFF)})
-    await process.start()
-    try:
+    async with staffed_bot(sandbox, tmp_path, STAFF) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 async def lanes(bot: BotProcess) -> list[str]:

@@ -20,7 +20,8 @@ from bot.sandbox.client_types import ChatMessage
 from bot.sandbox.server import RunningSandbox
 from bot.storage.tables import OutboxRow
 from bot.storage.uow import SqlUnitOfWork
-from tests.e2e.harness import BotProcess, sqlite_url
+from tests.e2e.harness import BotProcess
+from tests.e2e.support import staffed_bot
 from tests.e2e.test_safeguarding import MIA, NED, STAFF, containing, pair_of_two, wait
 
 WORDS = "honestly I want to kill myself"
@@ -30,12 +31,8 @@ BOUND_S = 3.0  # the issue's bound, from the mentee's message to the alert in th
 
 @pytest.fixture
 async def bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"superadmin_ids": str(STAFF)})
-    await process.start()
-    try:
+    async with staffed_bot(sandbox, tmp_path, STAFF) as process:
         yield process
-    finally:
-        await process.stop()
 
 
 async def relayed_earlier(client: SandboxClient, bot: BotProcess, pair_id: int) -> None:

@@ -20,8 +20,8 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
 from bot.services.privacy import retention_round
 from tests.db_search import search
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person, sqlite_url
-from tests.storage.conftest import empty_database
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
+from tests.e2e.support import settled, staffed_bot
 
 STAFF = 9401
 ANA, BO = 1801, 1802  # a mentee and her mentor
@@ -34,28 +34,8 @@ RETENTION_TICK = timedelta(hours=1)  # the retention job's interval (bot/runtime
 async def bot(
     request: pytest.FixtureRequest, sandbox: RunningSandbox, tmp_path: Path
 ) -> AsyncIterator[BotProcess]:
-    async with empty_database(request.param, tmp_path) as url:
-        if request.param == "sqlite":
-            url = sqlite_url(tmp_path)
-        process = BotProcess(sandbox, url, {"superadmin_ids": str(STAFF)})
-        await process.start()
-        try:
-            yield process
-        finally:
-            await process.stop()
-
-
-async def settled(bot: BotProcess) -> None:
-    """Wait until the outbox is delivered and its outcomes recorded."""
-    assert bot.core is not None
-    for _ in range(400):
-        async with bot.core.conversations.uows() as uow:
-            if await uow.outbox.pending_count() == 0:
-                break
-        await asyncio.sleep(0.05)
-    else:
-        raise AssertionError("the outbox never drained")
-    await asyncio.sleep(0.2)  # successes are recorded in small batches, a few ms later
+    async with staffed_bot(sandbox, tmp_path, STAFF, request.param) as process:
+        yield process
 
 
 async def test_an_abandoned_report_is_deleted_after_the_idle_expiry(

@@ -13,16 +13,13 @@ app's), it is counted in /metrics, logged by id without content, and everyone el
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import RunningSandbox
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_person, sqlite_url
-from tests.e2e.test_webhook import free_port, scrape_until, webhook_overrides
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_person
+from tests.e2e.test_webhook import scrape_until
 
 ASK_AGAIN_EN = "I couldn't read that message — please send it again as text."
 ASK_AGAIN_IT = (
@@ -30,20 +27,6 @@ ASK_AGAIN_IT = (
 )
 SECRET_WORD = "zanzibarquokka"
 BEFORE, STRANGER, KNOWN, AFTER = 7_513_001, 7_513_002, 7_513_003, 7_513_004
-
-
-@pytest.fixture
-async def hooked(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    """The bot in webhook mode (instead of the polling `bot` fixture)."""
-    port = free_port()
-    process = BotProcess(
-        sandbox, sqlite_url(tmp_path), overrides=webhook_overrides(port), webhook=True
-    )
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
 
 
 async def _people(bot: BotProcess, client: SandboxClient) -> None:

@@ -7,33 +7,17 @@ sandbox; what people see is read from the chats, what is kept from the database.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
-
-import pytest
 
 from bot.core.models import Pair, PairStatus, Role, ScheduledStep
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
-from bot.sandbox.server import RunningSandbox
 from bot.services.safety import end_pair
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_pair, seed_person, sqlite_url
-from tests.e2e.quick_program import PROGRAM, write_quick_curricula
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_pair, seed_person
+from tests.e2e.quick_program import PROGRAM
 from tests.e2e.test_trust_routing import received, source_linked
 
 MIA, LEO, BO = 7_314_001, 7_314_002, 7_314_010
-
-
-@pytest.fixture
-async def quick_bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    folder = write_quick_curricula(tmp_path / "curricula")
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"curricula_dir": folder})
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
 
 
 async def delivered_step(bot: BotProcess, pair: Pair, person_id: int) -> ScheduledStep:

@@ -6,31 +6,16 @@ database."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
-
-import pytest
+from collections.abc import Callable
 
 from bot.core.models import Role, StepStatus
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
-from bot.sandbox.server import RunningSandbox
-from tests.e2e.harness import BotProcess, User, seed_pair, seed_person, sqlite_url
-from tests.e2e.quick_program import PROGRAM, write_quick_curricula
+from tests.e2e.harness import BotProcess, User, seed_pair, seed_person
+from tests.e2e.quick_program import PROGRAM
 
 STALE = "This button is no longer active. Please use the latest message."
 STEP_BUTTONS = ["Good", "Bad", "🔗 Guide", "📄 Worksheet", "📚 All steps"]
-
-
-@pytest.fixture
-async def quick_bot(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    folder = write_quick_curricula(tmp_path / "curricula")
-    process = BotProcess(sandbox, sqlite_url(tmp_path), {"curricula_dir": folder})
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
 
 
 def labels(message: ChatMessage) -> list[str]:

@@ -6,49 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 
 import aiohttp
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
-from bot.sandbox.server import RunningSandbox
-from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person, sqlite_url
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
+from tests.e2e.support import WEBHOOK_SECRET
 
-SECRET = "e2e-webhook-secret_0123456789"
+SECRET = WEBHOOK_SECRET
 MENTEE, MENTOR, STRANGER = 7_420_001, 7_420_002, 7_420_003
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def webhook_overrides(port: int, secret: str = SECRET) -> dict[str, object]:
-    return {
-        "webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
-        "webhook_secret": secret,
-        "webhook_listen": f"127.0.0.1:{port}",
-    }
-
-
-@pytest.fixture
-async def hooked(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    """The bot in webhook mode (replaces the polling `bot` fixture)."""
-    port = free_port()
-    process = BotProcess(
-        sandbox, sqlite_url(tmp_path), overrides=webhook_overrides(port), webhook=True
-    )
-    await process.start()
-    try:
-        yield process
-    finally:
-        await process.stop()
 
 
 def base_url(bot: BotProcess) -> str:
