@@ -28,6 +28,27 @@ async def mentor_of_two(bot: BotProcess, client: SandboxClient) -> tuple[User, U
     return User(client, ANA), User(client, CY), User(client, BO)
 
 
+async def cy_has_written(bot: BotProcess, client: SandboxClient) -> tuple[User, ChatMessage]:
+    """Bo mentors Ana and Cy; Cy has written to Bo, and Bo's copy is linked to her message."""
+    _ana, cy, _bo = await mentor_of_two(bot, client)
+    await client.send_text(CY, "hi from Cy")
+    [from_cy] = await client.wait_for_messages(
+        BO, lambda m: "hi from Cy" in m.content, timeout=REPLY_TIMEOUT
+    )
+    await linked(bot, from_cy, chat_id=BO)
+    return cy, from_cy
+
+
+async def staff_end_pair_of_cy(bot: BotProcess) -> None:
+    """Staff end pair 2 (Cy and Bo)."""
+    assert bot.core is not None
+    async with bot.core.conversations.uows() as uow:
+        pair = await uow.pairs.get(2)
+        assert pair is not None
+        await end_pair(uow, pair, 0, "staff", bot.core.clock.now())
+        await uow.commit()
+
+
 async def received(client: SandboxClient, chat_id: int, words: str) -> list[ChatMessage]:
     return [m for m in await client.bot_messages(chat_id) if words in m.content]
 
@@ -50,12 +71,7 @@ async def source_linked(
 async def test_a_reply_to_a_mentee_who_left_never_reaches_the_other_mentee(
     client: SandboxClient, bot: BotProcess, how: str
 ) -> None:
-    _ana, cy, _bo = await mentor_of_two(bot, client)
-    await client.send_text(CY, "hi from Cy")
-    [from_cy] = await client.wait_for_messages(
-        BO, lambda m: "hi from Cy" in m.content, timeout=REPLY_TIMEOUT
-    )
-    await linked(bot, from_cy, chat_id=BO)
+    cy, from_cy = await cy_has_written(bot, client)
     assert bot.core is not None
     if how == "end":
         await cy.say("/end")
@@ -65,11 +81,7 @@ async def test_a_reply_to_a_mentee_who_left_never_reaches_the_other_mentee(
             BO, lambda m: "come to an end" in m.content, timeout=REPLY_TIMEOUT
         )
     elif how == "staff":
-        async with bot.core.conversations.uows() as uow:
-            pair = await uow.pairs.get(2)
-            assert pair is not None
-            await end_pair(uow, pair, 0, "staff", bot.core.clock.now())
-            await uow.commit()
+        await staff_end_pair_of_cy(bot)
     else:
         await client.block(CY)
         await client.wait_for_messages(BO, lambda m: "paused" in m.content, timeout=REPLY_TIMEOUT)

@@ -13,10 +13,16 @@ from bot.bootstrap import retention_of
 from bot.core.models import PairStatus
 from bot.sandbox.client import SandboxClient
 from bot.services.privacy import retention_round
-from bot.services.safety import end_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess
-from tests.e2e.test_relay import linked
-from tests.e2e.test_trust_routing import ANA, BO, CY, mentor_of_two, received, source_linked
+from tests.e2e.test_trust_routing import (
+    ANA,
+    BO,
+    CY,
+    cy_has_written,
+    received,
+    source_linked,
+    staff_end_pair_of_cy,
+)
 from tests.fakes.clock import FakeClock
 
 CANNOT_TELL = "I can't tell which of your conversations the message you replied to belongs to"
@@ -26,23 +32,14 @@ CANNOT_TELL = "I can't tell which of your conversations the message you replied 
 async def test_a_reply_whose_record_is_gone_never_reaches_the_other_mentee(
     client: SandboxClient, bot: BotProcess, how: str
 ) -> None:
-    _ana, cy, _bo = await mentor_of_two(bot, client)
-    await client.send_text(CY, "hi from Cy")
-    [from_cy] = await client.wait_for_messages(
-        BO, lambda m: "hi from Cy" in m.content, timeout=REPLY_TIMEOUT
-    )
-    await linked(bot, from_cy, chat_id=BO)
+    cy, from_cy = await cy_has_written(bot, client)
     assert bot.core is not None
     if how == "forgetme":
         await cy.say("/forgetme")
         await cy.press("Yes, erase my data")
         await client.wait_for_messages(BO, lambda m: "ended" in m.content, timeout=REPLY_TIMEOUT)
     else:
-        async with bot.core.conversations.uows() as uow:
-            pair = await uow.pairs.get(2)
-            assert pair is not None
-            await end_pair(uow, pair, 0, "staff", bot.core.clock.now())
-            await uow.commit()
+        await staff_end_pair_of_cy(bot)
         retention = retention_of(bot.core.settings)
         later = FakeClock(bot.core.clock.now() + timedelta(days=retention.relay_days + 1))
         purged = await retention_round(bot.core.conversations.uows, later, retention)
