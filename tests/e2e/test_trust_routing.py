@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.models import ModuleResult, PairStatus, Role
 from bot.sandbox.client import SandboxClient
-from bot.sandbox.client_types import ChatMessage
+from bot.sandbox.client_types import ChatMessage, SentUpdate
 from bot.services.safety import end_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
 from tests.e2e.test_relay import linked
@@ -67,6 +67,17 @@ async def source_linked(
     return False
 
 
+async def reached_no_one(bot: BotProcess, client: SandboxClient, reply: SentUpdate) -> None:
+    """Bo's reply "Cy, secret-for-cy-only" reached neither mentee and was not relayed."""
+    await client.send_text(BO, "and you, Ana?")  # goes to Ana, after anything sent before
+    await client.wait_for_messages(
+        ANA, lambda m: m.content == "and you, Ana?", timeout=REPLY_TIMEOUT
+    )
+    assert not await received(client, ANA, "secret-for-cy-only"), "misrouted to Ana"
+    assert not await received(client, CY, "secret-for-cy-only")
+    assert not await source_linked(bot, BO, reply.message_id), "nothing was relayed"
+
+
 @pytest.mark.parametrize("how", ["end", "staff", "block"])
 async def test_a_reply_to_a_mentee_who_left_never_reaches_the_other_mentee(
     client: SandboxClient, bot: BotProcess, how: str
@@ -95,13 +106,7 @@ async def test_a_reply_to_a_mentee_who_left_never_reaches_the_other_mentee(
     else:
         assert told.content.startswith("Your conversation with Cy has ended, so your message")
         assert "/switch" in told.content
-    await client.send_text(BO, "and you, Ana?")  # goes to Ana, after anything sent before
-    await client.wait_for_messages(
-        ANA, lambda m: m.content == "and you, Ana?", timeout=REPLY_TIMEOUT
-    )
-    assert not await received(client, ANA, "secret-for-cy-only"), "misrouted to Ana"
-    assert not await received(client, CY, "secret-for-cy-only")
-    assert not await source_linked(bot, BO, reply.message_id), "nothing was relayed"
+    await reached_no_one(bot, client, reply)
     async with bot.core.conversations.uows() as uow:
         status = [(await uow.pairs.get(i)) for i in (1, 2)]
     ended = PairStatus.PAUSED if how == "block" else PairStatus.ENDED
