@@ -4,11 +4,13 @@ lost, and the only duplicates are messages that were in flight when it died."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import text
@@ -51,6 +53,19 @@ def start_bot(
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@contextlib.contextmanager
+def killed_at_the_end(bot: subprocess.Popen[str]) -> Iterator[None]:
+    """SIGKILL the bot process when the block ends, as a crash would (and kill it anyway if
+    the block fails)."""
+    try:
+        yield
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
 
 
 async def seed(database_url: str, curricula: Path, client: SandboxClient) -> None:
@@ -116,16 +131,11 @@ async def test_sigkill_mid_round_loses_nothing(
     await seed(database_url, curricula, client)
     await client.add_fault("slow", method="sendMessage", delay_seconds=0.4, times=1000)
     bot = start_bot(sandbox, database_url, curricula)
-    try:
+    with killed_at_the_end(bot):
         for _ in range(300):
             if sum((await step_messages(client)).values()) >= 10:
                 break
             await asyncio.sleep(0.05)
-        bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=10)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
     in_flight = await leased_outbox_items(database_url)
     delivered_before = sum((await step_messages(client)).values())
     assert 10 <= delivered_before < 2 * PAIRS, "the kill must land mid-round"

@@ -27,7 +27,7 @@ from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
 from bot.storage.db import create_engine
 from tests.e2e.quick_program import write_quick_curricula
-from tests.e2e.test_crash import PAIRS, leased_outbox_items, seed, start_bot
+from tests.e2e.test_crash import PAIRS, killed_at_the_end, leased_outbox_items, seed, start_bot
 from tests.replicas.support import POSTGRES_ENV, postgres_schema
 
 CHATS = range(2000, 2000 + 2 * PAIRS)
@@ -76,16 +76,11 @@ async def test_a_crash_mid_round_never_puts_step_2_before_step_1(
     await seed(database_url, curricula, client)
     await client.add_fault("slow", method="sendMessage", delay_seconds=0.4, times=1000)
     bot = start_bot(sandbox, database_url, curricula)
-    try:
+    with killed_at_the_end(bot):
         for _ in range(300):
             if sum(map(len, (await steps_by_chat(client)).values())) >= 6:
                 break
             await asyncio.sleep(0.05)
-        bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=10)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
     assert await leased_outbox_items(database_url) > 0, "the kill must land mid-round"
     await client.clear_faults()
     await client.advance_clock(31)  # step 2 is due; the dead sender's leases still hold
@@ -160,7 +155,7 @@ async def test_a_crash_during_a_retry_back_off_keeps_the_held_step_first(
     failing = CHATS[0]
     await client.add_fault("500", method="sendMessage", chat_id=failing, times=1000)
     bot = start_bot(sandbox, database_url, curricula)
-    try:
+    with killed_at_the_end(bot):
         for _ in range(600):  # step 1 failed 5 times: the next try waits 8 s
             found = await retried_item(database_url, failing)
             if found is not None and found[0] == "pending" and found[1] >= 5:
@@ -168,11 +163,6 @@ async def test_a_crash_during_a_retry_back_off_keeps_the_held_step_first(
             await asyncio.sleep(0.05)
         else:
             raise AssertionError(f"step 1 of {failing} never waited out a back-off: {found}")
-        bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=10)
-    finally:
-        if bot.poll() is None:
-            bot.kill()
     await client.clear_faults()
     bot = start_bot(sandbox, database_url, curricula)
     try:
