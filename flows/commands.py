@@ -87,7 +87,7 @@ STAFF_COMMANDS: tuple[UserCommand, ...] = (
         C,
         N_("[PROGRAM]"),
     ),
-    UserCommand("ageoverride", N_("Lift a wrong under-18 lock"), C, N_("PERSON REASON")),
+    UserCommand("ageoverride", N_("Lift a wrong age-check lock"), C, N_("PERSON REASON")),
     UserCommand("ban", N_("Stop serving a person"), A, N_("PERSON REASON")),
     UserCommand("unban", N_("Serve a banned person again"), A, N_("PERSON")),
     UserCommand("export", N_("Pairs and progress as a CSV file"), A, N_("[PROGRAM]")),

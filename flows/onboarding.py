@@ -354,14 +354,7 @@ class ConfirmState(State):
         program = program_of(ctx)
         program_name = program.name.get(ctx.t.language) if program else ""
         if role is Role.MENTOR:
-            done = ctx.t._(
-                "Thank you for volunteering, {name}! You're registered as a mentor in "
-                "{program}. Next, please complete the short volunteer training with "
-                "/training, at your own pace; then the program team will review your profile "
-                "and contact you here.",
-                name=d["display_name"],
-                program=program_name,
-            )
+            done = _mentor_welcome(ctx, program, d["display_name"], program_name)
         else:
             done = ctx.t._(
                 "You're all set, {name}! You're registered in {program}. Tap the button below "
@@ -374,6 +367,43 @@ class ConfirmState(State):
                 finish=True, person=person, say=(done,), buttons=find, chosen=ctx.t._("Confirmed")
             )
         return Outcome(finish=True, person=person, say=(done,), chosen=ctx.t._("Confirmed"))
+
+
+def _mentor_welcome(ctx: Context, program: Program | None, name: str, program_name: str) -> str:
+    """What comes next for a new mentor, as their program has it: the training (if it has one),
+    then the team's review (if it approves mentors) — never a step the program doesn't have."""
+    trains = program is None or program.training is not None
+    reviews = program is None or program.mentor_approval
+    if trains and reviews:
+        return ctx.t._(
+            "Thank you for volunteering, {name}! You're registered as a mentor in "
+            "{program}. Next, please complete the short volunteer training with "
+            "/training, at your own pace; then the program team will review your profile "
+            "and contact you here.",
+            name=name,
+            program=program_name,
+        )
+    if trains:
+        return ctx.t._(
+            "Thank you for volunteering, {name}! You're registered as a mentor in {program}. "
+            "Next, please complete the short volunteer training with /training, at your own "
+            "pace; once you've passed it, mentees can be proposed to you here.",
+            name=name,
+            program=program_name,
+        )
+    if reviews:
+        return ctx.t._(
+            "Thank you for volunteering, {name}! You're registered as a mentor in {program}. "
+            "The program team will review your profile and contact you here.",
+            name=name,
+            program=program_name,
+        )
+    return ctx.t._(
+        "Thank you for volunteering, {name}! You're registered as a mentor in {program}. "
+        "Mentees can now be proposed to you: I'll write to you here when one is.",
+        name=name,
+        program=program_name,
+    )
 
 
 def summary(ctx: Context) -> str:

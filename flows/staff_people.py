@@ -203,7 +203,7 @@ async def user(call: StaffCall) -> None:
             + t._("capacity {n}", n=person.capacity or 0)
         )
     if person.is_age_locked:
-        lines.append(t._("🔒 Locked as under 18"))
+        lines.append(t._("🔒 Locked by the age check"))
     if person.blocked_bot:
         lines.append(t._("Has blocked the bot"))
     for flag in flags:

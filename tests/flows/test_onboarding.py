@@ -294,3 +294,31 @@ async def test_after_onboarding_defaults() -> None:
     assert "already registered" in (await d.say("/start"))[0]
     assert "matched with a mentor yet" in (await d.say("hello"))[0]  # the relay's answer
     assert "don't know the command" in (await d.say("/frobnicate"))[0]
+
+
+@pytest.mark.parametrize(
+    ("training", "approval", "next_step"),
+    [
+        (True, True, "then the program team will review your profile"),
+        (True, False, "once you've passed it, mentees can be proposed to you here"),
+        (False, True, "The program team will review your profile and contact you here."),
+        (False, False, "Mentees can now be proposed to you"),
+    ],
+)
+async def test_a_new_mentor_is_told_only_the_steps_their_program_has(
+    training: bool, approval: bool, next_step: str
+) -> None:
+    bot = Bot()
+    college = bot.programs.get("college")
+    assert college is not None and college.training is not None
+    changed = college.model_copy(
+        update={"training": college.training if training else None, "mentor_approval": approval}
+    )
+    bot.programs._by_code["college"] = changed  # the same program, with or without each step
+    d = Dialog(bot, user_id=300)
+    await onboard(d, role="mentor")
+    sent = texts(bot.store.pending_effects())
+    [welcome] = [t for t in sent if "Thank you for volunteering" in t]
+    assert next_step in welcome
+    assert ("/training" in welcome) is training
+    assert ("review your profile" in welcome) is approval
