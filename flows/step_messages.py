@@ -12,7 +12,7 @@ import html
 from dataclasses import dataclass
 
 from bot.core.curricula import Curriculum, Resource, Step
-from bot.core.effects import Button, Keyboard, SendText, keyboard
+from bot.core.effects import STEP_TAG, Button, Keyboard, SendText, keyboard
 from bot.core.models import Role, ScheduledStep
 from bot.i18n import Html, Translator
 
@@ -20,8 +20,6 @@ CHECKIN_PREFIX = "ci:"
 DOCUMENT_PREFIX = "doc:"
 STEPS_PREFIX = "cs:"  # curriculum steps ("st:" is taken by staff buttons)
 STEPS_OF_ROW = f"{STEPS_PREFIX}l:"  # + a row id: the list of that row's pair
-STEP_TAG = "step:"  # + a row id: the outbox tag of a step's message (its id is noted once sent,
-# so that a reply to it goes to that row's pair: `bot.services.relay_routes`)
 FREE_TEXT = "_text"
 CHOSEN = "✅ "  # marks the check-in option a person chose
 MAX_SHOWN_ANSWER = 300  # characters of a free-text answer shown under a reopened step

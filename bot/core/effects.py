@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+STEP_TAG = "step:"  # + a row id: the outbox tag of a step's message (its id is noted once sent,
+# so that a reply to it goes to that row's pair: `bot.services.relay_routes`)
+
 
 @dataclass(frozen=True)
 class Button:

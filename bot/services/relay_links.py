@@ -13,12 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core import effects as fx
-from bot.core.effects import CopyMessages, EditCaption, EditText, Effect, RelayTag, SendText
+from bot.core.effects import (
+    STEP_TAG,
+    CopyMessages,
+    EditCaption,
+    EditText,
+    Effect,
+    RelayTag,
+    SendText,
+)
 from bot.core.models import Pair, PairStatus, Person, RelayLink
 from bot.core.ports import Clock, UnitOfWork
 from bot.i18n import Translator
 from bot.services.relay import labelled_caption, labelled_text, sender_name
-from flows.step_messages import STEP_TAG
 
 log = logging.getLogger(__name__)
 
