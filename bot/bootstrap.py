@@ -22,6 +22,11 @@ from bot.core.privacy import Retention
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
+from bot.handlers.commands import menus
+from bot.handlers.dispatch import MentorbotDispatcher
+from bot.handlers.staff.kit import StaffServices
+from bot.handlers.staff.org import all_menus
+from bot.handlers.staff.wiring import build_staff_router
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.broadcasts import BroadcastProgress
@@ -31,12 +36,7 @@ from bot.services.relay_links import RelayLinks
 from bot.storage import migrate
 from bot.storage.db import create_engine, session_factory
 from bot.storage.uow import sql_uow_factory
-from flows.commands import menus
-from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
-from flows.staff_commands import build_staff_router
-from flows.staff_kit import StaffServices
-from flows.staff_org import all_menus
 
 log = logging.getLogger(__name__)
 SEEN_UPDATES_KEPT = timedelta(days=7)

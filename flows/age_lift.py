@@ -2,13 +2,13 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> reason: "Lift lock" pressed (flows/staff_locks.py)
+    [*] --> reason: "Lift lock" pressed (bot/handlers/staff/locks.py)
     reason --> reason: empty or too long (hint)
     reason --> ready: a reason typed
     ready --> [*]: lifted (or refused) by the staff router's hook, in the same turn
 ```
 This flow only asks; lifting (the organisation check, the audit log, telling the person) is
-done by `flows.staff_locks.lift_answer`, authorised again when the reason arrives.
+done by `bot.handlers.staff.locks.lift_answer`, authorised again when the reason arrives.
 State ids (`agelift.*`) are stored in the database: never rename one.
 """
 

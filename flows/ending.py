@@ -11,7 +11,7 @@ stateDiagram-v2
     ended --> [*]: pair ended, partner told, rating stored (SafetyCommands.complete)
 ```
 The flow only collects answers. `ended` thanks the person; in the same turn the dispatcher's
-safety hook (`flows.safety_commands.SafetyCommands.complete`) ends the pair, tells the partner,
+safety hook (`bot.handlers.safety.SafetyCommands.complete`) ends the pair, tells the partner,
 stores the feedback as a `RelationshipRating` and ends the flow.
 
 Flow data: `pairs`, `pair` (as in `flows.report`), `reason`, `rating` (0 when skipped). State ids

@@ -32,9 +32,9 @@ from typing import Any
 
 from bot.core.flow import SHOWN_ONCE, Choice, Context, Outcome, Prompt, State
 from bot.core.models import AgeStatus
+from bot.core.parsing.birthdate import DateProblem, age_on, parse_birth_date
 from bot.i18n import N_, date_in_words
-from flows.birthdate import DateProblem, age_on, parse_birth_date
-from flows.texts import under_age_refusal
+from bot.messages.texts import under_age_refusal
 
 BIRTHDATE = "onboarding.birthdate"
 BIRTHDATE_CHECK = "onboarding.birthdate_check"

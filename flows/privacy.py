@@ -11,7 +11,7 @@ stateDiagram-v2
 The flow only asks. Its buttons carry the engine's per-prompt token, so a press on an old
 confirmation, or a made-up one, is answered as no longer active and erases nothing. `erased`
 says goodbye; in the same turn the dispatcher's privacy hook
-(`flows.privacy_commands.PrivacyCommands.complete`) does the erasure and ends the flow, so it is
+(`bot.handlers.privacy.PrivacyCommands.complete`) does the erasure and ends the flow, so it is
 never left half-done.
 
 Flow data: `pairs` (how many mentorships will end). State ids

@@ -14,7 +14,7 @@ stateDiagram-v2
     submitted --> [*]: stored, staff alerted, paused (SafetyCommands.complete)
 ```
 The flow only collects answers. `submitted` thanks the person; in the same turn the dispatcher's
-safety hook (`flows.safety_commands.SafetyCommands.complete`) stores the report, alerts staff,
+safety hook (`bot.handlers.safety.SafetyCommands.complete`) stores the report, alerts staff,
 pauses the pair if asked and ends the flow, so a report is never left half-done.
 
 Flow data: `pairs` ([pair id, partner name] of each mentorship that has not ended), `pair` (the

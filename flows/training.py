@@ -14,7 +14,7 @@ stateDiagram-v2
     quiz --> [*]: last answer, every module passed (the flow closes itself)
 ```
 Every state waits for buttons: a paired mentor's messages go to their mentee meanwhile
-(`flows.dispatch`). State ids (`training.*`) are stored in the database: never rename one.
+(`bot.handlers.dispatch`). State ids (`training.*`) are stored in the database: never rename one.
 """
 
 from __future__ import annotations

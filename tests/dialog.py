@@ -24,9 +24,9 @@ from bot.core.events import (
 )
 from bot.core.models import Person
 from bot.core.programs import load_programs
+from bot.handlers.dispatch import MentorbotDispatcher
 from bot.i18n import Catalogs
 from bot.services.matchmaking import Matchmaker
-from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
 from tests.fakes import FakeClock, MemoryStore
 

@@ -122,7 +122,8 @@ class FlowEngine:
     def takes_text(self, turn: Turn) -> bool:
         """True when the person's current state explicitly waits for typed input (a date, a
         reason, a search). A state that waits for buttons takes no text from a matched person,
-        not even one of its buttons' labels: that text is theirs to send (`flows.dispatch`)."""
+        not even one of its buttons' labels: that text is theirs to send
+        (`bot.handlers.dispatch`)."""
         found = self.active(turn)
         return found is not None and found[1].takes_text
 

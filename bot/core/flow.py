@@ -93,7 +93,7 @@ class State:
     `takes_text` is True only for a state that explicitly waits for typed input (a date, a
     name, a place, a report's details...), and its question must say to type the answer. Any
     other state waits for buttons: a paired person's messages then go to their partner
-    (`flows.dispatch`) and the state stays where it was, even when the text is exactly one
+    (`bot.handlers.dispatch`) and the state stays where it was, even when the text is exactly one
     of its buttons' labels; only a person with no pair may type a label instead of pressing."""
 
     id: str = ""

@@ -1,6 +1,6 @@
 """What is kept about a person, and for how long: the one list that /privacy shows
-(`flows.texts.privacy_notice`), that the README's privacy section states word for word, and that
-the database schema is checked against (`tests/unit/test_privacy_kept.py`: every column is
+(`bot.messages.texts.privacy_notice`), that the README's privacy section states word for word,
+and that the database schema is checked against (`tests/unit/test_privacy_kept.py`: every column is
 either named here under an item or listed as holding nothing personal).
 
 Adding a column: name it under the item that tells people about it (or add an item, translated,

@@ -3,8 +3,8 @@
 An organisation owns programs (the `organisation` key of each program file). Staff belong to one
 organisation as `admin` or `coordinator` and act only on its programs; super-admins (from
 `SUPERADMIN_IDS`) act on every organisation. Every command declares the least `Access` it needs
-(`flows.commands`); `Actor.allows` is the one check, made in the core before any staff command or
-staff button runs.
+(`bot.handlers.commands`); `Actor.allows` is the one check, made in the core before any staff
+command or staff button runs.
 """
 
 from __future__ import annotations

@@ -23,9 +23,9 @@ from bot.core.planning import out_of_quiet, recipient
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import LatePolicy, Program, ProgramCatalog
 from bot.i18n import Catalogs, Translator
+from bot.messages.steps import nudge_message, skipped_message
 from bot.services.pairs import to_both
 from bot.services.step_payloads import StepPayloads, serialise
-from flows.step_messages import nudge_message, skipped_message
 
 log = logging.getLogger(__name__)
 

@@ -26,13 +26,13 @@ from bot.core.models import (
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import Program, ProgramCatalog
 from bot.i18n import Catalogs
-from bot.services.pairs import start_pair
-from flows.matching_messages import (
+from bot.messages.matching import (
     decline_reasons,
     matched_messages,
     proposal_message,
     waiting_message,
 )
+from bot.services.pairs import start_pair
 
 DEFAULT_DEADLINE = timedelta(hours=48)
 

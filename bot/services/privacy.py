@@ -35,11 +35,11 @@ from bot.core.privacy import Erased, Erasure, Purged, Retention, relabel
 from bot.core.programs import ProgramCatalog
 from bot.core.staff import DRAFT_LIFETIME
 from bot.i18n import Catalogs, Html, Translator
+from bot.messages.matching import PROPOSAL_PREFIX
+from bot.messages.safety import new_mentor_hint
 from bot.services.alerts import Staff, staff_alerts, with_organisation
 from bot.services.privacy_export import export_bytes, personal_document
 from bot.services.safety import end_pair
-from flows.matching_messages import PROPOSAL_PREFIX
-from flows.safety_messages import new_mentor_hint
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from bot.core.models import Contact, Role
 from bot.core.ports import Clock, UnitOfWorkFactory
 from bot.core.programs import ProgramCatalog
 from bot.i18n import Catalogs, Translator
+from bot.messages.safety import checkin_question
 from bot.services.pairs import to_both
-from flows.safety_messages import checkin_question
 
 log = logging.getLogger(__name__)
 

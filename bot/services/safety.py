@@ -1,7 +1,7 @@
 """Safeguarding actions: reports, blocking, ending a mentorship, and the checks run on every
 relayed text. Each action changes storage through the unit of work it is given and returns the
 messages for the *other* people involved (the partner, the staff); the dispatcher-facing class
-(`flows.safety_commands`) talks to the person who acted.
+(`bot.handlers.safety`) talks to the person who acted.
 
 Nothing here judges a person or holds a message back: crisis words and contact details only add
 messages (resources, a reminder, a staff alert). Staff decide.
@@ -28,6 +28,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 from bot.core.safety import ContactKind, CrisisWords, contact_sharing
 from bot.i18n import Catalogs, Translator
+from bot.messages.safety import contact_reminder, crisis_message, partner_closed_message
 from bot.services.alerts import Staff, with_organisation
 from bot.services.pairs import pause_pair
 from bot.services.safety_alert import (
@@ -40,7 +41,6 @@ from bot.services.safety_alert import (
     safety_alert,
 )
 from flows import report
-from flows.safety_messages import contact_reminder, crisis_message, partner_closed_message
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ priority reports go in the safety lane (ahead of the chat's routine queue).
 Words: mentorbot keeps no words of relayed messages (only ids, see the privacy notice). A crisis
 alert quotes the words of the message that raised it, which it has in hand; earlier messages are
 listed by time and author, and "Show the messages" copies them under the alert on request, each
-copy after a label naming its author and time (`flows.staff_alerts`). The words travel only in the
-alert's outbox item, which the outbox scrubs once it is delivered.
+copy after a label naming its author and time (`bot.handlers.staff.alerts`). The words travel only
+in the alert's outbox item, which the outbox scrubs once it is delivered.
 
-Buttons (staff buttons, authorised again on each press, see `flows.staff_alerts`):
+Buttons (staff buttons, authorised again on each press, see `bot.handlers.staff.alerts`):
 `st:pause:<pair>`, `st:user:<person>`, `st:reports:show:<report>`, `st:reports:done:<report>`.
 """
 

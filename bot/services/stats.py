@@ -1,6 +1,6 @@
 """Program figures for staff: the onboarding funnel, match rate, time to match, curriculum steps
 completed per week and pair health buckets, computed from what is stored (never message
-contents). `bot.services.stats_chart` draws them; `flows.staff_figures` shows them."""
+contents). `bot.services.stats_chart` draws them; `bot.handlers.staff.figures` shows them."""
 
 from __future__ import annotations
 

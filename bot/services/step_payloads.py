@@ -25,7 +25,7 @@ from bot.core import effects as fx
 from bot.core.curricula import Curriculum, Step
 from bot.core.models import Role, ScheduledStep
 from bot.i18n import Translator
-from flows.step_messages import StepCache, step_message
+from bot.messages.steps import StepCache, step_message
 
 __all__ = ["StepPayloads", "serialise"]
 

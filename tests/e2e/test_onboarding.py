@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from bot.core.models import AgeStatus, Role
+from bot.handlers.commands import COMMANDS
 from bot.sandbox.client import SandboxClient
-from flows.commands import COMMANDS
 from tests.e2e.harness import BotProcess, User, onboard
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.staff import Access
+from bot.handlers.commands import COMMANDS, STAFF_COMMANDS
 from bot.sandbox.client import SandboxClient
-from flows.commands import COMMANDS, STAFF_COMMANDS
 from tests.e2e.harness import seed_pair
 from tests.e2e.staff_world import (
     ADMIN_A,

@@ -27,10 +27,10 @@ from bot.core.events import (
 from bot.core.models import Pair, Person, Role
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
+from bot.handlers.dispatch import MentorbotDispatcher
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.relay_links import RelayLinks
-from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
 from tests.dialog import Bot
 from tests.factories import onboarded_person

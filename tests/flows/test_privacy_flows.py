@@ -21,12 +21,12 @@ from bot.core.models import (
 )
 from bot.core.privacy import Retention
 from bot.core.staff import PersonFlag, StaffMember, StaffRole
+from bot.handlers.dispatch import MentorbotDispatcher
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.matchmaking import Matchmaker
 from bot.services.pairs import start_pair
 from bot.services.privacy import retention_round
-from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
 from tests.dialog import Bot, Dialog, answers, texts
 from tests.factories import onboarded_person

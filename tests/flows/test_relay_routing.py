@@ -10,7 +10,7 @@ from bot.core import effects as fx
 from bot.core.events import BotBlocked
 from bot.core.models import PairStatus, Role, ScheduledStep, StepStatus
 from bot.i18n import Catalogs
-from flows.step_messages import step_message
+from bot.messages.steps import step_message
 from tests.flows.relay_world import Chat, Received, World
 
 

@@ -12,11 +12,11 @@ from bot.core.engine import FlowEngine
 from bot.core.events import TextMessage, UserRef
 from bot.core.models import PairStatus, RelayLink, ReportStatus, StepStatus
 from bot.core.turn import Turn
+from bot.handlers.dispatch import MentorbotDispatcher
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.pairs import start_pair
 from bot.services.relationship_checkins import RelationshipCheckins
-from flows.dispatch import MentorbotDispatcher
 from flows.registry import FLOWS
 from tests.dialog import Bot, Dialog, answers, onboard, texts
 

@@ -12,9 +12,9 @@ import pytest
 from bot.core.effects import EditText, SendText, SetCommands
 from bot.core.models import AgeStatus, Pair, PairStatus, ProposalStatus, Report, Role
 from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
-from flows.commands import ALL_COMMANDS, BY_NAME, STAFF_COMMANDS, commands_for
-from flows.staff_commands import build_staff_router
-from flows.staff_router import StaffRouter
+from bot.handlers.commands import ALL_COMMANDS, BY_NAME, STAFF_COMMANDS, commands_for
+from bot.handlers.staff.router import StaffRouter
+from bot.handlers.staff.wiring import build_staff_router
 from tests.dialog import Bot, Dialog, answers
 from tests.factories import onboarded_person
 

@@ -10,13 +10,17 @@ import pytest
 
 from bot.core import effects as fx
 from bot.core.models import StepStatus
+from bot.handlers import dispatch
+from bot.handlers.commands import COMMANDS, help_text, menus
+from bot.handlers.staff import kit as staff_kit
 from bot.i18n import Catalogs
+from bot.messages import matching as matching_messages
+from bot.messages import relay as relay_messages
+from bot.messages import safety as safety_messages
+from bot.messages import steps as sm
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.pairs import pause_pair, start_pair
 from bot.services.safety import end_pair
-from flows import dispatch, matching_messages, relay_messages, safety_messages, staff_kit
-from flows import step_messages as sm
-from flows.commands import COMMANDS, help_text, menus
 from tests.dialog import Bot, Dialog, answers, onboard, texts
 from tests.e2e.quick_program import PROGRAM, write_quick_curricula
 

@@ -1,4 +1,4 @@
-"""Tests for flows.birthdate: typed dates of birth in English and Italian."""
+"""Tests for bot.core.parsing.birthdate: typed dates of birth in English and Italian."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from flows.birthdate import DateProblem, ParsedBirthDate, age_on, parse_birth_date
+from bot.core.parsing.birthdate import DateProblem, ParsedBirthDate, age_on, parse_birth_date
 
 TODAY = date(2025, 6, 15)
 APRIL_23 = date(2001, 4, 23)

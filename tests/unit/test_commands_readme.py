@@ -1,12 +1,12 @@
 """The README's table of everyone's commands lists every command of the registry
-(`flows.commands.COMMANDS`), and nothing else."""
+(`bot.handlers.commands.COMMANDS`), and nothing else."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from flows.commands import COMMANDS
+from bot.handlers.commands import COMMANDS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

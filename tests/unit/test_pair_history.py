@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.core.models import PastCouple, PastOutcome, Role
 from bot.i18n import Catalogs
-from flows.pair_history import history_lines
+from bot.messages.pair_history import history_lines
 from tests.factories import onboarded_person
 
 AT = datetime(2026, 11, 3, 15, 0, tzinfo=UTC)

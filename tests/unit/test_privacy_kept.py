@@ -13,8 +13,8 @@ from bot.config import load_settings
 from bot.core.kept import KEPT, NOT_PERSONAL, covered, kept_for_lines, kept_lines
 from bot.core.privacy import Retention
 from bot.i18n import Catalogs
+from bot.messages.texts import privacy_notice
 from bot.storage.tables import Base
-from flows.texts import privacy_notice
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

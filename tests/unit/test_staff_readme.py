@@ -1,11 +1,11 @@
-"""The README's staff command table matches the registry (`flows.commands`)."""
+"""The README's staff command table matches the registry (`bot.handlers.commands`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from bot.core.staff import Access
-from flows.commands import STAFF_COMMANDS
+from bot.handlers.commands import STAFF_COMMANDS
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 ROLE = {Access.COORDINATOR: "coordinator", Access.ADMIN: "admin"}

@@ -13,8 +13,8 @@ from bot.core.curricula import Curriculum
 from bot.core.models import Role, ScheduledStep
 from bot.core.programs import load_programs
 from bot.i18n import Catalogs
+from bot.messages.steps import step_message
 from bot.services.step_payloads import _ROW_MARK, StepPayloads, serialise
-from flows.step_messages import step_message
 from tests.e2e.quick_program import write_quick_curricula
 
 CURRICULA = Path(__file__).resolve().parents[2] / "curricula"

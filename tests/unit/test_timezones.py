@@ -1,4 +1,4 @@
-"""Tests for flows.timezones: typed time zones, cities and hours of the day."""
+"""Tests for bot.core.parsing.timezones: typed time zones, cities and hours of the day."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import zoneinfo
 
 import pytest
 
-from flows import timezones
-from flows.timezones import ZoneMatch, parse_hour, resolve_time_zone
+from bot.core.parsing import timezones
+from bot.core.parsing.timezones import ZoneMatch, parse_hour, resolve_time_zone
 
 
 @pytest.mark.parametrize(

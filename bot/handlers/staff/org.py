@@ -9,8 +9,7 @@ from __future__ import annotations
 from bot.core.effects import Effect, SetCommands
 from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
-from bot.i18n import Catalogs
-from flows.staff_kit import (
+from bot.handlers.staff.kit import (
     StaffCall,
     StaffServices,
     esc,
@@ -19,7 +18,8 @@ from flows.staff_kit import (
     paginate,
     role_label,
 )
-from flows.staff_router import Handler, PressHandler, menu_of
+from bot.handlers.staff.router import Handler, PressHandler, menu_of
+from bot.i18n import Catalogs
 
 
 async def menu_effect(

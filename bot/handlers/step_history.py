@@ -33,7 +33,7 @@ from bot.core.planning import recipient
 from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 from bot.core.turn import Turn
-from flows.step_messages import STEPS_PREFIX, progress_label, reread_message
+from bot.messages.steps import STEPS_PREFIX, progress_label, reread_message
 
 LIST, PAGE, CHOOSE, OPEN = "l", "p", "c", "o"
 PAGE_SIZE = 8  # steps per page of the list

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from flows import (
-    staff_alerts,
-    staff_drafts,
-    staff_figures,
-    staff_locks,
-    staff_org,
-    staff_pairs,
-    staff_people,
-    staff_reports,
-)
-from flows.staff_kit import StaffServices
-from flows.staff_router import StaffRouter
+from bot.handlers.staff import alerts as staff_alerts
+from bot.handlers.staff import drafts as staff_drafts
+from bot.handlers.staff import figures as staff_figures
+from bot.handlers.staff import locks as staff_locks
+from bot.handlers.staff import org as staff_org
+from bot.handlers.staff import pairs as staff_pairs
+from bot.handlers.staff import people as staff_people
+from bot.handlers.staff import reports as staff_reports
+from bot.handlers.staff.kit import StaffServices
+from bot.handlers.staff.router import StaffRouter
 
 
 def build_staff_router(services: StaffServices) -> StaffRouter:
-    """A router for every staff command of `flows.commands`."""
+    """A router for every staff command of `bot.handlers.commands`."""
     handlers = {
         **staff_people.HANDLERS,
         **staff_pairs.HANDLERS,

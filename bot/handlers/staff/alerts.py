@@ -17,10 +17,12 @@ from dataclasses import replace
 
 from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.models import Report, ReportStatus
+from bot.handlers.staff import pairs as staff_pairs
+from bot.handlers.staff import people as staff_people
+from bot.handlers.staff import reports as staff_reports
+from bot.handlers.staff.kit import StaffCall
+from bot.handlers.staff.router import PressHandler
 from bot.services.safety_alert import pseudonym, when
-from flows import staff_pairs, staff_people, staff_reports
-from flows.staff_kit import StaffCall
-from flows.staff_router import PressHandler
 
 CONTEXT_MESSAGES = 10  # as many as the alert lists (bot.services.safety.CONTEXT_MESSAGES)
 

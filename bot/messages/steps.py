@@ -2,8 +2,8 @@
 
 Buttons: check-in options carry `ci:<row>:<option>` (free text: `ci:<row>:_text`); documents
 shipped with a step carry `doc:<row>:<index>`; links are URL buttons; the last button lists the
-pair's steps so far (`cs:l:<row>`, `flows.step_history`). Answering a check-in changes only the
-buttons (the chosen option marked ✅): the step's text and links stay where they were.
+pair's steps so far (`cs:l:<row>`, `bot.handlers.step_history`). Answering a check-in changes only
+the buttons (the chosen option marked ✅): the step's text and links stay where they were.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The staff router: the one place where staff commands and staff buttons are authorised.
 
-Every command of `flows.commands` declares the least `Access` it needs. Before any staff command
-runs, and again on every press of a staff button (`st:<command>:…`, so a forged or replayed
+Every command of `bot.handlers.commands` declares the least `Access` it needs. Before any staff
+command runs, and again on every press of a staff button (`st:<command>:…`, so a forged or replayed
 press is checked like a typed command), the router works out who is asking (`Actor`: a
 super-admin of `SUPERADMIN_IDS`, a staff member of one organisation, or nobody special) and
 refuses politely when their level is too low; handlers then check that every person, pair and
-program they touch belongs to the actor's organisation (`flows.staff_kit`). Hiding the menu is
-not the security: this is.
+program they touch belongs to the actor's organisation (`bot.handlers.staff.kit`). Hiding the
+menu is not the security: this is.
 
 Also here: `/help` for each role, `/cancel` of a pending confirmation, and the ban check.
 """
@@ -23,9 +23,9 @@ from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
 from bot.core.staff import Access, Actor, DraftKind, actor_for
 from bot.core.turn import Turn
+from bot.handlers.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
+from bot.handlers.staff.kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 from bot.i18n import Translator
-from flows.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
-from flows.staff_kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 
 log = logging.getLogger(__name__)
 

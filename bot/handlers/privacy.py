@@ -9,10 +9,10 @@ from bot.core.ports import UnitOfWork
 from bot.core.privacy import Retention
 from bot.core.turn import Turn
 from bot.i18n import Catalogs
+from bot.messages.texts import privacy_notice
 from bot.services.alerts import Staff
 from bot.services.privacy import Privacy
 from flows import privacy
-from flows.texts import privacy_notice
 
 
 class PrivacyCommands:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.effects import SendDocument, SendPhoto
+from bot.handlers.staff.kit import StaffCall
+from bot.handlers.staff.pairs import bucket_label
+from bot.handlers.staff.router import Handler
 from bot.i18n import Translator
 from bot.services.export import pairs_csv
 from bot.services.stats import Stats, program_stats
 from bot.services.stats_chart import ChartLabels, render_chart
-from flows.staff_kit import StaffCall
-from flows.staff_pairs import bucket_label
-from flows.staff_router import Handler
 
 
 def summary(stats: Stats, scope: str, t: Translator) -> str:

@@ -2,7 +2,7 @@
 
 Each stores a `StaffDraft` (one per staff member; `/cancel` drops it) and shows a preview with a
 confirm button carrying the draft's token, so an old or made-up button changes nothing. The
-router (`flows.staff_router`) checks the token and the presser's role again, then calls the
+router (`bot.handlers.staff.router`) checks the token and the presser's role again, then calls the
 confirmation here.
 
 /broadcast: preview → confirm → a `broadcasts` row and one outbox item per recipient, sent by
@@ -30,11 +30,11 @@ from bot.core.effects import Keyboard
 from bot.core.matching import profile_of
 from bot.core.models import PairStatus, Role
 from bot.core.staff import Broadcast, DraftKind, StaffDraft
+from bot.handlers.staff.kit import StaffCall, audience_label, esc, name_of
+from bot.handlers.staff.pairs import form_pair, past_of
+from bot.handlers.staff.router import ConfirmHandler, Handler, confirm_buttons, expired_text
 from bot.services.batch_matching import assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
-from flows.staff_kit import StaffCall, audience_label, esc, name_of
-from flows.staff_pairs import form_pair, past_of
-from flows.staff_router import ConfirmHandler, Handler, confirm_buttons, expired_text
 
 MAX_BROADCAST = 4000
 SHOWN_PAIRS = 30

@@ -1,7 +1,7 @@
 """Every slash-command, declared once: who may use it, its arguments and its help line.
 
 The Telegram menus (everyone's, and each staff member's own, `setMyCommands` with a chat scope)
-and `/help` for each role are generated from here; the staff router (`flows.staff_router`)
+and `/help` for each role are generated from here; the staff router (`bot.handlers.staff.router`)
 refuses a command to anyone whose `Access` is below the command's. To add a command, add an
 entry (and its handler): strings are English msgids, translated when shown.
 """

@@ -7,8 +7,8 @@ from bot.core.events import ButtonPress
 from bot.core.models import Role
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
+from bot.messages.matching import DECLINE_REASONS, PROPOSAL_PREFIX
 from bot.services.matchmaking import MatchError, Matchmaker
-from flows.matching_messages import DECLINE_REASONS, PROPOSAL_PREFIX
 
 FIND_MENTOR = "mm:find"
 

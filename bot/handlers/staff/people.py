@@ -1,5 +1,5 @@
 """Staff commands about people: /pending, /approve, /reject, /user, /ban, /unban (age locks:
-`flows.staff_locks`).
+`bot.handlers.staff.locks`).
 
 Each handler reads its arguments through `StaffCall` (which refuses people of other
 organisations), changes what it must, tells the person in their own language, and writes the
@@ -19,9 +19,7 @@ from bot.core.models import (
     StepStatus,
 )
 from bot.core.staff import BANNED, REJECTED, PersonFlag
-from bot.i18n import Html
-from bot.services.safety import end_pair
-from flows.staff_kit import (
+from bot.handlers.staff.kit import (
     PAGE_SIZE,
     STAFF_PREFIX,
     StaffCall,
@@ -32,7 +30,9 @@ from flows.staff_kit import (
     role_label,
     status_of,
 )
-from flows.staff_router import Handler, PressHandler
+from bot.handlers.staff.router import Handler, PressHandler
+from bot.i18n import Html
+from bot.services.safety import end_pair
 
 
 async def training_line(call: StaffCall, person: Person) -> str:

@@ -25,25 +25,25 @@ from bot.core.models import Person
 from bot.core.ports import UnitOfWork
 from bot.core.privacy import Retention
 from bot.core.turn import Turn
+from bot.handlers.commands import ALWAYS_ALLOWED, help_text
+from bot.handlers.matching import FIND_MENTOR, MatchingCommands
+from bot.handlers.privacy import PrivacyCommands
+from bot.handlers.relay import Relay, Screen
+from bot.handlers.safety import SafetyCommands
+from bot.handlers.staff.kit import STAFF_PREFIX, StaffServices
+from bot.handlers.staff.router import StaffRouter
+from bot.handlers.staff.wiring import build_staff_router
+from bot.handlers.step_history import StepHistory
+from bot.handlers.steps import PairCommands
 from bot.i18n import language_name
+from bot.messages.matching import PROPOSAL_PREFIX
+from bot.messages.relay import RELAY_PREFIX
+from bot.messages.safety import SAFETY_PREFIX
+from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
+from bot.messages.texts import locked_reply
 from bot.services.alerts import Staff
 from bot.services.matchmaking import Matchmaker
 from flows import onboarding
-from flows.commands import ALWAYS_ALLOWED, help_text
-from flows.matching_commands import FIND_MENTOR, MatchingCommands
-from flows.matching_messages import PROPOSAL_PREFIX
-from flows.pair_commands import PairCommands
-from flows.privacy_commands import PrivacyCommands
-from flows.relay import Relay, Screen
-from flows.relay_messages import RELAY_PREFIX
-from flows.safety_commands import SafetyCommands
-from flows.safety_messages import SAFETY_PREFIX
-from flows.staff_commands import build_staff_router
-from flows.staff_kit import STAFF_PREFIX, StaffServices
-from flows.staff_router import StaffRouter
-from flows.step_history import StepHistory
-from flows.step_messages import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
-from flows.texts import locked_reply
 
 LANGUAGE_PREFIX = "lang:"
 

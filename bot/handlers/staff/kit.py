@@ -20,9 +20,9 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import Actor, AuditEntry, StaffRole
 from bot.core.turn import Turn
+from bot.handlers.commands import UserCommand, usage_line
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.matchmaking import Matchmaker
-from flows.commands import UserCommand, usage_line
 
 STAFF_PREFIX = "st:"
 PAGE_SIZE = 10

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.models import Person, Report, ReportStatus
-from flows.staff_kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
-from flows.staff_router import Handler, PressHandler
+from bot.handlers.staff.kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
+from bot.handlers.staff.router import Handler, PressHandler
 
 
 async def reports(call: StaffCall) -> None:

@@ -13,9 +13,7 @@ from typing import Any
 
 from bot.core.effects import Button
 from bot.core.models import AgeStatus, Person
-from bot.i18n import Html, Translator
-from flows import age_lift
-from flows.staff_kit import (
+from bot.handlers.staff.kit import (
     PAGE_SIZE,
     STAFF_PREFIX,
     StaffCall,
@@ -23,7 +21,9 @@ from flows.staff_kit import (
     page_buttons,
     paginate,
 )
-from flows.staff_router import AnswerHandler, Handler, PressHandler
+from bot.handlers.staff.router import AnswerHandler, Handler, PressHandler
+from bot.i18n import Html, Translator
+from flows import age_lift
 
 LIFT = "lift"
 

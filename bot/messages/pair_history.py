@@ -4,7 +4,7 @@ and each proposal the mentor declined, with its date, who did it and why
 
 Such a couple is never proposed (`bot.services.matchmaking`) nor suggested
 (`bot.services.batch_matching`) again; staff who `/pair` them by hand see these lines and
-confirm first (`flows.staff_pairs`).
+confirm first (`bot.handlers.staff.pairs`).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from babel.dates import format_date
 
 from bot.core.models import PastCouple, PastOutcome, Person
 from bot.i18n import N_, Translator
+from bot.messages.matching import DECLINE_REASONS
 from bot.services.privacy import FORGOTTEN
 from bot.services.safety import BLOCKED
 from flows.ending import REASONS as END_REASONS
-from flows.matching_messages import DECLINE_REASONS
 
 STAFF_ENDED = "staff"  # /unpair without a reason
 BANNED = "banned"  # /ban ends the banned person's pairs with this reason

@@ -24,13 +24,13 @@ from bot.core.models import (
 )
 from bot.core.programs import Program
 from bot.core.staff import DraftKind, StaffDraft
+from bot.handlers.staff.kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
+from bot.handlers.staff.router import ConfirmHandler, Handler, PressHandler, confirm_buttons
 from bot.i18n import Translator
+from bot.messages.matching import matched_messages
+from bot.messages.pair_history import history_lines
 from bot.services.pairs import PairError, pause_pair, resume_pair, start_pair
 from bot.services.safety import end_pair
-from flows.matching_messages import matched_messages
-from flows.pair_history import history_lines
-from flows.staff_kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from flows.staff_router import ConfirmHandler, Handler, PressHandler, confirm_buttons
 
 
 def bucket_label(bucket: HealthBucket, t: Translator) -> str:

@@ -18,8 +18,7 @@ from bot.core.models import CheckinAnswer, Pair, PairStatus, Role, ScheduledStep
 from bot.core.planning import recipient
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
-from flows import checkin, training
-from flows.step_messages import (
+from bot.messages.steps import (
     CHECKIN_PREFIX,
     DOCUMENT_PREFIX,
     FREE_TEXT,
@@ -27,6 +26,7 @@ from flows.step_messages import (
     progress_label,
     resource_buttons,
 )
+from flows import checkin, training
 
 REACHED = (StepStatus.SENT, StepStatus.SKIPPED)
 

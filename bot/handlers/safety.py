@@ -19,10 +19,7 @@ from bot.core.models import Pair, PairStatus
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
 from bot.i18n import Catalogs
-from bot.services.alerts import Staff
-from bot.services.safety import CrisisLists, Safeguarding, safety_folder
-from flows import ending, report
-from flows.safety_messages import (
+from bot.messages.safety import (
     BLOCK,
     BLOCK_CONFIRMED,
     KEEP,
@@ -33,6 +30,9 @@ from flows.safety_messages import (
     checkin_text,
     new_mentor_hint,
 )
+from bot.services.alerts import Staff
+from bot.services.safety import CrisisLists, Safeguarding, safety_folder
+from flows import ending, report
 
 LOW_RATING = 2
 
