@@ -20,10 +20,8 @@ Flow data: `pairs`, `pair` (as in `flows.report`), `reason`, `rating` (0 when sk
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
-from bot.i18n import N_
+from bot.messages.reasons import END_REASONS as REASONS
 from flows.choices import rows
 from flows.report import ChoosePair, partner_name
 
@@ -35,13 +33,6 @@ ENDED = "ending.ended"
 
 KEEP = "_keep"
 SKIP = "_skip"
-
-REASONS: Mapping[str, str] = {
-    "goals": N_("We reached our goals"),
-    "time": N_("Not enough time"),
-    "fit": N_("Not a good fit"),
-    "other": N_("Another reason"),
-}
 
 
 class PairState(ChoosePair):

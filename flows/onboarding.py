@@ -38,8 +38,8 @@ from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
 from bot.core.models import Role
 from bot.core.parsing.timezones import parse_hour, resolve_time_zone
 from bot.core.programs import ChoiceQuestion, Program
-from bot.handlers.matching import FIND_MENTOR
 from bot.i18n import Html, language_name
+from bot.messages.matching import FIND_MENTOR
 from bot.messages.texts import privacy_summary
 from flows.choices import MultiSelect, rows
 from flows.onboarding_age import BIRTHDATE, BirthdateCheckState, BirthdateState

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
-from bot.i18n import N_
+from bot.messages.reasons import REPORT_REASONS as REASONS
 from flows.choices import rows
 
 NAME = "report"
@@ -42,14 +42,6 @@ MAX_TEXT = 2000
 CANCEL = "_cancel"
 SKIP = "_skip"
 NO_PAIR = 0
-
-REASONS: Mapping[str, str] = {
-    "unsafe": N_("I feel unsafe"),
-    "inappropriate": N_("Inappropriate messages"),
-    "money": N_("Asked for money or personal details"),
-    "harassment": N_("Harassment or threats"),
-    "other": N_("Something else"),
-}
 
 
 def pair_options(data: Mapping[str, Any]) -> list[tuple[int, str]]:

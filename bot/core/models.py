@@ -231,6 +231,12 @@ CAPACITY_DECLINE = "capacity"
 Accept: the mentor did not turn the mentee down, so it is not part of the couple's history."""
 
 
+CLOSED_BY_BLOCK = "blocked"
+"""The closing reason of a pair one of whose people blocked the other (/block)."""
+CLOSED_BY_ERASURE = "forgotten"
+"""The closing reason of a pair ended by /forgetme."""
+
+
 class PastOutcome(StrEnum):
     """How a couple's earlier attempt finished."""
 

@@ -26,7 +26,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.privacy import Retention
 from bot.core.turn import Turn
 from bot.handlers.commands import ALWAYS_ALLOWED, help_text
-from bot.handlers.matching import FIND_MENTOR, MatchingCommands
+from bot.handlers.matching import MatchingCommands
 from bot.handlers.privacy import PrivacyCommands
 from bot.handlers.relay import Relay, Screen
 from bot.handlers.safety import SafetyCommands
@@ -36,7 +36,7 @@ from bot.handlers.staff.wiring import build_staff_router
 from bot.handlers.step_history import StepHistory
 from bot.handlers.steps import PairCommands
 from bot.i18n import language_name
-from bot.messages.matching import PROPOSAL_PREFIX
+from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX

@@ -10,8 +10,6 @@ from bot.core.turn import Turn
 from bot.messages.matching import DECLINE_REASONS, PROPOSAL_PREFIX
 from bot.services.matchmaking import MatchError, Matchmaker
 
-FIND_MENTOR = "mm:find"
-
 
 class MatchingCommands:
     """The matching part of the dispatcher."""

@@ -19,6 +19,7 @@ from bot.core.programs import ChoiceQuestion, Program
 from bot.i18n import N_, Html, Translator
 
 PROPOSAL_PREFIX = "mp:"
+FIND_MENTOR = "mm:find"  # the "Find a mentor" button of a mentee who is not matched yet
 DECLINE_REASONS: dict[str, str] = {
     "busy": N_("No time right now"),
     "fit": N_("Not a good fit for me"),

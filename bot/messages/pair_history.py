@@ -13,19 +13,17 @@ from collections.abc import Sequence
 
 from babel.dates import format_date
 
-from bot.core.models import PastCouple, PastOutcome, Person
+from bot.core.models import CLOSED_BY_BLOCK, CLOSED_BY_ERASURE, PastCouple, PastOutcome, Person
 from bot.i18n import N_, Translator
 from bot.messages.matching import DECLINE_REASONS
-from bot.services.privacy import FORGOTTEN
-from bot.services.safety import BLOCKED
-from flows.ending import REASONS as END_REASONS
+from bot.messages.reasons import END_REASONS
 
 STAFF_ENDED = "staff"  # /unpair without a reason
 BANNED = "banned"  # /ban ends the banned person's pairs with this reason
 
 OTHER_REASONS = {
-    BLOCKED: N_("blocked the other person"),
-    FORGOTTEN: N_("asked for their data to be erased"),
+    CLOSED_BY_BLOCK: N_("blocked the other person"),
+    CLOSED_BY_ERASURE: N_("asked for their data to be erased"),
     BANNED: N_("a ban by the program team"),
 }
 

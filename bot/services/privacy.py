@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from bot.core.effects import Effect, SendDocument, SendText
 from bot.core.models import (
+    CLOSED_BY_ERASURE,
     MatchRequest,
     Pair,
     PairStatus,
@@ -43,7 +44,7 @@ from bot.services.safety import end_pair
 
 log = logging.getLogger(__name__)
 
-FORGOTTEN = "forgotten"  # the closing reason of a pair ended by /forgetme
+FORGOTTEN = CLOSED_BY_ERASURE  # the closing reason of a pair ended by /forgetme
 PURGE_BATCH = 5000  # rows purged per transaction (short write locks on SQLite)
 
 

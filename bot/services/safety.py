@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.core.effects import Effect, SendText
 from bot.core.models import (
+    CLOSED_BY_BLOCK,
     Pair,
     PairStatus,
     Person,
@@ -28,6 +29,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 from bot.core.safety import ContactKind, CrisisWords, contact_sharing
 from bot.i18n import Catalogs, Translator
+from bot.messages.reasons import REPORT_REASONS
 from bot.messages.safety import contact_reminder, crisis_message, partner_closed_message
 from bot.services.alerts import Staff, with_organisation
 from bot.services.pairs import pause_pair
@@ -40,14 +42,13 @@ from bot.services.safety_alert import (
     pseudonym,
     safety_alert,
 )
-from flows import report
 
 log = logging.getLogger(__name__)
 
 BUNDLED_SAFETY_FOLDER = Path(__file__).resolve().parents[2] / "curricula" / "safety"
 CONTEXT_MESSAGES = 10  # the pair's latest relayed messages copied to staff with an alert
 CRISIS = "crisis"
-BLOCKED = "blocked"
+BLOCKED = CLOSED_BY_BLOCK
 PRIORITY_REASONS = frozenset({"unsafe", "harassment"})
 CRISIS_REPORT_KEPT_OPEN_FOR = timedelta(hours=24)  # later crisis words add to the same report
 
@@ -202,7 +203,7 @@ class Safeguarding:
                 )
                 effects.append(SendText(chat_id=partner.chat_id, text=text_for_partner))
         t = self.staff_t
-        reason_words = t._(report.REASONS.get(reason, reason))
+        reason_words = t._(REPORT_REASONS.get(reason, reason))
         if pair is not None and partner_id is not None:
             lines = [
                 t._(
