@@ -1,4 +1,4 @@
-"""The routing property of `tests/flows/test_routing_property.py`, shorter, end to end: real
+"""The routing property of `tests/handlers/test_routing_property.py`, shorter, end to end: real
 aiogram and python-telegram-bot through the sandbox, random sequences of messages and replies
 from both sides, matches, /end, staff pause/resume/end, blocking and unblocking the bot, the
 training and /restart, checked after every step against the same model on what each chat shows
@@ -21,7 +21,7 @@ from bot.sandbox.client_types import ChatMessage
 from bot.services.pairs import pause_pair, resume_pair
 from bot.services.safety import end_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
-from tests.flows.test_routing_property import Model
+from tests.handlers.test_routing_property import Model
 
 MENTEES = {7_314_001: "Ana", 7_314_002: "Cy", 7_314_003: "Ed"}
 MENTORS = {7_314_010: "Bo", 7_314_011: "Di"}

@@ -11,7 +11,7 @@ from bot.core.events import BotBlocked, MediaKind
 from bot.core.models import PairStatus, Role
 from bot.services.relay import ALBUM_WINDOW
 from flows import relay as relay_flow
-from tests.flows.relay_world import STAFF, Chat, Received, ScreenCall, World, recording_screen
+from tests.handlers.relay_world import STAFF, Chat, Received, ScreenCall, World, recording_screen
 
 
 def paired() -> tuple[World, Chat, Chat]:

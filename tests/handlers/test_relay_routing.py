@@ -11,7 +11,7 @@ from bot.core.events import BotBlocked
 from bot.core.models import PairStatus, Role, ScheduledStep, StepStatus
 from bot.i18n import Catalogs
 from bot.messages.steps import step_message
-from tests.flows.relay_world import Chat, Received, World
+from tests.handlers.relay_world import Chat, Received, World
 
 
 def copies(received: list[Received]) -> list[fx.Effect]:

@@ -12,7 +12,7 @@ anything else goes to the writer's only active pair, or their chosen one, or is 
 choose (asked once); with no active pair it is refused. A reply to a message the bot can no
 longer place (a bot message, or a relayed one whose record was erased or purged) is refused when
 the writer has ever had another pair than the one it would go to, never guessed. The bot runs
-over the in-memory fakes (`tests.flows.relay_world`), each seed a different sequence; a failure
+over the in-memory fakes (`tests.handlers.relay_world`), each seed a different sequence; a failure
 prints its seed and the steps so far. MENTORBOT_PROPERTY_SEEDS=<n> runs more seeds.
 """
 
@@ -34,7 +34,7 @@ from bot.services.pairs import pause_pair, resume_pair
 from bot.services.privacy import retention_round
 from bot.services.safety import end_pair
 from tests.fakes.clock import FakeClock
-from tests.flows.relay_world import Chat, Received, World
+from tests.handlers.relay_world import Chat, Received, World
 
 SEEDS = int(os.environ.get("MENTORBOT_PROPERTY_SEEDS", "40"))
 STEPS = 70

@@ -10,7 +10,7 @@ from bot.core.models import PairStatus, ProposalStatus
 from bot.core.staff import StaffMember, StaffRole
 from bot.services.matchmaking import matching_round
 from tests.dialog import Bot, Dialog, texts
-from tests.flows.test_matching_flows import people
+from tests.handlers.test_matching import people
 
 COORDINATOR = 901
 

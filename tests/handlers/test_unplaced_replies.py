@@ -12,8 +12,8 @@ from bot.core.models import PairStatus, Role
 from bot.core.privacy import Retention
 from bot.services.privacy import retention_round
 from tests.fakes.clock import FakeClock
-from tests.flows.relay_world import Chat, World
-from tests.flows.test_relay_routing import copies, ended_by_mentee, mentor_of_two
+from tests.handlers.relay_world import Chat, World
+from tests.handlers.test_relay_routing import copies, ended_by_mentee, mentor_of_two
 
 CANNOT_TELL = "I can't tell which of your conversations the message you replied to belongs to"
 # relay links purged, open conversations left alone

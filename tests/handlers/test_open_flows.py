@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.core import effects as fx
 from bot.core.events import MediaKind
 from bot.core.models import ModuleResult, PairStatus, Role
-from tests.flows.relay_world import Chat, Received, World
+from tests.handlers.relay_world import Chat, Received, World
 
 COURSE = "volunteer-training"
 
