@@ -5,15 +5,12 @@ state change and calls `Sender.wake()`. The sender claims due items (leasing the
 sender or a restarted one never applies them twice unless the first died), applies each through
 the `ChatApi`, and records every outcome in its own small unit of work.
 
-Ordering: the claimed items of one chat form a *lane*, applied strictly in order by one task:
-the chat's safety items (crisis alerts) first, then its routine ones, each in outbox order; so a
-crisis alert claimed while the chat's routine items wait on its rate limit is the next message
-that chat receives. Lanes run concurrently (a chat waiting on its rate limit never blocks another
-chat), with a cap on concurrent requests. An item sent back to the outbox for a later retry
-*holds* its lane: the chat's later items wait until it comes back (or, if another sender took
-it, until a deadline). Across senders, crashes and replicas the outbox itself keeps each chat's
-order (it never hands out an item while an earlier one of its chat is leased or waiting), and
-safety items are claimed even when the sender's backlog is full.
+Ordering: the claimed items of one chat form a *lane* (`bot.delivery.lanes`), applied strictly in
+order by one task, the chat's safety items (crisis alerts) first; an item sent back for a retry
+holds its lane. Lanes run concurrently (a chat waiting on its rate limit never blocks another
+chat), with a cap on concurrent requests. Across senders, crashes and replicas the outbox itself
+keeps each chat's order (it never hands out an item while an earlier one of its chat is leased
+or waiting), and safety items are claimed even when the sender's backlog is full.
 
 Outcomes: success → `mark_sent_many` (recorded in small batches, see `outcomes`); 429 → global
 pause, then the same item again (bounded); 5xx/network → `retry_later` with exponential back-off
@@ -30,13 +27,13 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core import effects as fx
 from bot.core.errors import RetryLater
 from bot.core.models import OutboxItem
 from bot.core.ports import ChatApi, Clock, UnitOfWorkFactory
+from bot.delivery.lanes import Entry, Lane, LaneKey, lane_key, order
 from bot.delivery.limits import RateLimits, SendLimits
 from bot.delivery.outcomes import (
     BlockedCallback,
@@ -45,7 +42,6 @@ from bot.delivery.outcomes import (
     Outcome,
     OutcomeRecorder,
     RecordSent,
-    backoff,
 )
 from bot.logs import log_bug
 
@@ -55,14 +51,6 @@ MAX_429_PER_TRY = 10  # 429s in a row for one item before it counts as a failed 
 SAFETY_ROOM = 20  # safety items claimed per round even when the backlog is full
 DRAIN_POLL = 0.01
 
-_LaneKey = int | str  # a chat id, or "answer:<item id>" for items addressed to no chat
-_Order = tuple[bool, int]  # an item's place in its chat's lane: safety first, then by id
-
-
-def _order(item: OutboxItem) -> _Order:
-    return (not item.safety, item.id)
-
-
 SentCallback = Callable[[fx.Effect, fx.Sent], Awaitable[None]]
 """Called after each successful apply, before the success is recorded. A failure in it is logged
 and changes nothing else. (What must be stored about a success goes in `record_sent`, written
@@ -71,25 +59,6 @@ with the success itself: see `bot.delivery.outcomes`.)"""
 AppliedCallback = Callable[[OutboxItem, fx.Effect, datetime], None]
 """Told of each item the chat app accepted, with the time (metrics: relayed messages and their
 latency). Must be quick and must not raise."""
-
-
-@dataclass
-class _Entry:
-    item: OutboxItem
-    lease_until: datetime
-
-
-@dataclass
-class _Lane:
-    """The claimed, not yet applied items of one chat, applied in lane order (safety items
-    first, then by id) by one task."""
-
-    chat_id: int | None
-    items: dict[int, _Entry] = field(default_factory=dict)
-    hold: _Order | None = None  # an earlier item that must come back from the outbox first
-    hold_deadline: float = 0.0  # monotonic time after which the hold is abandoned
-    task: asyncio.Task[None] | None = None
-    applying: bool = False  # a request is under way: a graceful stop waits for it
 
 
 class Sender:
@@ -125,8 +94,8 @@ class Sender:
         self._slots = asyncio.Semaphore(max_concurrency)
         self._wake = asyncio.Event()
         self._done = asyncio.Event()
-        self._lanes: dict[_LaneKey, _Lane] = {}
-        self._inflight: dict[int, _Entry] = {}
+        self._lanes: dict[LaneKey, Lane] = {}
+        self._inflight: dict[int, Entry] = {}
         self._running = False
         self._stopping = False
         self._more = False
@@ -241,23 +210,23 @@ class Sender:
             await uow.commit()
         lease_until = now + timedelta(seconds=self._lease_seconds)
         for item in items:
-            self._enqueue(_Entry(item, lease_until))
+            self._enqueue(Entry(item, lease_until))
         self._more = room == 0 or sum(not item.safety for item in items) >= room
 
-    def _enqueue(self, entry: _Entry) -> None:
+    def _enqueue(self, entry: Entry) -> None:
         item = entry.item
         if item.id in self._inflight:  # our own lease ran out mid-request: keep the new one
             self._inflight[item.id].item = item
             self._inflight[item.id].lease_until = entry.lease_until
             return
-        key: _LaneKey = item.chat_id if item.chat_id is not None else f"answer:{item.id}"
+        key = lane_key(item)
         lane = self._lanes.get(key)
         if lane is None:
-            lane = self._lanes[key] = _Lane(item.chat_id)
+            lane = self._lanes[key] = Lane(item.chat_id)
         lane.items[item.id] = entry
         self._start(key, lane)
 
-    def _start(self, key: _LaneKey, lane: _Lane) -> None:
+    def _start(self, key: LaneKey, lane: Lane) -> None:
         if lane.task is None and not self._stopping:
             lane.task = asyncio.create_task(self._run_lane(key, lane))
 
@@ -269,37 +238,25 @@ class Sender:
         or another sender), abandon overdue holds, restart lanes that may go on."""
         now, mono = self._clock.now(), time.monotonic()
         for key, lane in list(self._lanes.items()):
-            expired = [_order(e.item) for e in lane.items.values() if self._expiring(e, now)]
-            for _, item_id in expired:
-                del lane.items[item_id]
-            if (
-                expired
-                and isinstance(key, int)
-                and (lane.hold is None or min(expired) < lane.hold)
-            ):
-                lane.hold, lane.hold_deadline = min(expired), mono + self._lease_seconds
-            if lane.hold is not None and mono >= lane.hold_deadline:
-                lane.hold = None
+            expiring = [order(e.item) for e in lane.items.values() if self._expiring(e, now)]
+            lane.forget(expiring, mono, self._lease_seconds)
             if lane.items:
                 self._start(key, lane)
             elif lane.hold is None and lane.task is None:
                 del self._lanes[key]
 
-    def _expiring(self, entry: _Entry, now: datetime) -> bool:
+    def _expiring(self, entry: Entry, now: datetime) -> bool:
         return now >= entry.lease_until - self._lease_margin
 
     # -- applying -----------------------------------------------------------------------------
 
-    async def _run_lane(self, key: _LaneKey, lane: _Lane) -> None:
+    async def _run_lane(self, key: LaneKey, lane: Lane) -> None:
         try:
             while lane.items and not self._stopping:
-                place = min(_order(e.item) for e in lane.items.values())
+                place = lane.next_place(time.monotonic())
+                if place is None:
+                    return  # wait for the held item to come back
                 head = place[1]
-                if lane.hold is not None:
-                    if place == lane.hold or time.monotonic() >= lane.hold_deadline:
-                        lane.hold = None
-                    elif place > lane.hold:
-                        return  # wait for the held item to come back
                 entry = lane.items.pop(head)
                 self._inflight[head] = entry
                 try:
@@ -311,16 +268,7 @@ class Sender:
                 finally:
                     self._inflight.pop(head, None)
                     lane.applying = False
-                if outcome is Outcome.UNSENT:
-                    lane.items[head] = entry
-                elif outcome is Outcome.BLOCKED:
-                    lane.items.clear()  # the outbox dropped them
-                    lane.hold = None
-                elif outcome in (Outcome.RETRY, Outcome.EXPIRED) and isinstance(key, int):
-                    if lane.hold is None or place < lane.hold:
-                        lane.hold = place
-                    delay = backoff(entry.item.attempts) if outcome is Outcome.RETRY else 0
-                    lane.hold_deadline = time.monotonic() + delay + self._lease_seconds
+                lane.settle(outcome, place, entry, time.monotonic(), self._lease_seconds)
                 if self._more and self._backlog() <= self._batch_size // 2:
                     self.wake()  # room for another batch
         except Exception as exc:  # a bug in the sender itself: the lane's items are re-claimed
@@ -328,11 +276,10 @@ class Sender:
             lane.items.clear()
         finally:
             lane.task = None
-            done = not lane.items and (lane.hold is None or not isinstance(key, int))
-            if done and self._lanes.get(key) is lane:
+            if lane.finished and self._lanes.get(key) is lane:
                 del self._lanes[key]
 
-    async def _deliver(self, entry: _Entry, lane: _Lane) -> Outcome:
+    async def _deliver(self, entry: Entry, lane: Lane) -> Outcome:
         item = entry.item
         try:
             effect = fx.from_json(item.payload)
