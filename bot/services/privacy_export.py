@@ -8,7 +8,7 @@ what the person wrote. Keys are English and stable (the format is documented in 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -73,6 +73,125 @@ def _mentorship(pair: Pair, label: str, me: int) -> dict[str, Any]:
     }
 
 
+Label = Callable[[int | None], str | None]
+"""A pair id as the person reads it ("mentorship 2"); None for none or another's pair."""
+
+
+def _conversation(flow: FlowState | None) -> dict[str, Any] | None:
+    if flow is None:
+        return None
+    return {
+        "flow": flow.flow,
+        "step": flow.state,
+        "last_answer_at": _when(flow.updated_at),
+        "answers_so_far": flow.data,
+    }
+
+
+def _steps(records: PersonalRecords, label: Label) -> list[dict[str, Any]]:
+    return [
+        {
+            "mentorship": label(s.pair_id),
+            "curriculum": s.curriculum,
+            "step": s.step_id,
+            "number": s.position + 1,
+            "due_at": _when(s.due_at),
+            "status": s.status.value,
+            "sent_at": _when(s.sent_at),
+        }
+        for s in records.steps
+    ]
+
+
+def _checkins(records: PersonalRecords, label: Label) -> list[dict[str, Any]]:
+    return [
+        {
+            "mentorship": label(a.pair_id),
+            "step": a.step_id,
+            "answer": a.answer,
+            "answered_at": _when(a.answered_at),
+        }
+        for a in records.checkins
+    ]
+
+
+def _training(records: PersonalRecords) -> list[dict[str, Any]]:
+    return [
+        {
+            "training": r.curriculum,
+            "module": r.module_id,
+            "correct_answers": r.correct,
+            "questions": r.total,
+            "passed": r.passed,
+            "completed_at": _when(r.completed_at),
+        }
+        for r in records.training
+    ]
+
+
+def _requests(records: PersonalRecords, label: Label) -> list[dict[str, Any]]:
+    return [
+        {
+            "program": r.program,
+            "status": r.status.value,
+            "asked_at": _when(r.created_at),
+            "closed_at": _when(r.closed_at),
+            "mentorship": label(r.pair_id),
+        }
+        for r in records.requests
+    ]
+
+
+def _proposals(records: PersonalRecords) -> list[dict[str, Any]]:
+    return [
+        {
+            "status": p.status.value,
+            "asked_at": _when(p.created_at),
+            "answer_by": _when(p.deadline),
+            "answered_at": _when(p.decided_at),
+            "your_reason_for_declining": p.reason,
+        }
+        for p in records.proposals
+    ]
+
+
+def _reports(records: PersonalRecords, label: Label) -> list[dict[str, Any]]:
+    return [
+        {
+            "mentorship": label(r.pair_id),
+            "reason": r.reason,
+            "your_words": r.text,
+            "status": r.status.value,
+            "filed_at": _when(r.created_at),
+            "resolved_at": _when(r.resolved_at),
+        }
+        for r in records.reports
+    ]
+
+
+def _relayed(
+    person: Person, records: PersonalRecords, label: Label, retention: Retention
+) -> dict[str, Any]:
+    """The ids of the messages the person sent or received through the relay, never others'."""
+    me = person.id
+    return {
+        "kept_for_days": retention.relay_days,
+        "note": "Only message ids are kept, never what was written.",
+        "records": [
+            {
+                "mentorship": label(k.pair_id),
+                "direction": "sent" if k.sender_id == me else "received",
+                "message_id_in_your_chat": (
+                    k.source_message_id if k.sender_id == me else k.target_message_id
+                ),
+                "at": _when(k.created_at),
+            }
+            for k in records.relayed
+            if k.sender_id == me or k.target_chat_id == person.chat_id
+        ],
+    }
+
+
 def personal_document(
     person: Person,
     flow: FlowState | None,  # its data with the partners' names replaced (`relabel`)
@@ -94,103 +213,22 @@ def personal_document(
         "format": FORMAT,
         "exported_at": _when(now),
         "profile": _profile(person),
-        "conversation_in_progress": (
-            {
-                "flow": flow.flow,
-                "step": flow.state,
-                "last_answer_at": _when(flow.updated_at),
-                "answers_so_far": flow.data,
-            }
-            if flow
-            else None
-        ),
+        "conversation_in_progress": _conversation(flow),
         "staff_decisions": [
             {"decision": f.kind, "reason": f.reason, "at": _when(f.at)} for f in records.flags
         ],
         "mentorships": [_mentorship(p, labels[p.id], me) for p in records.pairs],
-        "curriculum_steps": [
-            {
-                "mentorship": label(s.pair_id),
-                "curriculum": s.curriculum,
-                "step": s.step_id,
-                "number": s.position + 1,
-                "due_at": _when(s.due_at),
-                "status": s.status.value,
-                "sent_at": _when(s.sent_at),
-            }
-            for s in records.steps
-        ],
-        "checkin_answers": [
-            {
-                "mentorship": label(a.pair_id),
-                "step": a.step_id,
-                "answer": a.answer,
-                "answered_at": _when(a.answered_at),
-            }
-            for a in records.checkins
-        ],
+        "curriculum_steps": _steps(records, label),
+        "checkin_answers": _checkins(records, label),
         "relationship_ratings": [
             {"mentorship": label(r.pair_id), "rating": r.rating, "at": _when(r.at)}
             for r in records.ratings
         ],
-        "training_results": [
-            {
-                "training": r.curriculum,
-                "module": r.module_id,
-                "correct_answers": r.correct,
-                "questions": r.total,
-                "passed": r.passed,
-                "completed_at": _when(r.completed_at),
-            }
-            for r in records.training
-        ],
-        "mentor_requests": [
-            {
-                "program": r.program,
-                "status": r.status.value,
-                "asked_at": _when(r.created_at),
-                "closed_at": _when(r.closed_at),
-                "mentorship": label(r.pair_id),
-            }
-            for r in records.requests
-        ],
-        "mentee_proposals_received": [
-            {
-                "status": p.status.value,
-                "asked_at": _when(p.created_at),
-                "answer_by": _when(p.deadline),
-                "answered_at": _when(p.decided_at),
-                "your_reason_for_declining": p.reason,
-            }
-            for p in records.proposals
-        ],
-        "reports_you_filed": [
-            {
-                "mentorship": label(r.pair_id),
-                "reason": r.reason,
-                "your_words": r.text,
-                "status": r.status.value,
-                "filed_at": _when(r.created_at),
-                "resolved_at": _when(r.resolved_at),
-            }
-            for r in records.reports
-        ],
-        "relayed_messages": {
-            "kept_for_days": retention.relay_days,
-            "note": "Only message ids are kept, never what was written.",
-            "records": [
-                {
-                    "mentorship": label(k.pair_id),
-                    "direction": "sent" if k.sender_id == me else "received",
-                    "message_id_in_your_chat": (
-                        k.source_message_id if k.sender_id == me else k.target_message_id
-                    ),
-                    "at": _when(k.created_at),
-                }
-                for k in records.relayed
-                if k.sender_id == me or k.target_chat_id == person.chat_id
-            ],
-        },
+        "training_results": _training(records),
+        "mentor_requests": _requests(records, label),
+        "mentee_proposals_received": _proposals(records),
+        "reports_you_filed": _reports(records, label),
+        "relayed_messages": _relayed(person, records, label, retention),
     }
 
 
