@@ -31,6 +31,39 @@ class Widgets:
 
 async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | None) -> fx.Sent:
     """Make the one Bot API call that `effect` stands for and say what Telegram answered."""
+    if isinstance(effect, fx.SendText | fx.CopyMessage | fx.SendDocument | fx.SendPhoto):
+        return await _post(bot, effect, widgets, paid)
+    if isinstance(effect, fx.EditText | fx.EditButtons | fx.EditCaption):
+        return await _edit(bot, effect, widgets)
+    if isinstance(effect, fx.AnswerButton):
+        await bot.answer_callback_query(
+            callback_query_id=effect.callback_id,
+            text=effect.text,
+            show_alert=effect.alert or None,
+        )
+        return fx.Sent()
+    if isinstance(effect, fx.CopyMessages):
+        copies = await bot.copy_messages(
+            chat_id=effect.chat_id,
+            from_chat_id=effect.from_chat_id,
+            message_ids=list(effect.message_ids),
+        )
+        ids = [c.message_id for c in copies]
+        return fx.Sent(message_id=ids[0] if ids else None, extra={"message_ids": ids})
+    if isinstance(effect, fx.SetCommands):  # a staff member's own menu (chat scope)
+        commands: Commands = effect.commands
+        await widgets.set_commands(bot, commands, chat_id=effect.chat_id)
+        return fx.Sent()
+    raise RejectedRequest(f"no rendering for {type(effect).__name__}")
+
+
+async def _post(
+    bot: Any,
+    effect: fx.SendText | fx.CopyMessage | fx.SendDocument | fx.SendPhoto,
+    widgets: Widgets,
+    paid: bool | None,
+) -> fx.Sent:
+    """Post one message (a text, a copy, a document or a photo): the new message's id."""
     if isinstance(effect, fx.SendText):
         message = await bot.send_message(
             chat_id=effect.chat_id,
@@ -40,32 +73,8 @@ async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | 
             reply_parameters=widgets.reply_to(effect.reply_to_message_id),
             allow_paid_broadcast=paid,
         )
-        return fx.Sent(message_id=message.message_id)
-    if isinstance(effect, fx.EditText):
-        await bot.edit_message_text(
-            text=effect.text,
-            chat_id=effect.chat_id,
-            message_id=effect.message_id,
-            parse_mode=HTML,
-            reply_markup=widgets.keyboard(effect.buttons),
-        )
-        return fx.Sent(message_id=effect.message_id)
-    if isinstance(effect, fx.EditButtons):
-        await bot.edit_message_reply_markup(
-            chat_id=effect.chat_id,
-            message_id=effect.message_id,
-            reply_markup=widgets.keyboard(effect.buttons),
-        )
-        return fx.Sent(message_id=effect.message_id)
-    if isinstance(effect, fx.AnswerButton):
-        await bot.answer_callback_query(
-            callback_query_id=effect.callback_id,
-            text=effect.text,
-            show_alert=effect.alert or None,
-        )
-        return fx.Sent()
-    if isinstance(effect, fx.CopyMessage):
-        copied = await bot.copy_message(
+    elif isinstance(effect, fx.CopyMessage):
+        message = await bot.copy_message(
             chat_id=effect.chat_id,
             from_chat_id=effect.from_chat_id,
             message_id=effect.message_id,
@@ -74,8 +83,7 @@ async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | 
             reply_parameters=widgets.reply_to(effect.reply_to_message_id),
             allow_paid_broadcast=paid,
         )
-        return fx.Sent(message_id=copied.message_id)
-    if isinstance(effect, fx.SendDocument | fx.SendPhoto):
+    else:
         field = "document" if isinstance(effect, fx.SendDocument) else "photo"
         send = bot.send_document if field == "document" else bot.send_photo
         message = await send(
@@ -85,25 +93,32 @@ async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | 
             parse_mode=HTML,
             allow_paid_broadcast=paid,
         )
-        return fx.Sent(message_id=message.message_id)
-    if isinstance(effect, fx.CopyMessages):
-        copies = await bot.copy_messages(
+    return fx.Sent(message_id=message.message_id)
+
+
+async def _edit(
+    bot: Any, effect: fx.EditText | fx.EditButtons | fx.EditCaption, widgets: Widgets
+) -> fx.Sent:
+    """Edit one message (its text, its buttons or its caption): that message's id."""
+    if isinstance(effect, fx.EditText):
+        await bot.edit_message_text(
+            text=effect.text,
             chat_id=effect.chat_id,
-            from_chat_id=effect.from_chat_id,
-            message_ids=list(effect.message_ids),
+            message_id=effect.message_id,
+            parse_mode=HTML,
+            reply_markup=widgets.keyboard(effect.buttons),
         )
-        ids = [c.message_id for c in copies]
-        return fx.Sent(message_id=ids[0] if ids else None, extra={"message_ids": ids})
-    if isinstance(effect, fx.EditCaption):
+    elif isinstance(effect, fx.EditButtons):
+        await bot.edit_message_reply_markup(
+            chat_id=effect.chat_id,
+            message_id=effect.message_id,
+            reply_markup=widgets.keyboard(effect.buttons),
+        )
+    else:
         await bot.edit_message_caption(
             chat_id=effect.chat_id,
             message_id=effect.message_id,
             caption=effect.caption,
             parse_mode=HTML if effect.caption is not None else None,
         )
-        return fx.Sent(message_id=effect.message_id)
-    if isinstance(effect, fx.SetCommands):  # a staff member's own menu (chat scope)
-        commands: Commands = effect.commands
-        await widgets.set_commands(bot, commands, chat_id=effect.chat_id)
-        return fx.Sent()
-    raise RejectedRequest(f"no rendering for {type(effect).__name__}")
+    return fx.Sent(message_id=effect.message_id)
