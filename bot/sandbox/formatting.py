@@ -111,73 +111,90 @@ def find_unescaped(text: str, needle: str, start: int) -> int:
 
 
 def _check_markdown_v2(text: str) -> None:
-    stack: list[tuple[str, int]] = []
-    expandable_quote = False
+    scan = _MarkdownV2Scan(text)
     index = 0
-    length = len(text)
-    while index < length:
+    while index < len(text):
+        index = scan.step(index)
+    if scan.stack:
+        where = _byte(text, scan.stack[-1][1])
+        raise _fail(f"Can't find end of the entity starting at byte offset {where}")
+
+
+class _MarkdownV2Scan:
+    """One pass over MarkdownV2 text: the entities still open (marker, where) and whether an
+    expandable quote waits for its closing ``||``."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stack: list[tuple[str, int]] = []
+        self.expandable_quote = False
+
+    def step(self, index: int) -> int:
+        """Check the token at ``index``; the index of the next one."""
+        text = self.text
         char = text[index]
         line_start = index == 0 or text[index - 1] == "\n"
         if char == "\\":
-            index += 2
-            continue
+            return index + 2
         if char == "`":
-            fence = "```" if text.startswith("```", index) else "`"
-            close = find_unescaped(text, fence, index + len(fence))
-            if close < 0:
-                raise _fail(
-                    f"Can't find end of the entity starting at byte offset {_byte(text, index)}"
-                )
-            index = close + len(fence)
-            continue
+            return self._code(index)
         if char == "*" and line_start and text.startswith("**>", index):
-            expandable_quote = True
-            index += 3
-            continue
+            self.expandable_quote = True
+            return index + 3
         if char == "|" and text.startswith("||", index):
-            at_line_end = index + 2 == length or text[index + 2] == "\n"
-            if stack and stack[-1][0] == "||":
-                stack.pop()
-            elif expandable_quote and at_line_end:
-                expandable_quote = False
-            else:
-                stack.append(("||", index))
-            index += 2
-            continue
+            return self._spoiler(index)
         if char in "*~_":
-            marker = "__" if text.startswith("__", index) else char
-            positions = [i for i, (m, _) in enumerate(stack) if m == marker]
-            if positions:
-                del stack[positions[-1]]
-            else:
-                stack.append((marker, index))
-            index += len(marker)
-            continue
+            return self._emphasis(index)
         if char == "[" or (char == "!" and text.startswith("![", index)):
-            stack.append(("[", index))
-            index += 1 if char == "[" else 2
-            continue
-        if char == "]" and stack and stack[-1][0] == "[":
-            stack.pop()
-            index += 1
-            if text.startswith("(", index):
-                close = find_unescaped(text, ")", index + 1)
-                if close < 0:
-                    raise _fail(f"Can't find end of a url at byte offset {_byte(text, index)}")
-                index = close + 1
-            continue
+            self.stack.append(("[", index))
+            return index + (1 if char == "[" else 2)
+        if char == "]" and self.stack and self.stack[-1][0] == "[":
+            return self._link_end(index)
         if char == ">" and line_start:
-            index += 1
-            continue
+            return index + 1
         if char in _MDV2_RESERVED:
             raise _fail(
                 f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
             )
+        return index + 1
+
+    def _code(self, index: int) -> int:
+        fence = "```" if self.text.startswith("```", index) else "`"
+        close = find_unescaped(self.text, fence, index + len(fence))
+        if close < 0:
+            raise _fail(
+                f"Can't find end of the entity starting at byte offset {_byte(self.text, index)}"
+            )
+        return close + len(fence)
+
+    def _spoiler(self, index: int) -> int:
+        at_line_end = index + 2 == len(self.text) or self.text[index + 2] == "\n"
+        if self.stack and self.stack[-1][0] == "||":
+            self.stack.pop()
+        elif self.expandable_quote and at_line_end:
+            self.expandable_quote = False
+        else:
+            self.stack.append(("||", index))
+        return index + 2
+
+    def _emphasis(self, index: int) -> int:
+        marker = "__" if self.text.startswith("__", index) else self.text[index]
+        positions = [i for i, (m, _) in enumerate(self.stack) if m == marker]
+        if positions:
+            del self.stack[positions[-1]]
+        else:
+            self.stack.append((marker, index))
+        return index + len(marker)
+
+    def _link_end(self, index: int) -> int:
+        self.stack.pop()
         index += 1
-    if stack:
-        raise _fail(
-            f"Can't find end of the entity starting at byte offset {_byte(text, stack[-1][1])}"
-        )
+        if self.text.startswith("(", index):
+            close = find_unescaped(self.text, ")", index + 1)
+            if close < 0:
+                raise _fail(f"Can't find end of a url at byte offset {_byte(self.text, index)}")
+            index = close + 1
+        return index
 
 
 def _check_markdown(text: str) -> None:
