@@ -56,15 +56,10 @@ class ReasonState(State):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         reason = " ".join(text.split())
         if len(reason) < 3:
-            return Outcome(
-                say=(ctx.t._("Please type the reason in a few words."),), reprompt=False
-            )
+            return Outcome.hint(ctx.t._("Please type the reason in a few words."))
         if len(reason) > MAX_REASON:
-            return Outcome(
-                say=(ctx.t._("Please write up to {n} characters.", n=MAX_REASON),),
-                reprompt=False,
-            )
-        return Outcome(goto=READY, data={**ctx.data, "reason": reason})
+            return Outcome.hint(ctx.t._("Please write up to {n} characters.", n=MAX_REASON))
+        return Outcome.go(READY, data={**ctx.data, "reason": reason})
 
 
 class ReadyState(State):
@@ -76,7 +71,7 @@ class ReadyState(State):
         return Prompt("")
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        return Outcome(finish=True)
+        return Outcome.done()
 
 
 FLOW = Flow(NAME, REASON, {s.id: s for s in (ReasonState(), ReadyState())})

@@ -34,9 +34,8 @@ class AnswerState(State):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         answer = text.strip()
         if not answer or len(answer) > MAX_ANSWER:
-            return Outcome(
-                say=(ctx.t._("Please write an answer of up to {n} characters.", n=MAX_ANSWER),),
-                reprompt=False,
+            return Outcome.hint(
+                ctx.t._("Please write an answer of up to {n} characters.", n=MAX_ANSWER)
             )
         record = CheckinAnswer(
             scheduled_step_id=int(ctx.data["row"]),
@@ -46,9 +45,7 @@ class AnswerState(State):
             answer=answer,
             answered_at=ctx.now,
         )
-        return Outcome(
-            finish=True, writes=(record,), say=(ctx.t._("Thank you, your answer is saved."),)
-        )
+        return Outcome.done(ctx.t._("Thank you, your answer is saved."), writes=(record,))
 
 
 FLOW = Flow(NAME, ANSWER, {ANSWER: AnswerState()})

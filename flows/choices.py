@@ -58,15 +58,15 @@ class MultiSelect(State):
         chosen = self.selected(ctx)
         if value == DONE:
             if len(chosen) < self.minimum(ctx):
-                return Outcome(refresh=True, answer=ctx.t._("Please choose at least one option."))
+                return Outcome.redraw(toast=ctx.t._("Please choose at least one option."))
             labels = [c.label for c in self.options(ctx) if c.value in chosen]
-            return Outcome(
-                goto=self.after(ctx),
+            return Outcome.go(
+                self.after(ctx),
                 data={**ctx.data, self.key: chosen},
                 chosen=", ".join(labels) or ctx.t._("None"),
             )
         chosen = [v for v in chosen if v != value] if value in chosen else [*chosen, value]
-        return Outcome(refresh=True, data={**ctx.data, self.key: chosen})
+        return Outcome.redraw(data={**ctx.data, self.key: chosen})
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         wanted = text.strip().casefold()
@@ -75,4 +75,4 @@ class MultiSelect(State):
         for choice in self.options(ctx):
             if choice.label.casefold() == wanted:
                 return self.on_choice(ctx, choice.value)
-        return Outcome(say=(ctx.t._("Please tap the options that fit, then tap Done."),))
+        return Outcome.again(ctx.t._("Please tap the options that fit, then tap Done."))

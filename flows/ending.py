@@ -58,8 +58,8 @@ class ReasonState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == KEEP:
-            return Outcome(finish=True, say=(ctx.t._("Good: nothing has changed."),))
-        return Outcome(goto=FEEDBACK, data={**ctx.data, "reason": value})
+            return Outcome.done(ctx.t._("Good: nothing has changed."))
+        return Outcome.go(FEEDBACK, data={**ctx.data, "reason": value})
 
 
 class FeedbackState(State):
@@ -79,7 +79,7 @@ class FeedbackState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         rating = int(value) if value.isdigit() else 0
-        return Outcome(goto=ENDED, data={**ctx.data, "rating": rating})
+        return Outcome.go(ENDED, data={**ctx.data, "rating": rating})
 
 
 class EndedState(State):
@@ -97,7 +97,7 @@ class EndedState(State):
         )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        return Outcome(finish=True)
+        return Outcome.done()
 
 
 FLOW = Flow(

@@ -86,7 +86,7 @@ class LanguageState(State):
         return Prompt(text, rows(options))
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=CONSENT, person=replace(ctx.person, language=value))
+        return Outcome.go(CONSENT, person=replace(ctx.person, language=value))
 
 
 class ConsentState(State):
@@ -100,17 +100,14 @@ class ConsentState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == "no":
-            return Outcome(
-                finish=True,
-                say=(
-                    ctx.t._(
-                        "No problem. Without your agreement we can't continue, and we keep "
-                        "nothing about you except your chat id and language. Send /start if you "
-                        "change your mind."
-                    ),
-                ),
+            return Outcome.done(
+                ctx.t._(
+                    "No problem. Without your agreement we can't continue, and we keep "
+                    "nothing about you except your chat id and language. Send /start if you "
+                    "change your mind."
+                )
             )
-        return Outcome(goto=PROGRAM, person=replace(ctx.person, consent_at=ctx.now))
+        return Outcome.go(PROGRAM, person=replace(ctx.person, consent_at=ctx.now))
 
 
 class RoleState(State):
@@ -134,7 +131,7 @@ class RoleState(State):
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         # a conversation stored before the program came first may not have one yet
         after = GOALS if program_of(ctx) is not None else PROGRAM
-        return Outcome(goto=after, data={**ctx.data, "role": value})
+        return Outcome.go(after, data={**ctx.data, "role": value})
 
 
 class ProgramState(State):
@@ -159,7 +156,7 @@ class ProgramState(State):
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=BIRTHDATE, data={**ctx.data, "program": value})
+        return Outcome.go(BIRTHDATE, data={**ctx.data, "program": value})
 
 
 class ProfileQuestion(MultiSelect):
@@ -226,7 +223,7 @@ class CapacityState(State):
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=TIMEZONE, data={**ctx.data, "capacity": int(value)})
+        return Outcome.go(TIMEZONE, data={**ctx.data, "capacity": int(value)})
 
 
 class TimezoneState(State):
@@ -255,14 +252,14 @@ class TimezoneState(State):
         )
         if match.suggestions:
             hint = ctx.t._("I'm not sure which place you mean.")
-        return Outcome(say=(hint,), data=data)
+        return Outcome.again(hint, data=data)
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         return self._chosen(ctx, ctx.data["tz_suggestions"][int(value)])
 
     def _chosen(self, ctx: Context, zone: str) -> Outcome:
         data = {k: v for k, v in ctx.data.items() if k != "tz_suggestions"}
-        return Outcome(goto=HOUR, data={**data, "time_zone": zone}, chosen=zone)
+        return Outcome.go(HOUR, data={**data, "time_zone": zone}, chosen=zone)
 
 
 class HourState(State):
@@ -280,14 +277,13 @@ class HourState(State):
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=DISPLAY_NAME, data={**ctx.data, "hour": int(value)})
+        return Outcome.go(DISPLAY_NAME, data={**ctx.data, "hour": int(value)})
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         hour = parse_hour(text)
         if hour is None:
-            return Outcome(
-                say=(ctx.t._("Please type a whole hour between 0 and 23, for example 19:00."),),
-                reprompt=False,
+            return Outcome.hint(
+                ctx.t._("Please type a whole hour between 0 and 23, for example 19:00.")
             )
         return self.on_choice(ctx, str(hour))
 
@@ -308,16 +304,13 @@ class DisplayNameState(State):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         name = " ".join(text.split())
         if not 2 <= len(name) <= 32 or _NAME_FORBIDDEN.search(text):
-            return Outcome(
-                say=(
-                    ctx.t._(
-                        "Please choose a name of 2 to 32 characters, without links, @usernames or "
-                        "phone numbers."
-                    ),
-                ),
-                reprompt=False,
+            return Outcome.hint(
+                ctx.t._(
+                    "Please choose a name of 2 to 32 characters, without links, @usernames or "
+                    "phone numbers."
+                )
             )
-        return Outcome(goto=CONFIRM, data={**ctx.data, "display_name": name})
+        return Outcome.go(CONFIRM, data={**ctx.data, "display_name": name})
 
 
 class ConfirmState(State):
@@ -334,7 +327,7 @@ class ConfirmState(State):
             keep = {k: v for k, v in ctx.data.items() if k == "link_program"}
             if "link_program" in keep:
                 keep["program"] = keep["link_program"]
-            return Outcome(goto=PROGRAM, data=keep)
+            return Outcome.go(PROGRAM, data=keep)
         d = ctx.data
         role = role_of(ctx)
         person = replace(
@@ -363,10 +356,8 @@ class ConfirmState(State):
                 program=program_name,
             )
             find = ((Button(text=ctx.t._("🔎 Find a mentor"), data=FIND_MENTOR),),)
-            return Outcome(
-                finish=True, person=person, say=(done,), buttons=find, chosen=ctx.t._("Confirmed")
-            )
-        return Outcome(finish=True, person=person, say=(done,), chosen=ctx.t._("Confirmed"))
+            return Outcome.done(done, buttons=find, person=person, chosen=ctx.t._("Confirmed"))
+        return Outcome.done(done, person=person, chosen=ctx.t._("Confirmed"))
 
 
 def _mentor_welcome(ctx: Context, program: Program | None, name: str, program_name: str) -> str:

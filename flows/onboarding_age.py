@@ -69,7 +69,7 @@ def read_date(ctx: Context, text: str, after: str) -> Outcome:
             + " "
             + ctx.t._("Please type your date of birth like this: 23/04/2001.")
         )
-        return Outcome(say=(hint,), reprompt=False)
+        return Outcome.hint(hint)
     data = _without_check(ctx.data)
     if age_on(parsed.value, ctx.now.date()) >= ctx.min_age:
         person = replace(
@@ -78,9 +78,9 @@ def read_date(ctx: Context, text: str, after: str) -> Outcome:
             birth_year=parsed.value.year,
             age_checked_at=ctx.now,
         )
-        return Outcome(goto=after, person=person, data=data)
+        return Outcome.go(after, person=person, data=data)
     data |= {MINOR_YEAR: parsed.value.year, TYPED_DATE: parsed.value.isoformat()}
-    return Outcome(goto=BIRTHDATE_CHECK, data=data)
+    return Outcome.go(BIRTHDATE_CHECK, data=data)
 
 
 class BirthdateState(State):
@@ -159,7 +159,7 @@ class BirthdateCheckState(State):
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         data = _without_check(ctx.data)
         if value == "change" or MINOR_YEAR not in ctx.data:
-            return Outcome(goto=BIRTHDATE, data=data, chosen=ctx.t._("Change"))
+            return Outcome.go(BIRTHDATE, data=data, chosen=ctx.t._("Change"))
         program = ctx.programs.get(ctx.data.get("program"))
         person = replace(
             ctx.person,
@@ -174,9 +174,6 @@ class BirthdateCheckState(State):
             "them your reference: <code>{reference}</code>.",
             reference=ctx.person.id,
         )
-        return Outcome(
-            finish=True,
-            person=person,
-            data=data,
-            say=(under_age_refusal(ctx.t, ctx.min_age, services) + "\n\n" + reference,),
+        return Outcome.done(
+            under_age_refusal(ctx.t, ctx.min_age, services) + "\n\n" + reference, person=person
         )

@@ -72,14 +72,14 @@ class ConfirmState(State):
         )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        return Outcome(
-            say=(ctx.t._("To erase your data, please use the buttons below (or /cancel)."),)
+        return Outcome.again(
+            ctx.t._("To erase your data, please use the buttons below (or /cancel).")
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == KEEP:
-            return Outcome(finish=True, say=(ctx.t._("Nothing has been erased."),))
-        return Outcome(goto=ERASED)
+            return Outcome.done(ctx.t._("Nothing has been erased."))
+        return Outcome.go(ERASED)
 
 
 class ErasedState(State):
@@ -96,7 +96,7 @@ class ErasedState(State):
         )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        return Outcome(finish=True)
+        return Outcome.done()
 
 
 FLOW = Flow(NAME, CONFIRM, {s.id: s for s in (ConfirmState(), ErasedState())})

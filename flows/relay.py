@@ -56,8 +56,8 @@ class ChoosePartnerState(State):
         data = {**ctx.data, "held": []}
         if ctx.data.get("share") is not None:
             data["share_pair"] = ctx.data.get("share_pair") or int(value)
-            return Outcome(goto=CONFIRM_SHARE, data=data, person=person)
-        return Outcome(finish=True, person=person, say=(msg.writing_to(ctx.t, name),))
+            return Outcome.go(CONFIRM_SHARE, data=data, person=person)
+        return Outcome.done(msg.writing_to(ctx.t, name), person=person)
 
 
 class ConfirmShareState(State):
@@ -73,8 +73,8 @@ class ConfirmShareState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == SEND:
-            return Outcome(finish=True, answer=ctx.t._("Sent."))
-        return Outcome(finish=True, say=(ctx.t._("OK, I didn't send it."),))
+            return Outcome.done(toast=ctx.t._("Sent."))
+        return Outcome.done(ctx.t._("OK, I didn't send it."))
 
 
 FLOW = Flow(

@@ -71,7 +71,7 @@ class ChoosePair(State):
         return Prompt(self.question(ctx), rows(choices, per_row=1))
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=self.next_id, data={**ctx.data, "pair": int(value)})
+        return Outcome.go(self.next_id, data={**ctx.data, "pair": int(value)})
 
     def skip(self, ctx: Context) -> bool:
         return "pair" in ctx.data
@@ -104,11 +104,8 @@ class ReasonState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == CANCEL:
-            return Outcome(
-                finish=True,
-                say=(ctx.t._("Nothing was sent. You can use /report at any time."),),
-            )
-        return Outcome(goto=DETAILS, data={**ctx.data, "reason": value})
+            return Outcome.done(ctx.t._("Nothing was sent. You can use /report at any time."))
+        return Outcome.go(DETAILS, data={**ctx.data, "reason": value})
 
 
 class DetailsState(State):
@@ -126,15 +123,12 @@ class DetailsState(State):
 
     def _next(self, ctx: Context, text: str) -> Outcome:
         after = PAUSE if int(ctx.data.get("pair", NO_PAIR)) else SUBMITTED
-        return Outcome(goto=after, data={**ctx.data, "text": text})
+        return Outcome.go(after, data={**ctx.data, "text": text})
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
         answer = text.strip()
         if len(answer) > MAX_TEXT:
-            return Outcome(
-                say=(ctx.t._("Please write up to {n} characters.", n=MAX_TEXT),),
-                reprompt=False,
-            )
+            return Outcome.hint(ctx.t._("Please write up to {n} characters.", n=MAX_TEXT))
         if not answer or answer.casefold() in ("skip", ctx.t._("Skip").casefold()):
             return self._next(ctx, "")
         return self._next(ctx, answer)
@@ -162,7 +156,7 @@ class PauseState(State):
         )
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
-        return Outcome(goto=SUBMITTED, data={**ctx.data, "pause": value == "yes"})
+        return Outcome.go(SUBMITTED, data={**ctx.data, "pause": value == "yes"})
 
 
 class SubmittedState(State):
@@ -180,7 +174,7 @@ class SubmittedState(State):
         )
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        return Outcome(finish=True)
+        return Outcome.done()
 
 
 FLOW = Flow(

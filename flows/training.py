@@ -81,11 +81,10 @@ class MenuState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == CLOSE:
-            return Outcome(
-                finish=True,
-                say=(ctx.t._("You can come back to the training at any time with /training."),),
+            return Outcome.done(
+                ctx.t._("You can come back to the training at any time with /training.")
             )
-        return Outcome(goto=LESSON, data={**ctx.data, "module": value, "answers": []})
+        return Outcome.go(LESSON, data={**ctx.data, "module": value, "answers": []})
 
 
 class LessonState(State):
@@ -121,8 +120,8 @@ class LessonState(State):
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         if value == "back":
-            return Outcome(goto=MENU)
-        return Outcome(goto=QUIZ, data={**ctx.data, "answers": []})
+            return Outcome.go(MENU)
+        return Outcome.go(QUIZ, data={**ctx.data, "answers": []})
 
 
 class QuizState(State):
@@ -146,7 +145,7 @@ class QuizState(State):
         program, curriculum, step = _module(ctx)
         answers = [*ctx.data.get("answers", []), value]
         if len(answers) < len(step.quiz):
-            return Outcome(goto=QUIZ, data={**ctx.data, "answers": answers})
+            return Outcome.go(QUIZ, data={**ctx.data, "answers": answers})
         return self._finish(ctx, program, curriculum, step, answers)
 
     def _finish(
@@ -201,11 +200,9 @@ class QuizState(State):
             )
         if finished:  # nothing left to do: the flow closes itself
             lines.append(ctx.t._("You can come back to the training at any time with /training."))
-            return Outcome(finish=True, person=person, writes=(result,), say=("\n".join(lines),))
+            return Outcome.done("\n".join(lines), person=person, writes=(result,))
         data = {"results": results}
-        return Outcome(
-            goto=MENU, data=data, person=person, writes=(result,), say=("\n".join(lines),)
-        )
+        return Outcome.go(MENU, data=data, person=person, writes=(result,), say="\n".join(lines))
 
 
 FLOW = Flow(NAME, MENU, {s.id: s for s in (MenuState(), LessonState(), QuizState())})

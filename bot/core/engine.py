@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.effects import Button, Keyboard
-from bot.core.flow import SHOWN_ONCE, Context, Flow, Outcome, Prompt, State
+from bot.core.flow import SHOWN_ONCE, Context, Flow, Move, Outcome, Prompt, State
 from bot.core.models import FlowState
 from bot.core.programs import ProgramCatalog
 from bot.core.turn import Turn
@@ -156,37 +156,36 @@ class FlowEngine:
             )
             return
         outcome = state.on_choice(ctx, choice.value)
-        turn.answer(callback_id, outcome.answer)
-        if outcome.goto or outcome.finish:
-            chosen = outcome.chosen or choice.label
+        turn.answer(callback_id, outcome.reply.toast)
+        if outcome.move in (Move.GO, Move.DONE):
+            chosen = outcome.reply.chosen or choice.label
             turn.edit(message_id, f"{prompt.text}\n\n<b>→ {html.escape(chosen, quote=False)}</b>")
         self._apply(turn, state, outcome, message_id=message_id)
 
     def _apply(self, turn: Turn, state: State, outcome: Outcome, message_id: int | None) -> None:
         assert turn.flow is not None
         flow_state = turn.flow
-        data = dict(outcome.data) if outcome.data is not None else dict(flow_state.data)
-        if outcome.person is not None:
-            turn.set_person(outcome.person)
-        turn.writes.extend(outcome.writes)
-        for index, text in enumerate(outcome.say, start=1):
-            turn.say(text, outcome.buttons if index == len(outcome.say) else ())
-        if outcome.finish:
+        change, reply = outcome.change, outcome.reply
+        data = dict(change.data) if change.data is not None else dict(flow_state.data)
+        if change.person is not None:
+            turn.set_person(change.person)
+        turn.writes.extend(change.writes)
+        if reply.text:
+            turn.say(reply.text, reply.buttons)
+        if outcome.move is Move.DONE:
             turn.set_flow(None)
             return
         flow = self.flows[flow_state.flow]
-        if outcome.goto:
-            self._enter(turn, flow, outcome.goto, data)
-            return
-        if outcome.refresh and message_id is not None:
+        if outcome.move is Move.GO:
+            self._enter(turn, flow, outcome.to, data)
+        elif outcome.move is Move.REDRAW and message_id is not None:
             prompt = state.prompt(self.context(turn, data))
             turn.edit(message_id, prompt.text, self._keyboard(prompt, flow_state.token))
             turn.set_flow(replace(flow_state, data=stored(data), updated_at=turn.now))
-            return
-        if outcome.reprompt:
-            self._enter(turn, flow, state.id, data)
-        else:
+        elif outcome.move is Move.HINT:
             turn.set_flow(replace(flow_state, data=stored(data), updated_at=turn.now))
+        else:  # AGAIN, or REDRAW of a typed answer (no message to redraw)
+            self._enter(turn, flow, state.id, data)
 
     def _enter(self, turn: Turn, flow: Flow, state_id: str, data: dict[str, Any]) -> None:
         for _ in range(MAX_SKIPS):

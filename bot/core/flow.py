@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from bot.core.effects import Keyboard
@@ -63,28 +64,107 @@ class Context:
     min_age: int
 
 
+class Move(Enum):
+    """Where the conversation goes after an answer."""
+
+    GO = "go"
+    """To another state (`Outcome.to`), asking its question."""
+    DONE = "done"
+    """The flow ends."""
+    AGAIN = "again"
+    """It stays, asking the same question again in a new message."""
+    HINT = "hint"
+    """It stays, saying only what was wrong: the question above still stands."""
+    REDRAW = "redraw"
+    """It stays, redrawing the pressed question in place (a typed answer: `AGAIN`)."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the person is told about their answer."""
+
+    text: str = ""
+    """A message sent before the next question ("" for none)."""
+    buttons: Keyboard = ()
+    """Buttons under that message."""
+    toast: str | None = None
+    """A short notice on the pressed button."""
+    chosen: str | None = None
+    """Shown under the answered question (default: the pressed button's label)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the answer changes (stored at the end of the turn)."""
+
+    data: Mapping[str, Any] | None = None
+    """The flow data from now on (None: as it was)."""
+    person: Person | None = None
+    """The person from now on (None: as they were)."""
+    writes: tuple[Write, ...] = ()
+    """Records to store."""
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What happens after an answer.
+    """What happens after an answer: where the conversation goes (`move`, `to`), what the person
+    is told (`reply`) and what changes (`change`). Built with the constructors below."""
 
-    `goto` moves to another state; `finish` ends the flow; neither means "stay and ask again"
-    (with `say` explaining why). `refresh` re-renders the current prompt in place (toggling a
-    multiple-choice option). `data`/`person` replace the flow data / the person when given.
-    `answer` is a short toast for a button press; `writes` are records to store; `buttons`
-    go with the last `say` message.
-    """
+    move: Move
+    """Where the conversation goes."""
+    to: str = ""
+    """The state `Move.GO` enters."""
+    reply: Reply = Reply()
+    """What the person is told."""
+    change: Change = Change()
+    """What changes."""
 
-    goto: str | None = None
-    finish: bool = False
-    say: tuple[str, ...] = ()
-    data: Mapping[str, Any] | None = None
-    person: Person | None = None
-    refresh: bool = False
-    answer: str | None = None
-    chosen: str | None = None
-    reprompt: bool = True
-    writes: tuple[Write, ...] = ()
-    buttons: Keyboard = ()
+    @classmethod
+    def go(
+        cls,
+        to: str,
+        *,
+        data: Mapping[str, Any] | None = None,
+        person: Person | None = None,
+        writes: tuple[Write, ...] = (),
+        say: str = "",
+        chosen: str | None = None,
+    ) -> Outcome:
+        """On to state `to`, after saying `say`."""
+        return cls(Move.GO, to, Reply(say, chosen=chosen), Change(data, person, writes))
+
+    @classmethod
+    def done(
+        cls,
+        say: str = "",
+        *,
+        buttons: Keyboard = (),
+        person: Person | None = None,
+        writes: tuple[Write, ...] = (),
+        chosen: str | None = None,
+        toast: str | None = None,
+    ) -> Outcome:
+        """The flow ends, with `say` (and its `buttons`) as the last word."""
+        return cls(
+            Move.DONE,
+            reply=Reply(say, buttons, toast, chosen),
+            change=Change(None, person, writes),
+        )
+
+    @classmethod
+    def again(cls, say: str, *, data: Mapping[str, Any] | None = None) -> Outcome:
+        """Say why, then ask the same question again."""
+        return cls(Move.AGAIN, reply=Reply(say), change=Change(data))
+
+    @classmethod
+    def hint(cls, say: str) -> Outcome:
+        """Say only what was wrong; the question above still stands."""
+        return cls(Move.HINT, reply=Reply(say))
+
+    @classmethod
+    def redraw(cls, *, data: Mapping[str, Any] | None = None, toast: str | None = None) -> Outcome:
+        """Redraw the question in place (an option ticked or unticked)."""
+        return cls(Move.REDRAW, reply=Reply(toast=toast), change=Change(data))
 
 
 class State:
@@ -108,11 +188,11 @@ class State:
         choice = self.prompt(ctx).typed(text)
         if choice is not None:
             return self.on_choice(ctx, choice.value)
-        return Outcome(say=(ctx.t._("Please choose one of the buttons below."),))
+        return Outcome.again(ctx.t._("Please choose one of the buttons below."))
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:
         """A button press whose value the current prompt offered."""
-        return Outcome(say=(ctx.t._("Please type your answer."),))
+        return Outcome.again(ctx.t._("Please type your answer."))
 
     def skip(self, ctx: Context) -> bool:
         """True when this state has nothing to ask (e.g. the program came with the link)."""
