@@ -27,15 +27,11 @@ import argparse
 import asyncio
 import cProfile
 import json
-import os
-import pstats
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,17 +39,14 @@ from typing import Any, cast
 
 import yaml
 from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, Table, Text, func, select
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import NullPool
 
 from bot.core.models import Person, Role
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.i18n import Catalogs
 from bot.services.curriculum import BATCH_SIZE, CurriculumDelivery
 from bot.services.pairs import start_pair
-from bot.storage import migrate
-from bot.storage.db import create_engine, session_factory
+from bot.storage.db import session_factory
 from bot.storage.tables import OutboxRow, PairRow, PersonRow, ScheduledStepRow
 from bot.storage.uow import sql_uow_factory
 
@@ -61,10 +54,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the test factories live beside it
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import migrated_engine, progress, report_profile  # noqa: E402
 from tests.factories import onboarded_person  # noqa: E402
 
-POSTGRES_ENV = "MENTORBOT_TEST_POSTGRES_URL"
-DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 TARGET_S = 10.0  # for 100,000 pairs on SQLite
 PROGRAM = "bench"
 CURRICULUM = "bench-steps"
@@ -73,11 +65,6 @@ NOW = START + timedelta(seconds=30)  # the round runs within the same minute
 FIRST_ID = 10_000_000  # person ids (= chat ids) start here
 CLONE_CHUNK = 5_000
 BASELINE_TEXT = "x" * 400
-
-
-def progress(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
 
 
 @dataclass(frozen=True)
@@ -156,38 +143,6 @@ def write_curricula(folder: Path) -> Path:
     (folder / "programs" / f"{PROGRAM}.yaml").write_text(yaml.safe_dump(program), "utf-8")
     (folder / CURRICULUM / "curriculum.yaml").write_text(yaml.safe_dump(curriculum), "utf-8")
     return folder
-
-
-# -- databases --------------------------------------------------------------------------------
-
-
-def _remove_files(folder: Path, pattern: str) -> None:
-    for leftover in folder.glob(pattern):
-        leftover.unlink()
-
-
-@asynccontextmanager
-async def fresh_database(kind: str, scratch: Path, run: int) -> AsyncIterator[str]:
-    """The URL of an empty database, removed afterwards."""
-    if kind == "sqlite":
-        path = scratch / f"run{run}.sqlite3"
-        try:
-            yield f"sqlite+aiosqlite:///{path}"
-        finally:
-            _remove_files(scratch, f"run{run}.sqlite3*")
-        return
-    base = os.environ.get(POSTGRES_ENV) or DEFAULT_POSTGRES
-    schema = f"mentorbot_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, poolclass=NullPool)
-    try:
-        async with admin.begin() as connection:
-            await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-        yield url.render_as_string(hide_password=False)
-    finally:
-        async with admin.begin() as connection:
-            await connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await admin.dispose()
 
 
 def _person(user_id: int, role: Role) -> Person:
@@ -293,39 +248,34 @@ async def one_run(
     catalog: ProgramCatalog,
     profile: cProfile.Profile | None = None,
 ) -> Any:
-    async with fresh_database(kind, scratch, run) as url:
-        await migrate.upgrade(url)
-        engine = create_engine(url)
-        try:
-            progress(f"run {run + 1}: seeding {pairs} pairs ({kind})")
-            await seed(engine, catalog, pairs)
-            baseline = await baseline_insert(engine, 2 * pairs)
-            progress(f"run {run + 1}: baseline insert {baseline:.2f}s")
-            uows = sql_uow_factory(session_factory(engine))
-            delivery = CurriculumDelivery(uows, FixedClock(NOW), catalog, Catalogs("en"))
-            if profile is not None:
-                profile.enable()
-            started = time.perf_counter()
-            handled = await delivery.run_due()
-            elapsed = time.perf_counter() - started
-            if profile is not None:
-                profile.disable()
-            progress(f"run {run + 1}: run_due {elapsed:.2f}s ({handled} rows)")
-            async with engine.connect() as connection:
-                outbox = (
-                    await connection.execute(select(func.count()).select_from(OutboxRow))
-                ).scalar_one()
-            async with uows() as uow:
-                still_due = await uow.schedule.count_due(NOW)
-            messages = 2 * pairs
-            if handled != messages or outbox != messages or still_due != 0:
-                raise AssertionError(
-                    f"expected {messages} rows queued, got handled={handled} "
-                    f"outbox={outbox} still_due={still_due}"
-                )
-            return elapsed, baseline
-        finally:
-            await engine.dispose()
+    async with migrated_engine(kind, scratch, run) as engine:
+        progress(f"run {run + 1}: seeding {pairs} pairs ({kind})")
+        await seed(engine, catalog, pairs)
+        baseline = await baseline_insert(engine, 2 * pairs)
+        progress(f"run {run + 1}: baseline insert {baseline:.2f}s")
+        uows = sql_uow_factory(session_factory(engine))
+        delivery = CurriculumDelivery(uows, FixedClock(NOW), catalog, Catalogs("en"))
+        if profile is not None:
+            profile.enable()
+        started = time.perf_counter()
+        handled = await delivery.run_due()
+        elapsed = time.perf_counter() - started
+        if profile is not None:
+            profile.disable()
+        progress(f"run {run + 1}: run_due {elapsed:.2f}s ({handled} rows)")
+        async with engine.connect() as connection:
+            outbox = (
+                await connection.execute(select(func.count()).select_from(OutboxRow))
+            ).scalar_one()
+        async with uows() as uow:
+            still_due = await uow.schedule.count_due(NOW)
+        messages = 2 * pairs
+        if handled != messages or outbox != messages or still_due != 0:
+            raise AssertionError(
+                f"expected {messages} rows queued, got handled={handled} "
+                f"outbox={outbox} still_due={still_due}"
+            )
+        return elapsed, baseline
 
 
 async def measure(
@@ -385,9 +335,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     profile = cProfile.Profile() if args.profile else None
     result = asyncio.run(measure(args.pairs, args.database, args.repeat, profile))
     if profile is not None:
-        profile.dump_stats(args.profile)
-        stats = pstats.Stats(profile, stream=sys.stderr)
-        stats.sort_stats("tottime").print_stats(25)
+        report_profile(profile, args.profile, 25)
         result["profiled"] = True  # timings include cProfile's overhead
     sys.stdout.write(json.dumps(result) + "\n")
     return result

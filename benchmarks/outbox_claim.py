@@ -36,10 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.claim_and_queue import fresh_database, progress  # noqa: E402
+from benchmarks.common import migrated_engine, progress  # noqa: E402
 from bot.core import effects as fx  # noqa: E402
-from bot.storage import migrate  # noqa: E402
-from bot.storage.db import create_engine, session_factory  # noqa: E402
+from bot.storage.db import session_factory  # noqa: E402
 from bot.storage.uow import sql_uow_factory  # noqa: E402
 
 NOW = datetime(2026, 1, 12, 9, 0, 30, tzinfo=UTC)
@@ -83,33 +82,28 @@ async def baseline(engine: Any, claims: int, batch: int) -> float:
 
 
 async def one_run(kind: str, scratch: Path, run: int, pairs: int, claims: int, batch: int) -> Any:
-    async with fresh_database(kind, scratch, run) as url:
-        await migrate.upgrade(url)
-        engine = create_engine(url)
-        try:
-            uows = sql_uow_factory(session_factory(engine))
-            progress(f"run {run + 1}: queueing {2 * pairs} messages ({kind})")
-            await fill(uows, pairs)
-            async with engine.begin() as connection:
-                await connection.exec_driver_sql("ANALYZE")
-            base = await baseline(engine, claims, batch)
-            claimed = 0
-            started = time.perf_counter()
-            for _ in range(claims):
-                async with uows() as uow:
-                    items = await uow.outbox.claim_due(NOW, batch, 60.0)
-                    await uow.commit()
-                claimed += len(items)
-                async with uows() as uow:
-                    await uow.outbox.mark_sent_many([(i.id, i.id, NOW) for i in items])
-                    await uow.commit()
-            elapsed = time.perf_counter() - started
-            if claimed != claims * batch:
-                raise AssertionError(f"claimed {claimed}, expected {claims * batch}")
-            progress(f"run {run + 1}: {claims} claims {elapsed:.2f}s, baseline {base:.2f}s")
-            return elapsed, base
-        finally:
-            await engine.dispose()
+    async with migrated_engine(kind, scratch, run) as engine:
+        uows = sql_uow_factory(session_factory(engine))
+        progress(f"run {run + 1}: queueing {2 * pairs} messages ({kind})")
+        await fill(uows, pairs)
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("ANALYZE")
+        base = await baseline(engine, claims, batch)
+        claimed = 0
+        started = time.perf_counter()
+        for _ in range(claims):
+            async with uows() as uow:
+                items = await uow.outbox.claim_due(NOW, batch, 60.0)
+                await uow.commit()
+            claimed += len(items)
+            async with uows() as uow:
+                await uow.outbox.mark_sent_many([(i.id, i.id, NOW) for i in items])
+                await uow.commit()
+        elapsed = time.perf_counter() - started
+        if claimed != claims * batch:
+            raise AssertionError(f"claimed {claimed}, expected {claims * batch}")
+        progress(f"run {run + 1}: {claims} claims {elapsed:.2f}s, baseline {base:.2f}s")
+        return elapsed, base
 
 
 async def measure(

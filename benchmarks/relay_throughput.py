@@ -45,40 +45,31 @@ import cProfile
 import json
 import logging
 import math
-import pstats
 import statistics
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiogram import Bot, Dispatcher, Router
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message
 
-from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.ratelimit import RateLimits
-from bot.sandbox.server import RunningSandbox, start_sandbox
+from bot.sandbox.server import start_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the e2e harness and the other benchmarks
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.claim_and_queue import fresh_database  # noqa: E402
-from tests.e2e.harness import BotProcess, seed_pair, seed_person  # noqa: E402
-from tests.e2e.quick_program import PROGRAM, write_quick_curricula  # noqa: E402
+from benchmarks.common import fresh_database, progress, report_profile  # noqa: E402
+from benchmarks.relay_bots import SEND_RATE, echo_bot, mentorbot  # noqa: E402
+from benchmarks.relay_workload import PACE_S, Talk, pairs_of, talk  # noqa: E402
+from tests.e2e.quick_program import write_quick_curricula  # noqa: E402
 
-ECHO_TOKEN = "4343:relay-throughput-echo"
 TARGET_RATIO = 0.5
-SEND_RATE = 1000.0  # SEND_RATE of mentorbot (needs PAID_BROADCAST): its sender never binds
 SANDBOX_LIMITS = RateLimits(
     overall_per_second=1000,  # raised from 30: the echo bot does not pass allow_paid_broadcast
     paid_per_second=1000,
@@ -86,16 +77,7 @@ SANDBOX_LIMITS = RateLimits(
     private_burst=3,
     group_per_minute=20,
 )
-PACE_S = 1.0  # a person sends at most one message per second (Telegram's per-chat limit)
-RELAY_TIMEOUT_S = 30.0  # a copy not seen by then is counted as lost
-SETTLE_S = 0.5  # after the last copy: time for late duplicates to show
-FIRST_ID = 8_000_000  # mentee i is FIRST_ID + 2i, their mentor FIRST_ID + 2i + 1
 BOTS = ("mentorbot", "echo")
-
-
-def progress(message: str) -> None:
-    sys.stderr.write(message + "\n")
-    sys.stderr.flush()
 
 
 def percentile_ms(seconds: Sequence[float], q: float) -> float | None:
@@ -119,18 +101,10 @@ def difference(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round(a - b, 1)
 
 
-def pairs_of(count: int) -> list[tuple[int, int]]:
-    """(mentee id, mentor id) of each pair; ids are chat ids too."""
-    return [(FIRST_ID + 2 * i, FIRST_ID + 2 * i + 1) for i in range(count)]
-
-
-def text_of(run: int, pair: int, message: int) -> str:
-    """A unique text that no safety screen (contact details, crisis words) reacts to."""
-    return f"round {run} pair {pair} note {message}"
-
-
 @dataclass
 class Run:
+    """One bot's figures from one run."""
+
     bot: str
     run: int
     messages: int
@@ -154,192 +128,32 @@ class Run:
         return self.relayed == self.messages and not (self.duplicates or self.misrouted)
 
 
-# -- watching the partner's chats -------------------------------------------------------------
-
-
-@dataclass
-class CopyWatch:
-    """Follows the sandbox's event stream and notes when each expected text shows up as a bot
-    message, in which chat, and how many times."""
-
-    client: SandboxClient
-    waiting: dict[str, tuple[int, asyncio.Future[float]]] = field(default_factory=dict)
-    seen: Counter[str] = field(default_factory=Counter)
-    misrouted: int = 0
-    last_seen: float = 0.0
-
-    def expect(self, text: str, chat_id: int) -> asyncio.Future[float]:
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
-        self.waiting[text] = (chat_id, future)
-        return future
-
-    async def run(self) -> None:
-        seq = 0
-        while True:
-            events, seq = await self.client.events(since=seq, timeout=5.0)
-            now = time.monotonic()
-            for event in events:
-                message = event.message
-                if event.type != "message" or message is None or not message.from_bot:
-                    continue
-                text = message.text or ""
-                if text not in self.waiting:
-                    continue
-                self.seen[text] += 1
-                chat_id, future = self.waiting[text]
-                if event.chat_id != chat_id:
-                    self.misrouted += 1
-                elif not future.done():
-                    future.set_result(now)
-                    self.last_seen = max(self.last_seen, now)
-
-
-# -- the workload -----------------------------------------------------------------------------
-
-
-async def person(
-    client: SandboxClient,
-    watch: CopyWatch,
-    mentee: int,
-    mentor: int,
-    texts: list[str],
-    latencies: list[float],
-) -> None:
-    """A mentee writing to their mentor: each text once the previous one arrived, at most one
-    per second."""
-    next_at = 0.0
-    for text in texts:
-        delay = next_at - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        arrived = watch.expect(text, mentor)
-        await client.send_text(mentee, text)
-        sent = time.monotonic()
-        next_at = sent + PACE_S
-        with contextlib.suppress(TimeoutError):
-            latencies.append(max(0.0, await asyncio.wait_for(arrived, RELAY_TIMEOUT_S) - sent))
-
-
-@dataclass
-class Talk:
-    watch: CopyWatch
-    latencies: list[float]  # seconds, one per message relayed in time
-    elapsed_s: float  # first send to last copy seen
-    cpu_s: float  # the process's CPU time meanwhile (every thread: the loop, database drivers)
-    loop_cpu_s: float  # the event loop thread's (bot, sandbox and people alike)
-
-
-async def talk(client: SandboxClient, ids: list[tuple[int, int]], run: int, messages: int) -> Talk:
-    """Every pair at once."""
-    watch = CopyWatch(client)
-    watching = asyncio.create_task(watch.run())
-    latencies: list[float] = []
-    try:
-        cpu, loop_cpu = time.process_time(), time.thread_time()
-        started = time.monotonic()
-        await asyncio.gather(
-            *(
-                person(
-                    client,
-                    watch,
-                    mentee,
-                    mentor,
-                    [text_of(run, index, m) for m in range(messages)],
-                    latencies,
-                )
-                for index, (mentee, mentor) in enumerate(ids)
-            )
-        )
-        cpu, loop_cpu = time.process_time() - cpu, time.thread_time() - loop_cpu
-        elapsed = (watch.last_seen or time.monotonic()) - started
-        await asyncio.sleep(SETTLE_S)
-    finally:
-        watching.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watching
-    return Talk(watch, latencies, elapsed, cpu, loop_cpu)
-
-
-async def polling_started(running: RunningSandbox, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-    """Wait until the bot is waiting on `getUpdates` (its first long poll is under way)."""
-    deadline = time.monotonic() + timeout
-    while not any(
-        e["method"] == "getUpdates" and e["status"] is None for e in running.sandbox.request_log
-    ):
-        if time.monotonic() > deadline:
-            raise TimeoutError("the bot never started long polling")
-        await asyncio.sleep(0.01)
-
-
-# -- the two bots -----------------------------------------------------------------------------
-
-
-@asynccontextmanager
-async def mentorbot(
-    running: RunningSandbox,
-    client: SandboxClient,
-    ids: list[tuple[int, int]],
-    database_url: str,
-    curricula: Path,
-) -> AsyncIterator[None]:
-    """The real bot, its people and pairs seeded."""
-    process = BotProcess(
-        running,
-        database_url,
-        overrides={
-            "curricula_dir": curricula,
-            "paid_broadcast": True,
-            "send_rate": SEND_RATE,
-            "schedule_tick": "1h",
-            "log_level": "WARNING",
-        },
+def figures(
+    kind: str, run: int, total: int, talked: Talk, log: Sequence[dict[str, Any]], seed_s: float
+) -> Run:
+    """One run's figures from what the people saw (`talked`) and the sandbox's request log
+    (`log`, this run's requests only)."""
+    watch, latencies, elapsed = talked.watch, talked.latencies, talked.elapsed_s
+    relayed = len(latencies)  # seen in the partner's chat within RELAY_TIMEOUT_S
+    return Run(
+        bot=kind,
+        run=run,
+        messages=total,
+        relayed=relayed,
+        lost=total - relayed,
+        duplicates=sum(count - 1 for count in watch.seen.values() if count > 1),
+        misrouted=watch.misrouted,
+        elapsed_s=round(elapsed, 3),
+        relayed_per_s=round(relayed / elapsed, 1),
+        p50_ms=percentile_ms(latencies, 50),
+        p99_ms=percentile_ms(latencies, 99),
+        max_ms=percentile_ms(latencies, 100),
+        responses_429=sum(1 for entry in log if entry["status"] == 429),
+        copy_requests=sum(1 for entry in log if entry["method"] == "copyMessage"),
+        cpu_ms_per_message=round(1000 * talked.cpu_s / max(relayed, 1), 2),
+        loop_busy=round(talked.loop_cpu_s / elapsed, 2),
+        seed_s=round(seed_s, 2),
     )
-    await process.start()
-    try:
-        for index, (mentee, mentor) in enumerate(ids):
-            await seed_person(process, client, mentee, role=Role.MENTEE, program=PROGRAM)
-            await seed_person(
-                process, client, mentor, role=Role.MENTOR, program=PROGRAM, name=f"M{index}"
-            )
-            await seed_pair(process, mentee, mentor, PROGRAM)
-        await polling_started(running)
-        yield
-    finally:
-        await process.stop()
-
-
-@asynccontextmanager
-async def echo_bot(
-    running: RunningSandbox, client: SandboxClient, ids: list[tuple[int, int]]
-) -> AsyncIterator[None]:
-    """A bare aiogram bot copying each message to the partner's chat."""
-    partners: dict[int, int] = {}
-    for mentee, mentor in ids:
-        await client.create_user(f"U{mentee}", id=mentee, language_code="en")
-        await client.create_user(f"U{mentor}", id=mentor, language_code="en")
-        partners[mentee], partners[mentor] = mentor, mentee
-    bot = Bot(ECHO_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(running.url)))
-    router = Router()
-
-    @router.message()
-    async def relay(message: Message) -> None:
-        await message.copy_to(chat_id=partners[message.chat.id])
-
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
-    polling = asyncio.create_task(
-        dispatcher.start_polling(
-            bot, allowed_updates=["message"], handle_signals=False, close_bot_session=False
-        )
-    )
-    try:
-        await polling_started(running)
-        yield
-    finally:
-        with contextlib.suppress(RuntimeError):
-            await dispatcher.stop_polling()
-        await asyncio.gather(polling, return_exceptions=True)
-        await bot.session.close()
 
 
 # -- one measurement --------------------------------------------------------------------------
@@ -385,27 +199,7 @@ async def one_run(
         await session.close()
         await running.stop()
     total = pairs * messages
-    watch, latencies, elapsed = talked.watch, talked.latencies, talked.elapsed_s
-    relayed = len(latencies)  # seen in the partner's chat within RELAY_TIMEOUT_S
-    result = Run(
-        bot=kind,
-        run=run,
-        messages=total,
-        relayed=relayed,
-        lost=total - relayed,
-        duplicates=sum(count - 1 for count in watch.seen.values() if count > 1),
-        misrouted=watch.misrouted,
-        elapsed_s=round(elapsed, 3),
-        relayed_per_s=round(relayed / elapsed, 1),
-        p50_ms=percentile_ms(latencies, 50),
-        p99_ms=percentile_ms(latencies, 99),
-        max_ms=percentile_ms(latencies, 100),
-        responses_429=sum(1 for entry in log if entry["status"] == 429),
-        copy_requests=sum(1 for entry in log if entry["method"] == "copyMessage"),
-        cpu_ms_per_message=round(1000 * talked.cpu_s / max(relayed, 1), 2),
-        loop_busy=round(talked.loop_cpu_s / elapsed, 2),
-        seed_s=round(seed_s, 2),
-    )
+    result = figures(kind, run, total, talked, log, seed_s)
     progress(
         f"run {run + 1} {kind}: {result.relayed}/{total} relayed in {result.elapsed_s:.2f}s = "
         f"{result.relayed_per_s:.1f}/s, p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
@@ -505,9 +299,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     profile = cProfile.Profile() if args.profile else None
     result = asyncio.run(measure(args.pairs, args.messages, args.repeat, args.database, profile))
     if profile is not None:
-        profile.dump_stats(args.profile)
-        stats = pstats.Stats(profile, stream=sys.stderr)
-        stats.sort_stats("tottime").print_stats(30)
+        report_profile(profile, args.profile, 30)
         result["profiled"] = True  # mentorbot's figures include cProfile's overhead
     sys.stdout.write(json.dumps(result) + "\n")
     return result
