@@ -24,7 +24,7 @@ GUARDED = [
     path
     for folder in (ROOT / "flows", ROOT / "bot" / "core", ROOT / "bot" / "services")
     for path in sorted(folder.rglob("*.py"))
-]
+] + [ROOT / "bot" / "i18n.py"]
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
