@@ -270,22 +270,14 @@ STILL_TOO_LONG = frozenset(
         "bot/bootstrap.py::build_core",  # 64
         "bot/core/parsing/timezones.py",  # 552
         "bot/core/safety.py",  # 449
-        "bot/delivery/sender.py",  # 425
         "bot/handlers/dispatch.py::MentorbotDispatcher._command",  # 61
         "bot/handlers/staff/drafts.py::_draft",  # 79
         "bot/handlers/staff/people.py::ban",  # 65
-        "bot/sandbox/formatting.py::_check_markdown_v2",  # 68
         "bot/services/curriculum.py::CurriculumDelivery._queue",  # 70
-        "bot/services/privacy_export.py::personal_document",  # 119
         "bot/services/safety.py",  # 422
         "bot/services/safety.py::Safeguarding.file_report",  # 73
         "bot/services/safety.py::Safeguarding._crisis_alert",  # 65
-        "bot/storage/outbox.py",  # 460
-        "bot/storage/privacy.py",  # 447
-        "bot/storage/privacy.py::SqlPrivacyRepository.records",  # 63
-        "bot/storage/tables.py",  # 520
-        "bot/transports/rendering.py::render",  # 78
-        "flows/onboarding.py",  # 465
+        "flows/onboarding.py",  # 456
     }
 )
 
