@@ -70,13 +70,20 @@ def utc_offset(zone: str | None, at: datetime) -> float:
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
+def free_places(capacity: int | None, active_pairs: int) -> int:
+    """How many more mentees a mentor can take: the capacity they offered (none: 0) minus the
+    pairs of theirs that have not ended; never below 0. The one capacity rule (matching, staff
+    /pair and /match, a mentor's acceptance)."""
+    return max(0, (capacity or 0) - active_pairs)
+
+
 def profile_of(
     person: Person, *, at: datetime, active_pairs: int = 0, eligible: bool = True
 ) -> Profile:
     """A person's matching profile. For a mentor, `active_pairs` is subtracted from the capacity
     and `eligible` says whether the program's approval and training are satisfied. A person who
     blocked the bot or has not finished onboarding is never eligible."""
-    free = max(0, (person.capacity or 0) - active_pairs) if person.role is Role.MENTOR else 0
+    free = free_places(person.capacity, active_pairs) if person.role is Role.MENTOR else 0
     return Profile(
         id=person.id,
         program=person.program or "",

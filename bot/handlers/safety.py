@@ -31,7 +31,8 @@ from bot.messages.safety import (
     new_mentor_hint,
 )
 from bot.services.alerts import Staff
-from bot.services.safety import CrisisLists, Safeguarding, safety_folder
+from bot.services.crisis import CrisisLists, safety_folder
+from bot.services.safety import Safeguarding
 from flows import ending, report
 
 LOW_RATING = 2

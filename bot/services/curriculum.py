@@ -14,11 +14,11 @@ import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.core.curricula import Curriculum, Step
-from bot.core.models import ScheduledStep, StepStatus
+from bot.core.models import Contact, PairMembers, ScheduledStep, StepStatus
 from bot.core.planning import out_of_quiet, recipient
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import LatePolicy, Program, ProgramCatalog
@@ -31,6 +31,27 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 """Due rows claimed, rendered and queued per transaction."""
+
+
+@dataclass
+class _Batch:
+    """One batch of claimed rows: the people and pairs they name, the rows sorted by what
+    happens to them, the messages, and what thousands of rows share, looked up once per batch
+    (`now` is fixed in it)."""
+
+    people: dict[int, Contact]
+    pairs: dict[int, PairMembers]
+    now: datetime
+    sent: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
+    later: list[tuple[int, datetime]] = field(default_factory=list)
+    messages: list[tuple[int | None, str]] = field(default_factory=list)
+    steps: dict[tuple[str, str, str], tuple[Program, Curriculum, Step] | None] = field(
+        default_factory=dict
+    )
+    sending_at: dict[tuple[str | None, str], datetime] = field(default_factory=dict)
+    translators: dict[str, Translator] = field(default_factory=dict)
 
 
 class CurriculumDelivery:
@@ -85,68 +106,65 @@ class CurriculumDelivery:
         pairs = {p.id: p for p in await uow.pairs.members({r.pair_id for r in rows})}
         wanted = {pairs[r.pair_id].partner_of(r.person_id) for r in rows if r.pair_id in pairs}
         partners = {p.id: p for p in await uow.persons.contacts(wanted - persons.keys())}
-        people = persons | partners
-        sent: list[int] = []
-        skipped: list[int] = []
-        cancelled: list[int] = []
-        later: list[tuple[int, datetime]] = []
-        messages: list[tuple[int | None, str]] = []
-        # What thousands of rows share, looked up once per batch (`now` is fixed in it).
-        steps: dict[tuple[str, str, str], tuple[Program, Curriculum, Step] | None] = {}
-        sending_at: dict[tuple[str | None, str], datetime] = {}
-        translators: dict[str, Translator] = {}
+        batch = _Batch(persons | partners, pairs, now)
         for row in rows:
-            person, pair = people.get(row.person_id), pairs.get(row.pair_id)
-            if person is None or pair is None:
-                cancelled.append(row.id)  # erased person or pair: nothing to send
-                continue
-            key = (pair.program, row.curriculum, row.step_id)
-            if key not in steps:
-                steps[key] = self._step(*key)
-            found = steps[key]
-            if found is None:
-                cancelled.append(row.id)  # removed program, curriculum or step
-                continue
-            program, curriculum, step = found
-            when = (person.time_zone, program.code)
-            moved = sending_at.get(when)
-            if moved is None:
-                zone = recipient(person.time_zone, person.preferred_hour).zone
-                moved = sending_at[when] = out_of_quiet(now, zone, program.schedule.quiet_hours)
-            if moved > now:
-                later.append((row.id, moved))
-                continue
-            t = translators.get(person.language)
-            if t is None:
-                t = translators[person.language] = self.catalogs.translator(person.language)
-            late = now - row.due_at > program.schedule.late_after
-            self.late += late
-            if late and program.schedule.late_policy is LatePolicy.SKIP:
-                skipped.append(row.id)
-                notice = skipped_message(person.chat_id, curriculum, step, t)
-                messages.append((person.chat_id, serialise(notice)))
-                continue
-            partner = people.get(pair.partner_of(row.person_id))
-            name = (partner.display_name if partner else None) or t._("your partner")
-            sent.append(row.id)
-            payload = self._payloads.payload(row, person.chat_id, curriculum, step, t, name)
-            messages.append((person.chat_id, payload))
-        await uow.schedule.mark(sent, StepStatus.SENT, now)
-        await uow.schedule.mark(skipped, StepStatus.SKIPPED, now)
-        await uow.schedule.mark(cancelled, StepStatus.CANCELLED, now)
-        await uow.schedule.reschedule(later)
-        self.sent += len(sent)
-        self.skipped += len(skipped)
-        self.postponed += len(later)
+            self._sort(batch, row)
+        await uow.schedule.mark(batch.sent, StepStatus.SENT, now)
+        await uow.schedule.mark(batch.skipped, StepStatus.SKIPPED, now)
+        await uow.schedule.mark(batch.cancelled, StepStatus.CANCELLED, now)
+        await uow.schedule.reschedule(batch.later)
+        self.sent += len(batch.sent)
+        self.skipped += len(batch.skipped)
+        self.postponed += len(batch.later)
         self.due += len(rows)
-        if skipped or cancelled:
+        if batch.skipped or batch.cancelled:
             log.info(
                 "round: %d sent, %d skipped as too late, %d cancelled",
-                len(sent),
-                len(skipped),
-                len(cancelled),
+                len(batch.sent),
+                len(batch.skipped),
+                len(batch.cancelled),
             )
-        return messages
+        return batch.messages
+
+    def _sort(self, batch: _Batch, row: ScheduledStep) -> None:
+        """Decide one claimed row: sent (its message added), skipped as too late (a notice
+        added), cancelled (its person, pair, program or step is gone) or later (quiet hours)."""
+        person, pair = batch.people.get(row.person_id), batch.pairs.get(row.pair_id)
+        if person is None or pair is None:
+            batch.cancelled.append(row.id)  # erased person or pair: nothing to send
+            return
+        key = (pair.program, row.curriculum, row.step_id)
+        if key not in batch.steps:
+            batch.steps[key] = self._step(*key)
+        found = batch.steps[key]
+        if found is None:
+            batch.cancelled.append(row.id)  # removed program, curriculum or step
+            return
+        program, curriculum, step = found
+        now = batch.now
+        when = (person.time_zone, program.code)
+        moved = batch.sending_at.get(when)
+        if moved is None:
+            zone = recipient(person.time_zone, person.preferred_hour).zone
+            moved = batch.sending_at[when] = out_of_quiet(now, zone, program.schedule.quiet_hours)
+        if moved > now:
+            batch.later.append((row.id, moved))
+            return
+        t = batch.translators.get(person.language)
+        if t is None:
+            t = batch.translators[person.language] = self.catalogs.translator(person.language)
+        late = now - row.due_at > program.schedule.late_after
+        self.late += late
+        if late and program.schedule.late_policy is LatePolicy.SKIP:
+            batch.skipped.append(row.id)
+            notice = skipped_message(person.chat_id, curriculum, step, t)
+            batch.messages.append((person.chat_id, serialise(notice)))
+            return
+        partner = batch.people.get(pair.partner_of(row.person_id))
+        name = (partner.display_name if partner else None) or t._("your partner")
+        batch.sent.append(row.id)
+        payload = self._payloads.payload(row, person.chat_id, curriculum, step, t, name)
+        batch.messages.append((person.chat_id, payload))
 
     def _step(
         self, program_code: str, curriculum_id: str, step_id: str

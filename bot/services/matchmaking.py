@@ -26,13 +26,8 @@ from bot.core.models import (
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import Program, ProgramCatalog
 from bot.i18n import Catalogs
-from bot.messages.matching import (
-    decline_reasons,
-    matched_messages,
-    proposal_message,
-    waiting_message,
-)
-from bot.services.pairs import start_pair
+from bot.messages.matching import decline_reasons, proposal_message, waiting_message
+from bot.services.matches import active_pairs, form_pair, has_room, withdraw
 
 DEFAULT_DEADLINE = timedelta(hours=48)
 
@@ -68,8 +63,7 @@ class Matchmaker:
 
     async def active_pairs(self, uow: UnitOfWork, mentor_id: int) -> int:
         """The mentor's pairs that have not ended."""
-        pairs = await uow.pairs.of_person(mentor_id)
-        return sum(1 for p in pairs if p.mentor_id == mentor_id)
+        return await active_pairs(uow, mentor_id)
 
     async def ask(self, uow: UnitOfWork, mentee: Person, now: datetime) -> Outcome:
         """A mentee asks for a mentor: queue them and ask the best mentor, if any is free."""
@@ -167,7 +161,7 @@ class Matchmaker:
         program = self.catalog.get(request.program) if request else None
         if request is None or mentor is None or mentee is None or program is None:
             raise MatchError(f"proposal {proposal_id} refers to something that is gone")
-        if (mentor.capacity or 0) - await self.active_pairs(uow, mentor_id) <= 0:
+        if not await has_room(uow, mentor):
             await uow.matching.update_proposal(
                 replace(
                     proposal,
@@ -185,27 +179,16 @@ class Matchmaker:
                 ),
             )
             return Outcome((full, *(await self.propose_next(uow, request, now)).effects))
-        pair = await start_pair(
+        pair, told = await form_pair(
             uow,
             self.catalog,
-            mentee_id=mentee.id,
-            mentor_id=mentor.id,
-            program=program.code,
-            at=now,
-        )
-        await uow.matching.update_proposal(
-            replace(proposal, status=ProposalStatus.ACCEPTED, decided_at=now)
-        )
-        await uow.matching.update_request(
-            replace(request, status=RequestStatus.MATCHED, closed_at=now, pair_id=pair.id)
-        )
-        await uow.persons.update(replace(mentor, active_pair_id=pair.id, updated_at=now))
-        told = matched_messages(
-            mentee,
-            mentor,
-            program,
-            self.catalogs.translator(mentee.language),
-            self.catalogs.translator(mentor.language),
+            self.catalogs,
+            mentee=mentee,
+            mentor=mentor,
+            program=program,
+            request=request,
+            now=now,
+            accepted=proposal,
         )
         return Outcome(tuple(told), pair_id=pair.id)
 
@@ -264,9 +247,7 @@ class Matchmaker:
         each mentee's request moves on to the next mentor."""
         effects: list[Effect] = []
         for proposal in await uow.matching.pending_for_mentor(mentor_id):
-            await uow.matching.update_proposal(
-                replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=now)
-            )
+            await withdraw(uow, proposal, now)
             request = await uow.matching.get_request(proposal.request_id)
             if request is not None:
                 effects += (await self.propose_next(uow, request, now)).effects

@@ -1,6 +1,6 @@
-"""Starting a pair enrolls it in its program's curricula; pausing stops its schedule; resuming
-plans the remaining steps again from the moment of resuming, so the pair continues where it
-stopped instead of receiving a backlog."""
+"""A pair's life: starting it enrolls it in its program's curricula; pausing stops its schedule;
+resuming plans the remaining steps again from the moment of resuming, so the pair continues where
+it stopped instead of receiving a backlog; ending it cancels what was still to be sent."""
 
 from __future__ import annotations
 
@@ -121,6 +121,16 @@ async def resume_pair(
             ]
         )
     return resumed
+
+
+async def end_pair(uow: UnitOfWork, pair: Pair, by: int, reason: str, at: datetime) -> Pair:
+    """End a pair for good: nothing more is relayed or scheduled for it. The one way a pair
+    ends (/end, /block, staff /unpair and /ban, /forgetme); `by` is who ended it, `reason` the
+    closing reason kept with it."""
+    ended = replace(pair, status=PairStatus.ENDED, ended_at=at, ended_by=by, end_reason=reason)
+    await uow.pairs.update(ended)
+    await uow.schedule.cancel_pending(pair.id, at)
+    return ended
 
 
 PairMessage = Callable[[Role, Contact, str, Translator], Effect]

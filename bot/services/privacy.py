@@ -27,8 +27,6 @@ from bot.core.models import (
     Pair,
     PairStatus,
     Person,
-    Proposal,
-    ProposalStatus,
     RequestStatus,
 )
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -39,8 +37,9 @@ from bot.i18n import Catalogs, Html, Translator
 from bot.messages.matching import PROPOSAL_PREFIX
 from bot.messages.safety import new_mentor_hint
 from bot.services.alerts import Staff, staff_alerts, with_organisation
+from bot.services.matches import close_request
+from bot.services.pairs import end_pair
 from bot.services.privacy_export import export_bytes, personal_document
-from bot.services.safety import end_pair
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +114,7 @@ class Privacy:
             if partner is not None:
                 effects.append(self._ended(partner, pair))
         proposals = [p for r in records.requests for p in await uow.matching.proposals_for(r.id)]
-        effects += await self._withdraw_request(uow, records.requests, proposals)
+        effects += await self._withdraw_request(uow, records.requests, now)
         labels = {
             pid: self._former(partner, records.pairs, me) for pid, partner in partners.items()
         }
@@ -155,18 +154,16 @@ class Privacy:
         return t._("your former mentor") if was_mentor else t._("your former mentee")
 
     async def _withdraw_request(
-        self, uow: UnitOfWork, requests: Sequence[MatchRequest], proposals: Sequence[Proposal]
+        self, uow: UnitOfWork, requests: Sequence[MatchRequest], now: datetime
     ) -> list[Effect]:
-        """Mentors asked about this mentee (`proposals` of their `requests`, oldest first) are
-        told there is nothing left to decide."""
+        """The mentee's waiting request (among `requests`) is cancelled and its pending
+        proposals withdrawn (`close_request`, before the erasure deletes them); the mentors asked
+        (oldest proposal first) are told there is nothing left to decide."""
         request = next((r for r in requests if r.status is RequestStatus.WAITING), None)
         if request is None:
             return []
-        asked = [
-            p.mentor_id
-            for p in proposals
-            if p.request_id == request.id and p.status is ProposalStatus.PENDING
-        ]
+        withdrawn = await close_request(uow, request, RequestStatus.CANCELLED, now)
+        asked = [p.mentor_id for p in withdrawn]
         told: list[Effect] = []
         for mentor in await uow.persons.get_many(asked):
             t = self.catalogs.translator(mentor.language)

@@ -10,10 +10,8 @@ messages (resources, a reminder, a staff alert). Staff decide.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from bot.core.effects import Effect, SendText
 from bot.core.models import (
@@ -23,16 +21,16 @@ from bot.core.models import (
     Person,
     RelationshipRating,
     Report,
-    ReportStatus,
 )
 from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
-from bot.core.safety import ContactKind, CrisisWords, contact_sharing
+from bot.core.safety import ContactKind, contact_sharing
 from bot.i18n import Catalogs, Translator
 from bot.messages.reasons import REPORT_REASONS
 from bot.messages.safety import contact_reminder, crisis_message, partner_closed_message
 from bot.services.alerts import Staff, with_organisation
-from bot.services.pairs import pause_pair
+from bot.services.crisis import CrisisLists, crisis_report
+from bot.services.pairs import end_pair, pause_pair
 from bot.services.safety_alert import (
     AlertKind,
     ContextLine,
@@ -45,43 +43,9 @@ from bot.services.safety_alert import (
 
 log = logging.getLogger(__name__)
 
-BUNDLED_SAFETY_FOLDER = Path(__file__).resolve().parents[2] / "curricula" / "safety"
 CONTEXT_MESSAGES = 10  # the pair's latest relayed messages copied to staff with an alert
-CRISIS = "crisis"
 BLOCKED = CLOSED_BY_BLOCK
 PRIORITY_REASONS = frozenset({"unsafe", "harassment"})
-CRISIS_REPORT_KEPT_OPEN_FOR = timedelta(hours=24)  # later crisis words add to the same report
-
-
-def safety_folder(catalog: ProgramCatalog) -> Path:
-    """`<curricula dir>/safety` of the loaded curricula when it has the English crisis list,
-    else the lists shipped with mentorbot (a test or demo folder may have none)."""
-    for curriculum in catalog.curricula.values():
-        if curriculum.folder is not None:
-            folder = curriculum.folder.parent / "safety"
-            if (folder / "crisis_words.en.txt").is_file():
-                return folder
-    return BUNDLED_SAFETY_FOLDER
-
-
-class CrisisLists:
-    """Each program's crisis words (the base lists plus the program's own), loaded once."""
-
-    def __init__(self, folder: Path, programs: Iterable[str]) -> None:
-        self.base = CrisisWords.load(folder)
-        self.by_program = {code: CrisisWords.load(folder, code) for code in programs}
-
-    def of(self, program: str) -> CrisisWords:
-        """The lists that apply to a program's pairs."""
-        return self.by_program.get(program, self.base)
-
-
-async def end_pair(uow: UnitOfWork, pair: Pair, by: int, reason: str, at: datetime) -> Pair:
-    """End a pair for good: nothing more is relayed or scheduled for it."""
-    ended = replace(pair, status=PairStatus.ENDED, ended_at=at, ended_by=by, end_reason=reason)
-    await uow.pairs.update(ended)
-    await uow.schedule.cancel_pending(pair.id, at)
-    return ended
 
 
 @dataclass(frozen=True)
@@ -192,16 +156,45 @@ class Safeguarding:
         effects: list[Effect] = []
         paused = pair is not None and pause and pair.status is PairStatus.ACTIVE
         if pair is not None and paused:
-            await pause_pair(uow, pair.id, now)
-            partner = people.get(pair.partner_of(reporter.id))
-            if partner is not None:
-                pt = self.catalogs.translator(partner.language)
-                text_for_partner = pt._(
-                    "Your mentorship with {name} is paused for now. The program team will be "
-                    "in touch.",
-                    name=reporter.display_name or "",
-                )
-                effects.append(SendText(chat_id=partner.chat_id, text=text_for_partner))
+            effects += await self._pause_reported(uow, reporter, pair, people, now)
+        lines = self._report_lines(reporter, pair, people, reason, text, paused)
+        if paused and pair is not None:
+            pair = replace(pair, status=PairStatus.PAUSED)
+        effects += await self._alert(uow, AlertKind.REPORT, stored, reporter, pair, lines)
+        log.info("report %s filed by %s (pair %s)", stored.id, reporter.id, stored.pair_id)
+        return Filed(stored, paused, effects)
+
+    async def _pause_reported(
+        self,
+        uow: UnitOfWork,
+        reporter: Person,
+        pair: Pair,
+        people: dict[int, Person],
+        now: datetime,
+    ) -> list[Effect]:
+        """Pause the pair a report asked to pause; the partner is told it is paused."""
+        await pause_pair(uow, pair.id, now)
+        partner = people.get(pair.partner_of(reporter.id))
+        if partner is None:
+            return []
+        pt = self.catalogs.translator(partner.language)
+        text_for_partner = pt._(
+            "Your mentorship with {name} is paused for now. The program team will be in touch.",
+            name=reporter.display_name or "",
+        )
+        return [SendText(chat_id=partner.chat_id, text=text_for_partner)]
+
+    def _report_lines(
+        self,
+        reporter: Person,
+        pair: Pair | None,
+        people: dict[int, Person],
+        reason: str,
+        text: str,
+        paused: bool,
+    ) -> list[str]:
+        """The summary of a report, for the staff: who reported whom, why, in their words."""
+        partner_id = pair.partner_of(reporter.id) if pair else None
         t = self.staff_t
         reason_words = t._(REPORT_REASONS.get(reason, reason))
         if pair is not None and partner_id is not None:
@@ -230,11 +223,7 @@ class Safeguarding:
                 if paused
                 else t._("The mentorship was not paused.")
             )
-        if paused and pair is not None:
-            pair = replace(pair, status=PairStatus.PAUSED)
-        effects += await self._alert(uow, AlertKind.REPORT, stored, reporter, pair, lines)
-        log.info("report %s filed by %s (pair %s)", stored.id, reporter.id, stored.pair_id)
-        return Filed(stored, paused, effects)
+        return lines
 
     # ------------------------------------------------------------------ /block and /end
 
@@ -345,29 +334,7 @@ class Safeguarding:
     ) -> list[Effect]:
         """One labelled alert per staff chat, in the safety lane (`bot.services.safety_alert`)."""
         phrases = ", ".join(found)
-        stored = next(
-            (
-                r
-                for r in await uow.safety.open_reports()
-                if r.reason == CRISIS
-                and r.reporter_id == writer.id
-                and r.pair_id == pair.id
-                and r.status is ReportStatus.OPEN
-                and now - r.created_at < CRISIS_REPORT_KEPT_OPEN_FOR
-            ),
-            None,
-        )
-        if stored is None:
-            stored = await uow.safety.add_report(
-                Report(
-                    reporter_id=writer.id,
-                    pair_id=pair.id,
-                    reason=CRISIS,
-                    text=phrases,
-                    priority=True,
-                    created_at=now,
-                )
-            )
+        stored = await crisis_report(uow, writer, pair, phrases, now)
         t = self.staff_t
         people = await self._people(uow, pair)
         names = {i: pseudonym(people.get(i), t) for i in (pair.mentee_id, pair.mentor_id)}

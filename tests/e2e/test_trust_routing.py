@@ -11,7 +11,7 @@ import pytest
 from bot.core.models import ModuleResult, PairStatus, Role
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage, SentUpdate
-from bot.services.safety import end_pair
+from bot.services.pairs import end_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
 from tests.e2e.test_relay import linked
 

@@ -18,8 +18,7 @@ import pytest
 from bot.core.models import Pair, PairStatus, Role
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
-from bot.services.pairs import pause_pair, resume_pair
-from bot.services.safety import end_pair
+from bot.services.pairs import end_pair, pause_pair, resume_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, User, seed_pair, seed_person
 from tests.handlers.test_routing_property import Model
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from bot.core.models import Pair, PairStatus, Role, ScheduledStep
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.client_types import ChatMessage
-from bot.services.safety import end_pair
+from bot.services.pairs import end_pair
 from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_pair, seed_person
 from tests.e2e.quick_program import PROGRAM
 from tests.e2e.test_trust_routing import received, source_linked

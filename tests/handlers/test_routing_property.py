@@ -30,9 +30,8 @@ from bot.core import effects as fx
 from bot.core.events import BotBlocked, BotUnblocked
 from bot.core.models import Pair, PairStatus, Role
 from bot.core.privacy import Retention
-from bot.services.pairs import pause_pair, resume_pair
+from bot.services.pairs import end_pair, pause_pair, resume_pair
 from bot.services.privacy import retention_round
-from bot.services.safety import end_pair
 from tests.fakes.clock import FakeClock
 from tests.handlers.relay_world import Chat, Received, World
 

@@ -19,8 +19,7 @@ from bot.messages import relay as relay_messages
 from bot.messages import safety as safety_messages
 from bot.messages import steps as sm
 from bot.services.curriculum import CurriculumDelivery
-from bot.services.pairs import pause_pair, start_pair
-from bot.services.safety import end_pair
+from bot.services.pairs import end_pair, pause_pair, start_pair
 from tests.dialog import Bot, Dialog, answers, onboard, texts
 from tests.e2e.quick_program import PROGRAM, write_quick_curricula
 

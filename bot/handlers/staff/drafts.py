@@ -23,25 +23,21 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from bot.core.effects import Keyboard
-from bot.core.matching import profile_of
-from bot.core.models import PairStatus, Role
-from bot.core.staff import Broadcast, DraftKind, StaffDraft
+from bot.core.matching import Profile, profile_of
+from bot.core.models import PairStatus, Person, Role
+from bot.core.programs import Program
+from bot.core.staff import Broadcast, DraftKind
+from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, audience_label, esc, name_of
 from bot.handlers.staff.pairs import form_pair, past_of
-from bot.handlers.staff.router import ConfirmHandler, Handler, confirm_buttons, expired_text
-from bot.services.batch_matching import assign
+from bot.handlers.staff.router import ConfirmHandler, Handler, expired_text
+from bot.services.batch_matching import Assignment, assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 
 MAX_BROADCAST = 4000
 SHOWN_PAIRS = 30
-
-
-def _buttons(call: StaffCall, token: str, label: str) -> Keyboard:
-    return confirm_buttons(call.t, token, label)
 
 
 async def broadcast(call: StaffCall) -> None:
@@ -60,25 +56,18 @@ async def broadcast(call: StaffCall) -> None:
     people = await recipients(call.uow, program.code, audience)
     if not people:
         raise call.refuse(call.t._("Nobody in {program} would receive it.", program=program.code))
-    token = secrets.token_hex(4)
-    await call.uow.staff.save_draft(
-        StaffDraft(
-            user_id=call.actor.user_id,
-            kind=DraftKind.BROADCAST,
-            token=token,
-            data={"program": program.code, "audience": audience, "text": text},
-            created_at=call.now,
-        )
-    )
     preview = call.t._(
         "<b>Preview</b> — to {n} people ({audience}) of {program}:",
         n=len(people),
         audience=audience_label(audience, call.t),
         program=program.code,
     )
-    call.say(
+    await ask_to_confirm(
+        call,
+        DraftKind.BROADCAST,
+        {"program": program.code, "audience": audience, "text": text},
         f"{preview}\n\n{esc(text)}",
-        _buttons(call, token, call.t._("📣 Send to {n} people", n=len(people))),
+        call.t._("📣 Send to {n} people", n=len(people)),
     )
 
 
@@ -131,8 +120,12 @@ async def match(call: StaffCall) -> None:
     await _draft(call, call.program(word).code)
 
 
-async def _draft(call: StaffCall, code: str) -> None:
-    program = call.program(code)
+async def _pool(
+    call: StaffCall, program: Program
+) -> tuple[list[Person], list[Profile], list[Profile]]:
+    """The program's people, its unpaired mentees and its mentors (with their free places), as
+    /match sees them: banned mentees left out, banned mentors not eligible."""
+    code = program.code
     people = await call.uow.staff.people([code])
     banned = await call.uow.staff.banned(p.id for p in people)
     current = [
@@ -158,6 +151,12 @@ async def _draft(call: StaffCall, code: str) -> None:
         for p in people
         if p.role is Role.MENTOR and p.is_onboarded
     ]
+    return people, mentees, mentors
+
+
+async def _draft(call: StaffCall, code: str) -> None:
+    program = call.program(code)
+    people, mentees, mentors = await _pool(call, program)
     if not mentees:
         raise call.refuse(
             call.t._("Every mentee of {program} already has a mentor.", program=code)
@@ -167,24 +166,33 @@ async def _draft(call: StaffCall, code: str) -> None:
     }
     result = assign(mentees, mentors, excluded=past)
     await call.audit("match draft", code, f"{result.matched} of {len(mentees)} mentees")
-    names = {p.id: p for p in people}
-    token = secrets.token_hex(4)
-    await call.uow.staff.save_draft(
-        StaffDraft(
-            user_id=call.actor.user_id,
-            kind=DraftKind.MATCH,
-            token=token,
-            created_at=call.now,
-            data={"program": code, "pairs": [[a, b, s] for a, b, s in result.pairs]},
-        )
+    lines = _draft_lines(call, code, result, len(mentees), {p.id: p for p in people}, len(past))
+    await ask_to_confirm(
+        call,
+        DraftKind.MATCH,
+        {"program": code, "pairs": [[a, b, s] for a, b, s in result.pairs]},
+        "\n".join(lines),
+        call.t._("✅ Publish") if result.pairs else None,
     )
+
+
+def _draft_lines(
+    call: StaffCall,
+    code: str,
+    result: Assignment,
+    total: int,
+    names: dict[int, Person],
+    left_out: int,
+) -> list[str]:
+    """The draft as staff read it: the pairs with their scores, who is left without a mentor
+    and why, and how to publish it."""
     lines = [
         call.t._(
             "<b>Matching draft for {program}</b>: {matched} of {total} mentees paired, "
             "total score {score}.",
             program=code,
             matched=result.matched,
-            total=len(mentees),
+            total=total,
             score=f"{result.total_score:.2f}",
         )
     ]
@@ -196,20 +204,18 @@ async def _draft(call: StaffCall, code: str) -> None:
         lines.append(call.t._("… and {n} more.", n=result.matched - SHOWN_PAIRS))
     if result.unassigned:
         lines.append(call.t._("Without a compatible mentor: {n}.", n=len(result.unassigned)))
-    if past:
+    if left_out:
         lines.append(
             call.t.n_(
                 "Left out: {n} couple who was paired before and ended, or whose mentor "
                 "declined (/pair can still pair them, after showing why).",
                 "Left out: {n} couples who were paired before and ended, or whose mentor "
                 "declined (/pair can still pair them, after showing why).",
-                len(past),
+                left_out,
             )
         )
     lines.append(call.t._("Publish with /match publish, or drop it with /match discard."))
-    call.say(
-        "\n".join(lines), _buttons(call, token, call.t._("✅ Publish")) if result.pairs else ()
-    )
+    return lines
 
 
 async def _publish(call: StaffCall, data: dict[str, Any]) -> None:

@@ -7,8 +7,6 @@ mentor's capacity stay consistent; both people are told, in their own language.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import replace
 from typing import Any
 
 from bot.core.health import HealthBucket, health
@@ -17,20 +15,19 @@ from bot.core.models import (
     PairStatus,
     PastCouple,
     Person,
-    ProposalStatus,
-    RequestStatus,
     Role,
     StepStatus,
 )
 from bot.core.programs import Program
-from bot.core.staff import DraftKind, StaffDraft
+from bot.core.staff import DraftKind
+from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from bot.handlers.staff.router import ConfirmHandler, Handler, PressHandler, confirm_buttons
+from bot.handlers.staff.router import ConfirmHandler, Handler, PressHandler
 from bot.i18n import Translator
-from bot.messages.matching import matched_messages
 from bot.messages.pair_history import history_lines
-from bot.services.pairs import PairError, pause_pair, resume_pair, start_pair
-from bot.services.safety import end_pair
+from bot.services.matches import form_pair as start_match
+from bot.services.matches import has_room
+from bot.services.pairs import PairError, end_pair, pause_pair, resume_pair
 
 
 def bucket_label(bucket: HealthBucket, t: Translator) -> str:
@@ -60,12 +57,11 @@ async def _refusal(call: StaffCall, mentee: Person, mentor: Person, program: Pro
         )
     if await call.uow.staff.banned([mentee.id, mentor.id]):
         return t._("One of them is banned.")
-    matchmaker = call.services.matchmaker
-    if not matchmaker.eligible(mentor, program):
+    if not call.services.matchmaker.eligible(mentor, program):
         return t._("{name} is not approved or trained yet.", name=name_of(mentor))
     if any(p.mentee_id == mentee.id for p in await call.uow.pairs.of_person(mentee.id)):
         return t._("{name} already has a mentor.", name=name_of(mentee))
-    if (mentor.capacity or 0) - await matchmaker.active_pairs(call.uow, mentor.id) <= 0:
+    if not await has_room(call.uow, mentor):
         return t._("{name} has no free place left.", name=name_of(mentor))
     return ""
 
@@ -79,35 +75,17 @@ async def form_pair(
     refusal = await _refusal(call, mentee, mentor, program)
     if refusal:
         return refusal
-    pair = await start_pair(
+    pair, told = await start_match(
         call.uow,
         call.programs,
-        mentee_id=mentee.id,
-        mentor_id=mentor.id,
-        program=program.code,
-        at=call.now,
+        call.services.catalogs,
+        mentee=mentee,
+        mentor=mentor,
+        program=program,
+        request=await call.uow.matching.open_request(mentee.id),
+        now=call.now,
     )
-    request = await call.uow.matching.open_request(mentee.id)
-    if request is not None:
-        for proposal in await call.uow.matching.proposals_for(request.id):
-            if proposal.status is ProposalStatus.PENDING:
-                await call.uow.matching.update_proposal(
-                    replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=call.now)
-                )
-        await call.uow.matching.update_request(
-            replace(request, status=RequestStatus.MATCHED, closed_at=call.now, pair_id=pair.id)
-        )
-    await call.uow.persons.update(replace(mentor, active_pair_id=pair.id, updated_at=call.now))
-    catalogs = call.services.catalogs
-    call.turn.effects.extend(
-        matched_messages(
-            mentee,
-            mentor,
-            program,
-            catalogs.translator(mentee.language),
-            catalogs.translator(mentor.language),
-        )
-    )
+    call.turn.effects.extend(told)
     return pair
 
 
@@ -132,16 +110,6 @@ async def _ask_to_confirm(
     call: StaffCall, mentee: Person, mentor: Person, program: Program, past: list[PastCouple]
 ) -> None:
     """The two ended or declined before: show how, and pair them only if staff confirm."""
-    token = secrets.token_hex(4)
-    await call.uow.staff.save_draft(
-        StaffDraft(
-            user_id=call.actor.user_id,
-            kind=DraftKind.PAIR,
-            token=token,
-            created_at=call.now,
-            data={"program": program.code, "mentee": mentee.id, "mentor": mentor.id},
-        )
-    )
     head = call.t._(
         "<b>{mentee} and {mentor} were matched before:</b>",
         mentee=name_of(mentee),
@@ -149,7 +117,8 @@ async def _ask_to_confirm(
     )
     ask = call.t._("They won't be proposed to each other again. Pair them anyway?")
     text = "\n".join([head, *history_lines(past, mentee, mentor, call.t), ask])
-    call.say(text, confirm_buttons(call.t, token, call.t._("✅ Pair them again")))
+    data = {"program": program.code, "mentee": mentee.id, "mentor": mentor.id}
+    await ask_to_confirm(call, DraftKind.PAIR, data, text, call.t._("✅ Pair them again"))
 
 
 async def _confirmed(call: StaffCall, data: dict[str, Any]) -> None:

@@ -13,7 +13,6 @@ from dataclasses import replace
 from bot.core.effects import Button
 from bot.core.models import (
     Person,
-    ProposalStatus,
     RequestStatus,
     Role,
     StepStatus,
@@ -32,7 +31,7 @@ from bot.handlers.staff.kit import (
 )
 from bot.handlers.staff.router import Handler, PressHandler
 from bot.i18n import Html
-from bot.services.safety import end_pair
+from bot.services.bans import ban as ban_person
 
 
 async def training_line(call: StaffCall, person: Person) -> str:
@@ -236,19 +235,17 @@ async def user(call: StaffCall) -> None:
     call.say("\n".join(lines))
 
 
-async def ban(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) < 2:
-        raise call.usage(call.t._("Please give the person and a reason."))
-    # Lock the target before reading the row this rewrites (approval, flow), so their own turn,
-    # running at the same time, can't write an older copy back (PostgreSQL; SQLite has one
-    # writer). A name is resolved first, then the person read again under the lock.
-    word = words[0]
+async def _ban_target(call: StaffCall, word: str) -> Person:
+    """The person /ban names, read under their lock; refused for oneself, a super-admin, and
+    (unless a super-admin bans) program staff.
+
+    The target is locked before the row a ban rewrites (approval, flow) is read, so their own
+    turn, running at the same time, can't write an older copy back (PostgreSQL; SQLite has one
+    writer). A name is resolved first, then the person read again under the lock."""
     if not word.lstrip("-").isdigit():
         word = str((await call.person(word)).id)
     await call.uow.lock_person(int(word))
     person = await call.person(word)
-    reason = " ".join(words[1:])
     if person.id == call.actor.user_id:
         raise call.refuse(call.t._("You can't ban yourself."))
     if person.id in call.services.superadmins:
@@ -263,20 +260,25 @@ async def ban(call: StaffCall) -> None:
                 name=name_of(person),
             )
         )
-    await call.uow.staff.flag(
-        PersonFlag(
-            user_id=person.id, kind=BANNED, reason=reason, at=call.now, by=call.actor.user_id
-        )
+    return person
+
+
+async def ban(call: StaffCall) -> None:
+    words = call.words()
+    if len(words) < 2:
+        raise call.usage(call.t._("Please give the person and a reason."))
+    person = await _ban_target(call, words[0])
+    reason = " ".join(words[1:])
+    banned = await ban_person(
+        call.uow,
+        call.services.matchmaker,
+        person,
+        by=call.actor.user_id,
+        reason=reason,
+        now=call.now,
     )
-    if person.role is Role.MENTOR:  # no new mentee is proposed; /unban alone does not re-approve
-        if person.approved_at is not None:
-            person = replace(person, approved_at=None, updated_at=call.now)
-            await call.uow.persons.update(person)
-        moved = await call.services.matchmaker.withdraw(call.uow, person.id, call.now)
-        call.turn.effects.extend(moved.effects)
-    ended = 0
-    for pair in await call.uow.pairs.of_person(person.id):
-        await end_pair(call.uow, pair, call.actor.user_id, "banned", call.now)
+    call.turn.effects.extend(banned.effects)
+    for pair in banned.ended:
         partner = await call.uow.persons.get(pair.partner_of(person.id))
         if partner is not None:
             call.tell(
@@ -286,18 +288,7 @@ async def ban(call: StaffCall) -> None:
                     "/findmentor (mentees) to be matched again."
                 ),
             )
-        ended += 1
-    request = await call.uow.matching.open_request(person.id)
-    if request is not None:
-        await call.uow.matching.update_request(
-            replace(request, status=RequestStatus.CANCELLED, closed_at=call.now)
-        )
-        for proposal in await call.uow.matching.proposals_for(request.id):
-            if proposal.status is ProposalStatus.PENDING:  # no mentor may accept it now
-                await call.uow.matching.update_proposal(
-                    replace(proposal, status=ProposalStatus.WITHDRAWN, decided_at=call.now)
-                )
-    await call.uow.flows.delete(person.id)
+    person, ended = banned.person, len(banned.ended)
     await call.audit("ban", person.program, name_of(person), reason)
     call.tell(person, lambda t: t._("The program team has closed your access to this service."))
     call.say(call.t._("{name} is banned; {n} pair(s) ended.", name=name_of(person), n=ended))
