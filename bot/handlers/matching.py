@@ -8,6 +8,7 @@ from bot.core.models import Role
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
 from bot.messages.matching import DECLINE_REASONS, PROPOSAL_PREFIX
+from bot.services.matches import mentor_pair
 from bot.services.matchmaking import MatchError, Matchmaker
 
 
@@ -31,9 +32,9 @@ class MatchingCommands:
                 )
             )
             return
-        pairs = [p for p in await uow.pairs.of_person(person.id) if p.mentee_id == person.id]
-        if pairs:
-            mentor = await uow.persons.get(pairs[0].mentor_id)
+        paired = await mentor_pair(uow, person.id)
+        if paired is not None:
+            mentor = await uow.persons.get(paired.mentor_id)
             turn.say(
                 turn.t._(
                     "You already have a mentor, {name}. Write here to talk to them.",

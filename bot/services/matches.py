@@ -3,6 +3,7 @@
 The rules written once here, whoever acts (a mentor accepting, staff with /pair or /match,
 staff banning someone, a person asking to be forgotten, a banned mentor):
 
+* one mentor at a time: a mentee with a pair that has not ended gets no other (`mentor_pair`);
 * capacity: a mentor has room while `free_places` (offered capacity minus pairs not ended) is
   above 0 (`has_room`; the caller holds the mentor's lock, `UnitOfWork.lock_person`);
 * withdrawing a proposal: a pending proposal becomes `withdrawn`, decided now (`withdraw`);
@@ -39,6 +40,14 @@ async def active_pairs(uow: UnitOfWork, mentor_id: int) -> int:
     """The mentor's pairs that have not ended."""
     pairs = await uow.pairs.of_person(mentor_id)
     return sum(1 for p in pairs if p.mentor_id == mentor_id)
+
+
+async def mentor_pair(uow: UnitOfWork, mentee_id: int) -> Pair | None:
+    """The mentee's pair that has not ended, if any: a mentee has one mentor at a time
+    (/findmentor says who, staff /pair and /match refuse a second)."""
+    return next(
+        (p for p in await uow.pairs.of_person(mentee_id) if p.mentee_id == mentee_id), None
+    )
 
 
 async def has_room(uow: UnitOfWork, mentor: Person) -> bool:

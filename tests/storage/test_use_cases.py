@@ -27,7 +27,7 @@ from bot.core.programs import ProgramCatalog, load_programs
 from bot.core.staff import BANNED
 from bot.i18n import Catalogs
 from bot.services.bans import ban
-from bot.services.matches import close_request, form_pair, has_room, withdraw
+from bot.services.matches import close_request, form_pair, has_room, mentor_pair, withdraw
 from bot.services.matchmaking import Matchmaker
 from bot.services.pairs import end_pair, start_pair
 from tests.storage.test_storage_matching import T0, add_proposals, add_request, hours, proposal
@@ -132,6 +132,7 @@ async def test_forming_a_pair_accepts_closes_and_tells_both(
         mentee, mentor = await tx.persons.get(101), await tx.persons.get(1)
         assert mentee is not None and mentor is not None
         assert await has_room(tx, mentor)
+        assert await mentor_pair(tx, 101) is None
         pair, told = await form_pair(
             tx,
             catalog,
@@ -151,6 +152,9 @@ async def test_forming_a_pair_accepts_closes_and_tells_both(
         mentor_now = await tx.persons.get(1)
         assert mentor_now is not None
         assert not await has_room(tx, mentor_now)  # capacity 1, one pair
+        found = await mentor_pair(tx, 101)
+        assert found is not None and found.id == pair.id
+        assert await mentor_pair(tx, 1) is None  # the mentor's pair is not a mentor of theirs
         steps = await tx.schedule.of_pair(pair.id)
     assert stored is not None and stored.status is RequestStatus.MATCHED
     assert stored.pair_id == pair.id and stored.closed_at == hours(1)

@@ -26,7 +26,7 @@ from bot.handlers.staff.router import ConfirmHandler, Handler, PressHandler
 from bot.i18n import Translator
 from bot.messages.pair_history import history_lines
 from bot.services.matches import form_pair as start_match
-from bot.services.matches import has_room
+from bot.services.matches import has_room, mentor_pair
 from bot.services.pairs import PairError, end_pair, pause_pair, resume_pair
 
 
@@ -59,7 +59,7 @@ async def _refusal(call: StaffCall, mentee: Person, mentor: Person, program: Pro
         return t._("One of them is banned.")
     if not call.services.matchmaker.eligible(mentor, program):
         return t._("{name} is not approved or trained yet.", name=name_of(mentor))
-    if any(p.mentee_id == mentee.id for p in await call.uow.pairs.of_person(mentee.id)):
+    if await mentor_pair(call.uow, mentee.id) is not None:
         return t._("{name} already has a mentor.", name=name_of(mentee))
     if not await has_room(call.uow, mentor):
         return t._("{name} has no free place left.", name=name_of(mentor))
