@@ -269,14 +269,7 @@ STILL_TOO_LONG = frozenset(
     {
         "bot/bootstrap.py::build_core",  # 64
         "bot/core/parsing/timezones.py",  # 552
-        "bot/core/safety.py",  # 449
         "bot/handlers/dispatch.py::MentorbotDispatcher._command",  # 61
-        "bot/handlers/staff/drafts.py::_draft",  # 79
-        "bot/handlers/staff/people.py::ban",  # 65
-        "bot/services/curriculum.py::CurriculumDelivery._queue",  # 70
-        "bot/services/safety.py",  # 422
-        "bot/services/safety.py::Safeguarding.file_report",  # 73
-        "bot/services/safety.py::Safeguarding._crisis_alert",  # 65
         "flows/onboarding.py",  # 456
     }
 )
