@@ -1,4 +1,16 @@
-"""Reusable state shapes: pick one of several buttons, or tick several and press Done."""
+"""Reusable state shapes: pick one of several buttons, or tick several and press Done.
+
+```mermaid
+stateDiagram-v2
+    [*] --> question: a MultiSelect state entered (ticks kept in the flow data under its key)
+    question --> question: an option ticked or unticked (redrawn in place)
+    question --> question: Done with too few ticked (a notice on the button)
+    question --> question: typed text that is no option (asked again)
+    question --> after: Done (or "done" typed), enough ticked
+```
+A state of this shape waits for buttons; a person with no pair may type an option's label or
+"done" instead. `rows` lays any state's buttons out.
+"""
 
 from __future__ import annotations
 

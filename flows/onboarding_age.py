@@ -7,7 +7,7 @@ stateDiagram-v2
     birthdate --> role: 18+ (goes straight on)
     birthdate --> birthdate_check: under 18
     birthdate_check --> birthdate: Change
-    birthdate_check --> birthdate_check: another date typed (checked again)
+    birthdate_check --> birthdate_check: another date typed, under 18 (checked again)
     birthdate_check --> role: another date typed, 18+
     birthdate_check --> [*]: Yes (refused and locked, owned by the program)
 ```
