@@ -1,5 +1,13 @@
 """A transcript driver for the core (zulip's verify_dialog habit): say things as a person, read
-what the bot would send, with in-memory storage and a fake clock. No Telegram, no HTTP."""
+what the bot would send, with in-memory storage and a fake clock. No Telegram, no HTTP.
+
+A transcript reads like the conversation: the person `say`s or `press`es, then `hears` what the
+bot answered::
+
+    await d.say("/start college")
+    d.hears("Which language")
+    await d.press("English")
+"""
 
 from __future__ import annotations
 
@@ -67,6 +75,7 @@ class Dialog:
         self._seen = 0
         self._message_ids = itertools.count(1)
         self.last_event: Inbound | None = None
+        self.last_effects: list[fx.Effect] = []
 
     def _base(self) -> dict[str, Any]:
         return {
@@ -79,7 +88,32 @@ class Dialog:
     async def _send(self, event: Inbound) -> list[fx.Effect]:
         self.last_event = event
         await self.bot.conversations.handle(event)
-        return self.new_effects()
+        self.last_effects = self.new_effects()
+        return self.last_effects
+
+    @property
+    def heard(self) -> list[str]:
+        """The messages the bot sent back to the latest thing the person said or pressed."""
+        return texts(self.last_effects)
+
+    def hears(self, *fragments: str, at: int = 0) -> str:
+        """Check that the bot's latest reply (its message number `at`, from 0) contains every
+        fragment; return that message."""
+        heard = self.heard
+        assert len(heard) > at, f"the bot said {len(heard)} message(s): {heard}"
+        for fragment in fragments:
+            assert fragment in heard[at], f"{fragment!r} not in message {at}: {heard[at]!r}"
+        return heard[at]
+
+    def hears_only(self, *fragments: str) -> str:
+        """Check that the bot answered with one message, containing every fragment."""
+        assert len(self.heard) == 1, f"the bot said {len(self.heard)} messages: {self.heard}"
+        return self.hears(*fragments)
+
+    def toast(self) -> str:
+        """The short notice on the latest pressed button ("" for none)."""
+        toasts = answers(self.last_effects)
+        return (toasts[0] if toasts else None) or ""
 
     def _mine(self, effect: fx.Effect) -> bool:
         if isinstance(effect, fx.AnswerButton):

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.models import AgeStatus, Pair, Person, Role
 from bot.core.staff import StaffMember, StaffRole
-from tests.dialog import Bot, Dialog, answers, texts
+from tests.dialog import Bot, Dialog
 from tests.factories import onboarded_person
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
@@ -31,9 +31,8 @@ async def test_an_adult_date_goes_straight_on_and_an_under_age_one_is_shown_back
     bot = Bot()
     d = await at_the_date(bot)
     today = bot.clock.now().date()
-    [check] = await d.say(f"14/05/{today.year - 15}")
-    assert f"<b>14 May {today.year - 15}</b> — is that right?" in check
-    assert "can't be changed" in check
+    await d.say(f"14/05/{today.year - 15}")
+    d.hears_only(f"<b>14 May {today.year - 15}</b> — is that right?", "can't be changed")
     flow = bot.store.flows[100]
     assert flow.state == "onboarding.birthdate_check"
     assert flow.data == {
@@ -45,15 +44,14 @@ async def test_an_adult_date_goes_straight_on_and_an_under_age_one_is_shown_back
     assert person is not None and person.age_status is AgeStatus.UNKNOWN
     assert person.birth_year is None
     # shown again (after /help), the full date is no longer known: the year only
-    out = await d.say("/help")
-    assert f"Born in <b>{today.year - 15}</b> — is that right?" in out[1]
+    await d.say("/help")
+    d.hears(f"Born in <b>{today.year - 15}</b> — is that right?", at=1)
     # a date typed here replaces the one to confirm: under age again, then an adult's
-    [again] = await d.say(f"2 March {today.year - 16}")
-    assert f"2 March {today.year - 16}" in again and bot.store.flows[100].data["minor_year"] == (
-        today.year - 16
-    )
-    [role] = await d.say("23/04/2001")
-    assert "Would you like a mentor" in role
+    await d.say(f"2 March {today.year - 16}")
+    d.hears_only(f"2 March {today.year - 16}")
+    assert bot.store.flows[100].data["minor_year"] == today.year - 16
+    await d.say("23/04/2001")
+    d.hears_only("Would you like a mentor")
     person = bot.person(100)
     assert person is not None and person.age_status is AgeStatus.ADULT
     assert person.birth_year == 2001 and "minor_year" not in bot.store.flows[100].data
@@ -63,37 +61,37 @@ async def test_change_asks_again_and_decides_nothing() -> None:
     bot = Bot()
     d = await at_the_date(bot)
     await d.say("01/01/2012")
-    out = texts(await d.press("Change"))
-    assert "Please type your date of birth." in out[0]
+    await d.press("Change")
+    d.hears("Please type your date of birth.")
     assert bot.store.flows[100].state == "onboarding.birthdate"
     assert "minor_year" not in bot.store.flows[100].data
     person = bot.person(100)
     assert person is not None and person.age_status is AgeStatus.UNKNOWN
-    out = await d.say("something else")
-    assert "couldn't read that as a date" in out[0]
+    await d.say("something else")
+    d.hears("couldn't read that as a date")
 
 
 async def test_a_restart_at_the_check_decides_nothing() -> None:
     bot = Bot()
     d = await at_the_date(bot)
     await d.say("01/01/2012")
-    out = await d.say("/restart")
-    assert "Which language" in out[1]
+    await d.say("/restart")
+    d.hears("Which language", at=1)
     person = bot.person(100)
     assert person is not None and person.age_status is AgeStatus.UNKNOWN
-    out = await d.say("hello")  # the check's buttons are gone with it
-    assert "Please choose one of the buttons" in out[0]
+    await d.say("hello")  # the check's buttons are gone with it
+    d.hears("Please choose one of the buttons")
 
 
 async def test_the_check_speaks_the_persons_language_and_the_lock_has_an_owner() -> None:
     bot = Bot()
     d = await at_the_date(bot, language="Italiano")
-    [check] = await d.say("14 maggio 2012")
-    assert "<b>14 maggio 2012</b>: è corretto?" in check
+    await d.say("14 maggio 2012")
+    d.hears_only("<b>14 maggio 2012</b>: è corretto?")
     buttons = [b.text for row in d.last_keyboard().buttons for b in row]
     assert buttons == ["Sì, è corretta", "Cambia"]
-    out = texts(await d.press("Sì"))
-    assert "riferimento: <code>100</code>" in out[0]
+    await d.press("Sì")
+    d.hears("riferimento: <code>100</code>")
     person = bot.person(100)
     assert person is not None and person.age_status is AgeStatus.MINOR
     assert person.birth_year == 2012 and person.program == "college"
@@ -132,15 +130,17 @@ def bot() -> Bot:
 
 async def test_staff_list_their_organisations_locks_and_lift_one_with_a_reason(bot: Bot) -> None:
     staff = Dialog(bot, COORDINATOR)
-    [listing] = await staff.say("/locked")
-    assert "(1)" in listing and f"reference {KID} · College First Year · born in 2011" in listing
+    await staff.say("/locked")
+    listing = staff.hears_only("(1)", f"reference {KID} · College First Year · born in 2011")
     assert f"reference {ROOTS_KID}" not in listing and "reference 7" not in listing
-    [question] = texts(await staff.press("Lift lock"))
-    assert "type the reason" in question and bot.store.flows[COORDINATOR].state == "agelift.reason"
-    [hint] = await staff.say("ok")
-    assert "a few words" in hint and bot.person(KID).is_age_locked  # type: ignore[union-attr]
-    [done] = await staff.say("  saw her passport:   born 2001 ")
-    assert done == f"The age lock of reference {KID} is lifted."
+    await staff.press("Lift lock")
+    staff.hears_only("type the reason")
+    assert bot.store.flows[COORDINATOR].state == "agelift.reason"
+    await staff.say("ok")
+    staff.hears_only("a few words")
+    assert bot.person(KID).is_age_locked  # type: ignore[union-attr]
+    await staff.say("  saw her passport:   born 2001 ")
+    assert staff.heard == [f"The age lock of reference {KID} is lifted."]
     person = bot.person(KID)
     assert person is not None and person.age_status is AgeStatus.ADULT
     assert person.birth_year is None  # the typed year was wrong
@@ -152,23 +152,31 @@ async def test_staff_list_their_organisations_locks_and_lift_one_with_a_reason(b
         "college-mentors",
         "saw her passport: born 2001",
     )
-    told, welcome = await Dialog(bot, KID).say("/start")
-    assert "reviewed your age check" in told and "Which language" in welcome
+    kid = Dialog(bot, KID)
+    await kid.say("/start")
+    assert len(kid.heard) == 2
+    kid.hears("reviewed your age check")
+    kid.hears("Which language", at=1)
 
 
 async def test_a_lock_of_no_program_or_another_organisation_is_out_of_reach(bot: Bot) -> None:
     staff = Dialog(bot, COORDINATOR)
-    assert "can't find" in (await staff.say(f"/ageoverride {ROOTS_KID} checked"))[0]
-    assert "only a super-admin" in (await staff.say("/ageoverride 7 checked"))[0]
-    effects = await staff.press("", data=f"st:locked:lift:{ROOTS_KID}")
-    assert "can't find" in (answers(effects)[0] or "")
+    await staff.say(f"/ageoverride {ROOTS_KID} checked")
+    staff.hears("can't find")
+    await staff.say("/ageoverride 7 checked")
+    staff.hears("only a super-admin")
+    await staff.press("", data=f"st:locked:lift:{ROOTS_KID}")
+    assert "can't find" in staff.toast()
     assert COORDINATOR not in bot.store.flows
     other = Dialog(bot, OTHER)
-    assert "no program “college” in your organisation" in (await other.say("/locked college"))[0]
-    [listing] = await other.say("/locked")
-    assert f"reference {ROOTS_KID}" in listing and f"reference {KID}" not in listing
+    await other.say("/locked college")
+    other.hears("no program “college” in your organisation")
+    await other.say("/locked")
+    listing = other.hears_only(f"reference {ROOTS_KID}")
+    assert f"reference {KID}" not in listing
     mentee = Dialog(bot, 1)
-    assert "only for program staff" in (await mentee.say("/locked"))[0]
+    await mentee.say("/locked")
+    mentee.hears("only for program staff")
     assert all(bot.person(i).is_age_locked for i in (KID, ROOTS_KID, 7))  # type: ignore[union-attr]
     assert not bot.store.staff.audit
 
@@ -177,12 +185,13 @@ async def test_the_reason_is_authorised_again_and_cancel_lifts_nothing(bot: Bot)
     staff = Dialog(bot, COORDINATOR)
     await staff.say("/locked")
     await staff.press("Lift lock")
-    assert "Cancelled" in (await staff.say("/cancel"))[0]
+    await staff.say("/cancel")
+    staff.hears("Cancelled")
     await staff.say("/locked")
     await staff.press("Lift lock")
     del bot.store.staff.members[COORDINATOR]  # removed from the staff meanwhile
-    [refused] = await staff.say("checked the ID card")
-    assert "only for program staff" in refused
+    await staff.say("checked the ID card")
+    staff.hears_only("only for program staff")
     assert bot.person(KID).is_age_locked and not bot.store.staff.audit  # type: ignore[union-attr]
     assert COORDINATOR not in bot.store.flows
     # a lock lifted meanwhile by someone else: the answer says so
@@ -195,8 +204,8 @@ async def test_the_reason_is_authorised_again_and_cancel_lifts_nothing(bot: Bot)
     await staff.say("/locked")
     await staff.press("Lift lock")
     bot.store.persons[KID] = replace(bot.store.persons[KID], age_status=AgeStatus.ADULT)
-    [reply] = await staff.say("checked the ID card")
-    assert "is not locked by the age check" in reply
+    await staff.say("checked the ID card")
+    staff.hears_only("is not locked by the age check")
 
 
 async def test_a_paired_staff_members_reason_is_not_relayed_to_their_mentee(bot: Bot) -> None:
@@ -208,8 +217,10 @@ async def test_a_paired_staff_members_reason_is_not_relayed_to_their_mentee(bot:
     staff = Dialog(bot, COORDINATOR)
     await staff.say("/locked")
     await staff.press("Lift lock")
-    [done] = await staff.say("checked the ID card")
-    assert done == f"The age lock of reference {KID} is lifted."
-    assert await Dialog(bot, 1).say("/cancel") == [
+    await staff.say("checked the ID card")
+    assert staff.heard == [f"The age lock of reference {KID} is lifted."]
+    mentee = Dialog(bot, 1)
+    await mentee.say("/cancel")
+    assert mentee.heard == [
         "There's nothing to cancel right now. /help shows what I can do."
     ]  # the mentee received nothing before this answer
