@@ -11,7 +11,7 @@ from bot.core.models import Role, StepStatus
 from bot.i18n import Catalogs
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.pairs import PairError, pause_pair, start_pair
-from tests.dialog import Bot, Dialog, answers, onboard, texts
+from tests.dialog import Bot, Dialog, onboard, texts
 from tests.e2e.quick_program import PROGRAM, write_quick_curricula
 
 
@@ -19,12 +19,12 @@ async def test_mentor_passes_training_and_becomes_eligible() -> None:
     bot = Bot()
     d = Dialog(bot, user_id=300)
     await onboard(d, role="mentor")
-    out = await d.say("/training")
-    assert "You have passed 0 of 6 modules" in out[0]
+    await d.say("/training")
+    d.hears("You have passed 0 of 6 modules")
     course = bot.programs.curricula["volunteer-training"]
     for number, module in enumerate(course.steps, start=1):
         await d.press(f"{number}. ")
-        lesson = texts(d.new_effects()) or [d.last_keyboard().text]
+        lesson = d.heard or [d.last_keyboard().text]
         assert f"Module {number} of 6" in lesson[0]
         await d.press("Start the quiz")
         for k, question in enumerate(module.quiz):
@@ -32,15 +32,15 @@ async def test_mentor_passes_training_and_becomes_eligible() -> None:
             wrong = next(o for o in question.options if o.id != question.answer)
             # get the first module's first question wrong once: 2 of 3 still passes
             label = wrong if (number, k) == (1, 0) else right
-            out = texts(await d.press(label.label.en))
-        assert any("Module passed" in t for t in out)
-    assert any("completed the volunteer training" in t for t in out)
+            await d.press(label.label.en)
+        assert any("Module passed" in t for t in d.heard)
+    assert any("completed the volunteer training" in t for t in d.heard)
     person = bot.person(300)
     assert person is not None and person.training_passed_at is not None
     results = bot.store.training
     assert len(results) == 6 and all(r.passed for r in results.values())
     # issue 13: the training, finished, closes itself (no menu left open to press Close on)
-    assert "come back to the training at any time with /training" in out[-1]
+    assert "come back to the training at any time with /training" in d.heard[-1]
     assert 300 not in bot.store.flows
 
 
@@ -55,8 +55,8 @@ async def test_failing_a_module_is_recorded_and_can_be_retaken() -> None:
     await d.press("Start the quiz")
     for question in module.quiz:
         wrong = next(o for o in question.options if o.id != question.answer)
-        out = texts(await d.press(wrong.label.en))
-    assert "0 of 3" in out[0] and "Not passed yet" in out[0]
+        await d.press(wrong.label.en)
+    d.hears("0 of 3", "Not passed yet")
     assert not next(iter(bot.store.training.values())).passed
     person = bot.person(301)
     assert person is not None and person.training_passed_at is None
@@ -65,9 +65,11 @@ async def test_failing_a_module_is_recorded_and_can_be_retaken() -> None:
 async def test_training_is_for_mentors() -> None:
     bot = Bot()
     d = Dialog(bot, user_id=302)
-    assert "finish signing up" in (await d.say("/training"))[0]
+    await d.say("/training")
+    d.hears("finish signing up")
     await onboard(d, role="mentee")
-    assert "for mentors" in (await d.say("/training"))[0]
+    await d.say("/training")
+    d.hears("for mentors")
 
 
 @pytest.fixture
@@ -100,8 +102,8 @@ def delivery(bot: Bot) -> CurriculumDelivery:
 async def test_free_text_checkin_progress_and_resources(quick: Path) -> None:
     bot = Bot(curricula=quick)
     mentee, mentor, pair_id = await paired(bot)
-    out = await mentee.say("/progress")
-    assert "not started yet" in out[0]
+    await mentee.say("/progress")
+    mentee.hears("not started yet")
     assert await delivery(bot).run_due() == 2
     step = mentee.last_keyboard()
     assert "Step 1 of 3" in step.text and "How is it?" in step.text
@@ -109,15 +111,15 @@ async def test_free_text_checkin_progress_and_resources(quick: Path) -> None:
     assert "Mentor text 1" in mentor_msgs[-1] and "Sam receives their side" in mentor_msgs[-1]
     await mentee.press("Answer")
     assert bot.store.flows[400].flow == "checkin"
-    out = await mentee.say("Better than I expected")
-    assert "saved" in out[0]
+    await mentee.say("Better than I expected")
+    mentee.hears("saved")
     async with bot.store.uow() as uow:
         stored = await uow.checkins.of_pair(pair_id)
     assert [(a.person_id, a.answer) for a in stored] == [(400, "Better than I expected")]
-    out = await mentee.say("/progress")
-    assert "Step 1 of 3 · Title 1" in out[0] and "next step" in out[0]
-    out = await mentee.say("/resources")
-    assert "Program handbook" in out[0] and "Guide" in out[0]
+    await mentee.say("/progress")
+    mentee.hears("Step 1 of 3 · Title 1", "next step")
+    await mentee.say("/resources")
+    mentee.hears("Program handbook", "Guide")
     doc_button = mentee.last_keyboard().buttons[0][0]
     assert doc_button.text == "📄 Worksheet" and doc_button.data
     effects = await mentee.press("Worksheet")
@@ -126,7 +128,7 @@ async def test_free_text_checkin_progress_and_resources(quick: Path) -> None:
     # the mentor cannot open the mentee's step buttons, and made-up rows do nothing
     for data in (doc_button.data, "doc:999:0", "ci:999:good", f"doc:{doc_button.data[4:-2]}:7"):
         effects = await mentor.press("", data=data)
-        assert "no longer active" in (answers(effects)[0] or ""), data
+        assert "no longer active" in mentor.toast(), data
         assert not [e for e in effects if isinstance(e, fx.SendDocument)]
 
 
@@ -137,7 +139,8 @@ async def test_pause_state_shows_in_progress_and_unknown_pairs_are_refused(quick
         await pause_pair(uow, pair_id, bot.clock.now())
         await uow.commit()
     assert await delivery(bot).run_due() == 0
-    assert "paused" in (await mentee.say("/progress"))[0]
+    await mentee.say("/progress")
+    mentee.hears("paused")
     async with bot.store.uow() as uow:
         with pytest.raises(PairError):
             await pause_pair(uow, 999, bot.clock.now())
