@@ -94,15 +94,15 @@ async def test_report_with_pause_stores_alerts_with_context_and_pauses() -> None
     bot, _ = safety_bot()
     mentee, mentor, staff, pair_id = await paired(bot)
     relay_history(bot, pair_id)
-    out = await mentee.say("/report")
-    assert "What would you like to tell the program team about" in out[0]
+    await mentee.say("/report")
+    mentee.hears("What would you like to tell the program team about")
     await mentee.press("Inappropriate messages")
     assert "in your own words" in mentee.last_keyboard().text
-    out = await mentee.say("He keeps sending <b>jokes</b> I don't like")
-    assert "Pause the mentorship with Sam" in out[0]
-    out = texts(await mentee.press("Yes, pause it"))
-    assert "Thank you for telling us" in out[0] and "call 112" in out[0]
-    assert "is paused while the program team looks into it" in out[1]
+    await mentee.say("He keeps sending <b>jokes</b> I don't like")
+    mentee.hears("Pause the mentorship with Sam")
+    await mentee.press("Yes, pause it")
+    mentee.hears("Thank you for telling us", "call 112")
+    mentee.hears("is paused while the program team looks into it", at=1)
     assert bot.store.flows.get(MENTEE) is None
     report = bot.store.reports[1]
     assert (report.reporter_id, report.pair_id, report.reported_id) == (MENTEE, pair_id, MENTOR)
@@ -143,8 +143,8 @@ async def test_report_without_a_pair_is_stored_and_alerted_and_unsafe_is_priorit
     await onboard(alone, role="mentee")
     await alone.say("/report")
     await alone.press("I feel unsafe")
-    out = texts(await alone.press("Skip"))
-    assert "Thank you for telling us" in out[0] and len(out) == 1, "no pause question"
+    await alone.press("Skip")
+    alone.hears_only("Thank you for telling us")  # no pause question
     report = bot.store.reports[1]
     assert (report.pair_id, report.reported_id, report.reason, report.text) == (
         None,
@@ -163,18 +163,19 @@ async def test_report_without_a_pair_is_stored_and_alerted_and_unsafe_is_priorit
 async def test_report_cancel_and_refusals() -> None:
     bot, _ = safety_bot()
     stranger = Dialog(bot, 621)
-    assert "finish signing up" in (await stranger.say("/report"))[0]
+    await stranger.say("/report")
+    stranger.hears("finish signing up")
     mentee, _mentor, staff, _pair = await paired(bot)
     await mentee.say("/report")
-    out = texts(await mentee.press("Cancel"))
-    assert "Nothing was sent" in out[0]
+    await mentee.press("Cancel")
+    mentee.hears("Nothing was sent")
     await mentee.say("/report")
     await mentee.press("Harassment")
-    out = await mentee.say("x" * 2001)
-    assert "up to 2000 characters" in out[0]
+    await mentee.say("x" * 2001)
+    mentee.hears("up to 2000 characters")
     assert bot.store.flows[MENTEE].state == "report.details"
-    stale = await mentee.press("", data="f:nope:yes")
-    assert "no longer active" in (answers(stale)[0] or "")
+    await mentee.press("", data="f:nope:yes")
+    assert "no longer active" in mentee.toast()
     assert not bot.store.reports and texts(staff.new_effects()) == []
 
 
@@ -215,14 +216,13 @@ async def test_block_ends_the_pair_at_once_and_tells_the_partner_neutrally() -> 
     bot, _ = safety_bot()
     mentee, mentor, staff, pair_id = await paired(bot)
     relay_history(bot, pair_id, 2)
-    out = await mentee.say("/block")
-    assert "Block Sam?" in out[0]
-    out = texts(await mentee.press("No, go back"))
+    await mentee.say("/block")
+    mentee.hears("Block Sam?")
+    await mentee.press("No, go back")
     assert bot.store.pairs[pair_id].status is PairStatus.ACTIVE
     await mentee.say("/block")
-    effects = await mentee.press("Yes, block")
-    out = texts(effects)
-    assert "you can no longer write to each other" in out[0] and "/findmentor" in out[0]
+    await mentee.press("Yes, block")
+    mentee.hears("you can no longer write to each other", "/findmentor")
     pair = bot.store.pairs[pair_id]
     assert (pair.status, pair.ended_by, pair.end_reason) == (PairStatus.ENDED, MENTEE, "blocked")
     rows = [r for r in bot.store.schedule.values() if r.pair_id == pair_id]
@@ -241,9 +241,10 @@ async def test_block_ends_the_pair_at_once_and_tells_the_partner_neutrally() -> 
     ]
     assert bot.store.reports[1].reason == "blocked"
     # nothing more to block, and the old confirmation is stale
-    assert "no one to block" in (await mentee.say("/block"))[0]
-    stale = await mentee.press("", data=f"sg:blockok:{pair_id}")
-    assert "no longer active" in (answers(stale)[0] or "")
+    await mentee.say("/block")
+    mentee.hears("no one to block")
+    await mentee.press("", data=f"sg:blockok:{pair_id}")
+    assert "no longer active" in mentee.toast()
 
 
 async def test_forged_block_buttons_change_nothing() -> None:
@@ -267,15 +268,18 @@ async def test_forged_block_buttons_change_nothing() -> None:
 async def test_end_with_reason_and_feedback() -> None:
     bot, _ = safety_bot()
     mentee, mentor, _staff, pair_id = await paired(bot)
-    assert "nothing to end" in (await Dialog(bot, 640).say("/end"))[0]
+    unpaired = Dialog(bot, 640)
+    await unpaired.say("/end")
+    unpaired.hears("nothing to end")
     await mentee.say("/end")
-    out = texts(await mentee.press("Keep the mentorship"))
-    assert "nothing has changed" in out[0]
+    await mentee.press("Keep the mentorship")
+    mentee.hears("nothing has changed")
     await mentee.say("/end")
     await mentee.press("We reached our goals")
     assert "how helpful was this mentorship" in mentee.last_keyboard().text
-    out = texts(await mentee.press("4"))
-    assert "has ended. Thank you" in out[0] and "/findmentor" in out[1]
+    await mentee.press("4")
+    mentee.hears("has ended. Thank you")
+    mentee.hears("/findmentor", at=1)
     pair = bot.store.pairs[pair_id]
     assert (pair.status, pair.ended_by, pair.end_reason) == (PairStatus.ENDED, MENTEE, "goals")
     assert [(r.person_id, r.rating) for r in bot.store.ratings.values()] == [(MENTEE, 4)]
@@ -285,7 +289,8 @@ async def test_end_with_reason_and_feedback() -> None:
         "into it."
     ], "the mentor is thanked, without the reason and without /findmentor"
     assert {r.status for r in bot.store.schedule.values()} == {StepStatus.CANCELLED}
-    assert "nothing to end" in (await mentee.say("/end"))[0]
+    await mentee.say("/end")
+    mentee.hears("nothing to end")
 
 
 async def test_an_ending_whose_pair_ended_meanwhile_changes_nothing_more() -> None:
