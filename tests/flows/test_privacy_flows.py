@@ -185,12 +185,11 @@ async def test_mydata_holds_the_persons_data_and_none_of_the_partners() -> None:
 async def test_forgetme_erases_ends_the_pair_tells_the_partner_and_alerts_staff() -> None:
     bot = privacy_bot()
     anna, marco, staff, pair_id = await paired(bot)
-    out = await anna.say("/forgetme")
-    assert "Erase your data?" in out[0] and "Your mentorship ends now" in out[0]
+    await anna.say("/forgetme")
+    anna.hears("Erase your data?", "Your mentorship ends now")
     assert ANNA in bot.store.persons, "nothing is erased before the button"
-    done = await anna.press("Yes, erase my data")
-    said = texts(done)
-    assert said == [
+    await anna.press("Yes, erase my data")
+    assert anna.heard == [
         "Done: everything we kept about you has been erased. Thank you for taking part. If you "
         "ever write to me again, you will start afresh."
     ]
@@ -213,8 +212,8 @@ async def test_forgetme_erases_ends_the_pair_tells_the_partner_and_alerts_staff(
     for value in ("Annabel", "Quill", "Europe/Lisbon", "1994", f"id={ANNA}"):
         assert value not in searched, value
     # she writes again: a new person, from the start
-    out = await anna.say("/start")
-    assert "Which language" in out[0]
+    await anna.say("/start")
+    anna.hears("Which language")
     assert store.persons[ANNA].display_name is None
 
 
@@ -222,8 +221,8 @@ async def test_keeping_the_data_changes_nothing() -> None:
     bot = privacy_bot()
     anna, marco, _staff, pair_id = await paired(bot)
     await anna.say("/forgetme")
-    out = texts(await anna.press("No, keep my data"))
-    assert out == ["Nothing has been erased."]
+    await anna.press("No, keep my data")
+    assert anna.heard == ["Nothing has been erased."]
     assert bot.store.persons[ANNA].display_name == "Annabel Quill"
     assert bot.store.pairs[pair_id].status is PairStatus.ACTIVE
     assert not marco.new_effects()
@@ -263,8 +262,9 @@ async def test_stale_forged_and_typed_confirmations_erase_nothing() -> None:
 
 async def test_forgetme_with_nothing_stored_stores_nothing() -> None:
     bot = privacy_bot()
-    out = await Dialog(bot, 999).say("/forgetme")
-    assert out == ["We don't keep anything about you, so there is nothing to erase."]
+    stranger = Dialog(bot, 999)
+    await stranger.say("/forgetme")
+    assert stranger.heard == ["We don't keep anything about you, so there is nothing to erase."]
     assert 999 not in bot.store.persons
 
 
@@ -284,8 +284,8 @@ async def test_an_under_age_person_keeps_only_the_lock() -> None:
     kept = bot.store.persons[720]
     assert kept.age_status is AgeStatus.MINOR
     assert (kept.display_name, kept.birth_year, kept.role, kept.program) == (None,) * 4
-    out = await kid.say("/start")
-    assert "only for people aged 18 and over" in out[0], "the age check cannot be retried"
+    await kid.say("/start")
+    kid.hears("only for people aged 18 and over")  # the age check cannot be retried
 
 
 async def test_an_open_report_is_held_then_released_by_the_retention_round() -> None:
@@ -307,9 +307,9 @@ async def test_an_open_report_is_held_then_released_by_the_retention_round() -> 
         )
         await uow.commit()
     await anna.say("/forgetme")
-    out = texts(await anna.press("Yes, erase my data"))
-    assert "a safeguarding report that names you is still open" in out[1]
-    assert "then for 60 more days" in out[1]
+    await anna.press("Yes, erase my data")
+    anna.hears("a safeguarding report that names you is still open", at=1)
+    anna.hears("then for 60 more days", at=1)
     alert = texts(staff.new_effects())[0]
     assert "report #1, report #2" in alert
     assert set(bot.store.held) == {about.id, mine.id}
