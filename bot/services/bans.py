@@ -16,11 +16,10 @@ from bot.core.effects import Effect
 from bot.core.models import Pair, Person, RequestStatus, Role
 from bot.core.ports import UnitOfWork
 from bot.core.staff import BANNED, PersonFlag
+from bot.messages.pair_history import BANNED as BANNED_REASON  # the pairs' closing reason
 from bot.services.matches import close_request
 from bot.services.matchmaking import Matchmaker
 from bot.services.pairs import end_pair
-
-BANNED_REASON = "banned"  # the closing reason of the pairs a ban ends
 
 
 @dataclass(frozen=True)

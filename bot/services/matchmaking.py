@@ -61,10 +61,6 @@ class Matchmaker:
         trained = mentor.training_passed_at is not None or program.training is None
         return approved and trained
 
-    async def active_pairs(self, uow: UnitOfWork, mentor_id: int) -> int:
-        """The mentor's pairs that have not ended."""
-        return await active_pairs(uow, mentor_id)
-
     async def ask(self, uow: UnitOfWork, mentee: Person, now: datetime) -> Outcome:
         """A mentee asks for a mentor: queue them and ask the best mentor, if any is free."""
         request = await uow.matching.open_request(mentee.id)
@@ -114,7 +110,7 @@ class Matchmaker:
                 profile_of(
                     mentor,
                     at=now,
-                    active_pairs=await self.active_pairs(uow, mentor.id),
+                    active_pairs=await active_pairs(uow, mentor.id),
                     eligible=self.eligible(mentor, program),
                 )
             )

@@ -1,8 +1,9 @@
 """Staff commands about pairs: /pair, /unpair, /pairs, /pause, /resume, /push.
 
-Pairs are started and changed through the same services as everywhere else (`start_pair`,
-`pause_pair`, `resume_pair`, `end_pair`), so the curriculum schedule, the matching queue and the
-mentor's capacity stay consistent; both people are told, in their own language.
+Pairs are formed and changed through the same use cases as everywhere else
+(`bot.services.matches.form_pair`, `has_room`, `mentor_pair`; `bot.services.pairs.pause_pair`,
+`resume_pair`, `end_pair`), so the curriculum schedule, the matching queue and the mentor's
+capacity stay consistent; both people are told, in their own language.
 """
 
 from __future__ import annotations
