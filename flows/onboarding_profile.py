@@ -26,7 +26,8 @@ from dataclasses import replace
 from bot.core.effects import Button
 from bot.core.flow import Choice, Context, Outcome, Prompt, State
 from bot.core.models import Role
-from bot.core.parsing.timezones import parse_hour, resolve_time_zone
+from bot.core.parsing.hours import parse_hour
+from bot.core.parsing.timezones import resolve_time_zone
 from bot.core.programs import ChoiceQuestion, Program
 from bot.i18n import Html
 from bot.messages.matching import FIND_MENTOR
@@ -66,8 +67,8 @@ class TimezoneState(State):
             return self._chosen(ctx, match.zone)
         data = {**ctx.data, "tz_suggestions": list(match.suggestions)}
         hint = ctx.t._(
-            "I don't know that place. Please type a nearby big city or a time "
-            "zone such as Europe/Rome."
+            "I don't know that place. Please type a bigger city near you, or your "
+            "offset from UTC such as UTC+2."
         )
         if match.suggestions:
             hint = ctx.t._("I'm not sure which place you mean.")

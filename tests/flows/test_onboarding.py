@@ -336,3 +336,64 @@ async def test_a_new_mentor_is_told_only_the_steps_their_program_has(
     assert next_step in welcome
     assert ("/training" in welcome) is training
     assert ("review your profile" in welcome) is approval
+
+
+async def onboard_until_timezone(d: Dialog) -> None:
+    await onboard_until_goals(d)
+    for pick in ("Housing", "Teaching", None, None):
+        if pick:
+            await d.press(pick)
+        await d.press("Done")
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Bèrgamo", "Europe/Rome"),
+        ("bergamo", "Europe/Rome"),
+        ("NYC", "America/New_York"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("UTC+2", "Etc/GMT-2"),
+    ],
+)
+async def test_a_typed_city_gives_its_time_zone(typed: str, zone: str) -> None:
+    bot = Bot()
+    d = Dialog(bot)
+    await onboard_until_timezone(d)
+    assert bot.store.flows[100].state == "onboarding.timezone"
+    assert "time of day" in (await d.say(typed))[0]
+    assert bot.store.flows[100].data["time_zone"] == zone
+
+
+async def test_an_unknown_city_asks_for_a_nearby_one_or_a_utc_offset() -> None:
+    bot = Bot()
+    d = Dialog(bot)
+    await onboard_until_timezone(d)
+    out = await d.say("Xqzzyville")
+    assert "I don't know that place" in out[0]
+    assert "bigger city near you" in out[0] and "UTC+2" in out[0]
+    assert bot.store.flows[100].state == "onboarding.timezone"
+    assert "time of day" in (await d.say("UTC-3"))[0]
+    assert bot.store.flows[100].data["time_zone"] == "Etc/GMT+3"
+
+
+async def test_an_unknown_city_in_italian_asks_the_same() -> None:
+    bot = Bot()
+    d = Dialog(bot, user_id=200, language_code="it")
+    await d.say("/start")
+    await d.press("Italiano")
+    await d.press("d'accordo")
+    await d.press("Ricominciare")
+    await d.say("23 aprile 1990")
+    await d.press("volontariato")
+    await d.press("Casa")
+    await d.press("Fatto")
+    await d.press("Cucina")
+    for _ in range(3):
+        await d.press("Fatto")
+    await d.press("2")
+    assert bot.store.flows[200].state == "onboarding.timezone"
+    out = await d.say("Xqzzyville")
+    assert "Non conosco questo luogo" in out[0] and "UTC+2" in out[0]
+    await d.say("Bèrgamo")
+    assert bot.store.flows[200].data["time_zone"] == "Europe/Rome"

@@ -1,315 +1,55 @@
-"""Resolve a time zone, and an hour of the day, typed by a person in English or Italian.
+"""Resolve a time zone typed by a person in English or Italian.
 
 A time zone can be given as an IANA name in any case (``europe/rome``), as a city named by
-the last part of an IANA zone ("New York"), as a city or country from a small English and
-Italian alias table ("Milano", "Londra", "Italy"), as ``UTC``/``GMT``, or as a whole-hour
-UTC offset ("UTC+2"). Accents, case, underscores and hyphens do not matter.
+the last part of an IANA zone ("New York"), as a city or country from the hand-kept names of
+`bot.core.parsing.place_names` ("Londra", "NYC", "Italia"), as any city or country of the
+GeoNames data set (`bot.core.parsing.cities`: "Bergamo", "São Paulo", "Milano"), as
+``UTC``/``GMT``, or as a whole-hour UTC offset ("UTC+2"). Accents, case, underscores and
+hyphens do not matter. A typo gives suggestions (similar names, populous cities first), never
+a zone; a country spanning several zones gives its main zones as suggestions.
+
+The cheap lookups come first, so the data set is read only when a name needs it.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["MAX_INPUT_LENGTH", "ZoneMatch", "parse_hour", "resolve_time_zone"]
+from rapidfuzz import fuzz, process
+
+from bot.core.parsing.cities import city_index
+from bot.core.parsing.folding import fold as _fold
+from bot.core.parsing.folding import place_key as _place_key
+from bot.core.parsing.place_names import (
+    ALIASES,
+    AMBIGUOUS,
+    AMBIGUOUS_ALIASES,
+    CITY_REGIONS,
+    GENERIC_CITY_WORDS,
+    LEGACY_NAMES,
+    NOT_ZONES,
+    PHRASE_STOPWORDS,
+    PLACE_PREPOSITIONS,
+    UTC_WORDS,
+)
+
+__all__ = ["MAX_INPUT_LENGTH", "ZoneMatch", "resolve_time_zone"]
 
 MAX_INPUT_LENGTH = 64
 MAX_SUGGESTIONS = 5
-_FUZZY_CUTOFF = 0.7
+_FUZZY_CUTOFF = 70.0
+_KNOWN_PLACE_BONUS = 10.0  # a hand-kept or IANA name counts as a big city in suggestions
 _MAX_WORDS = 8
 _MAX_NGRAM = 4
 
-_CITY_REGIONS = frozenset(
-    {
-        "Africa",
-        "America",
-        "Antarctica",
-        "Arctic",
-        "Asia",
-        "Atlantic",
-        "Australia",
-        "Europe",
-        "Indian",
-        "Pacific",
-    }
-)
-# Last components of IANA names that are ordinary words rather than places.
-_GENERIC_CITY_WORDS = frozenset({"act", "center", "lhi", "north", "nsw", "south", "west"})
-# Places that are also everyday English or Italian words: matched only as the whole answer.
-_PHRASE_STOPWORDS = frozenset(
-    {
-        "casey",
-        "christmas",
-        "davis",
-        "easter",
-        "knox",
-        "midway",
-        "nome",
-        "oral",
-        "palmer",
-        "regina",
-        "resolute",
-        "troll",
-        "victoria",
-        "virgin",
-        "wake",
-    }
-)
-_NOT_ZONES = frozenset({"Factory", "localtime", "posixrules"})
-
-_UTC_WORDS = frozenset(
-    {
-        "utc",
-        "gmt",
-        "z",
-        "zulu",
-        "etc/utc",
-        "etc/gmt",
-        "universal",
-        "coordinated universal time",
-        "greenwich mean time",
-    }
-)
-
-_ALIASES: dict[str, str] = {
-    # Italy
-    "roma": "Europe/Rome",
-    "milano": "Europe/Rome",
-    "milan": "Europe/Rome",
-    "napoli": "Europe/Rome",
-    "naples": "Europe/Rome",
-    "torino": "Europe/Rome",
-    "turin": "Europe/Rome",
-    "firenze": "Europe/Rome",
-    "florence": "Europe/Rome",
-    "bologna": "Europe/Rome",
-    "palermo": "Europe/Rome",
-    "venezia": "Europe/Rome",
-    "venice": "Europe/Rome",
-    "genova": "Europe/Rome",
-    "genoa": "Europe/Rome",
-    "bari": "Europe/Rome",
-    "catania": "Europe/Rome",
-    "verona": "Europe/Rome",
-    "trieste": "Europe/Rome",
-    "padova": "Europe/Rome",
-    "cagliari": "Europe/Rome",
-    "italia": "Europe/Rome",
-    "italy": "Europe/Rome",
-    # Rest of Europe
-    "londra": "Europe/London",
-    "manchester": "Europe/London",
-    "edinburgh": "Europe/London",
-    "edimburgo": "Europe/London",
-    "uk": "Europe/London",
-    "united kingdom": "Europe/London",
-    "regno unito": "Europe/London",
-    "england": "Europe/London",
-    "inghilterra": "Europe/London",
-    "parigi": "Europe/Paris",
-    "france": "Europe/Paris",
-    "francia": "Europe/Paris",
-    "berlino": "Europe/Berlin",
-    "munich": "Europe/Berlin",
-    "monaco di baviera": "Europe/Berlin",
-    "frankfurt": "Europe/Berlin",
-    "francoforte": "Europe/Berlin",
-    "hamburg": "Europe/Berlin",
-    "amburgo": "Europe/Berlin",
-    "germany": "Europe/Berlin",
-    "germania": "Europe/Berlin",
-    "madrid": "Europe/Madrid",
-    "barcelona": "Europe/Madrid",
-    "barcellona": "Europe/Madrid",
-    "spain": "Europe/Madrid",
-    "spagna": "Europe/Madrid",
-    "vienna": "Europe/Vienna",
-    "monaco": "Europe/Monaco",
-    "atene": "Europe/Athens",
-    "greece": "Europe/Athens",
-    "grecia": "Europe/Athens",
-    "mosca": "Europe/Moscow",
-    "bruxelles": "Europe/Brussels",
-    "lisbona": "Europe/Lisbon",
-    "varsavia": "Europe/Warsaw",
-    "praga": "Europe/Prague",
-    "ginevra": "Europe/Zurich",
-    "geneva": "Europe/Zurich",
-    "zurigo": "Europe/Zurich",
-    "kyiv": "Europe/Kyiv",
-    "kiev": "Europe/Kyiv",
-    "kiew": "Europe/Kyiv",
-    "ukraine": "Europe/Kyiv",
-    "ucraina": "Europe/Kyiv",
-    "istanbul": "Europe/Istanbul",
-    "ankara": "Europe/Istanbul",
-    "turkey": "Europe/Istanbul",
-    "turchia": "Europe/Istanbul",
-    "turkiye": "Europe/Istanbul",
-    "nicosia": "Asia/Nicosia",
-    # North America
-    "new york": "America/New_York",
-    "nuova york": "America/New_York",
-    "new york city": "America/New_York",
-    "nyc": "America/New_York",
-    "new jersey": "America/New_York",
-    "boston": "America/New_York",
-    "washington": "America/New_York",
-    "washington dc": "America/New_York",
-    "miami": "America/New_York",
-    "philadelphia": "America/New_York",
-    "atlanta": "America/New_York",
-    "san francisco": "America/Los_Angeles",
-    "seattle": "America/Los_Angeles",
-    "las vegas": "America/Los_Angeles",
-    "est": "America/New_York",
-    "edt": "America/New_York",
-    "cdt": "America/Chicago",
-    "mdt": "America/Denver",
-    "pst": "America/Los_Angeles",
-    "pdt": "America/Los_Angeles",
-    "chicago": "America/Chicago",
-    "houston": "America/Chicago",
-    "dallas": "America/Chicago",
-    "toronto": "America/Toronto",
-    "montreal": "America/Toronto",
-    "ottawa": "America/Toronto",
-    "mexico city": "America/Mexico_City",
-    "citta del messico": "America/Mexico_City",
-    # Latin America
-    "sao paulo": "America/Sao_Paulo",
-    "san paolo": "America/Sao_Paulo",
-    "rio de janeiro": "America/Sao_Paulo",
-    "bogota": "America/Bogota",
-    "colombia": "America/Bogota",
-    "caracas": "America/Caracas",
-    "venezuela": "America/Caracas",
-    "lima": "America/Lima",
-    "peru": "America/Lima",
-    "lavana": "America/Havana",
-    # Middle East and Asia
-    "kabul": "Asia/Kabul",
-    "afghanistan": "Asia/Kabul",
-    "damascus": "Asia/Damascus",
-    "damasco": "Asia/Damascus",
-    "aleppo": "Asia/Damascus",
-    "homs": "Asia/Damascus",
-    "syria": "Asia/Damascus",
-    "siria": "Asia/Damascus",
-    "baghdad": "Asia/Baghdad",
-    "iraq": "Asia/Baghdad",
-    "tehran": "Asia/Tehran",
-    "teheran": "Asia/Tehran",
-    "iran": "Asia/Tehran",
-    "gerusalemme": "Asia/Jerusalem",
-    "tel aviv": "Asia/Jerusalem",
-    "karachi": "Asia/Karachi",
-    "islamabad": "Asia/Karachi",
-    "lahore": "Asia/Karachi",
-    "pakistan": "Asia/Karachi",
-    "delhi": "Asia/Kolkata",
-    "new delhi": "Asia/Kolkata",
-    "nuova delhi": "Asia/Kolkata",
-    "mumbai": "Asia/Kolkata",
-    "bombay": "Asia/Kolkata",
-    "bangalore": "Asia/Kolkata",
-    "bengaluru": "Asia/Kolkata",
-    "chennai": "Asia/Kolkata",
-    "india": "Asia/Kolkata",
-    "dhaka": "Asia/Dhaka",
-    "dacca": "Asia/Dhaka",
-    "bangladesh": "Asia/Dhaka",
-    "kathmandu": "Asia/Kathmandu",
-    "nepal": "Asia/Kathmandu",
-    "beijing": "Asia/Shanghai",
-    "pechino": "Asia/Shanghai",
-    "shanghai": "Asia/Shanghai",
-    "china": "Asia/Shanghai",
-    "cina": "Asia/Shanghai",
-    "tokyo": "Asia/Tokyo",
-    "tokio": "Asia/Tokyo",
-    "japan": "Asia/Tokyo",
-    "giappone": "Asia/Tokyo",
-    # Africa
-    "cairo": "Africa/Cairo",
-    "il cairo": "Africa/Cairo",
-    "egypt": "Africa/Cairo",
-    "egitto": "Africa/Cairo",
-    "lagos": "Africa/Lagos",
-    "abuja": "Africa/Lagos",
-    "nigeria": "Africa/Lagos",
-    "nairobi": "Africa/Nairobi",
-    "kenya": "Africa/Nairobi",
-    "addis ababa": "Africa/Addis_Ababa",
-    "addis abeba": "Africa/Addis_Ababa",
-    "ethiopia": "Africa/Addis_Ababa",
-    "etiopia": "Africa/Addis_Ababa",
-    "khartoum": "Africa/Khartoum",
-    "sudan": "Africa/Khartoum",
-    "mogadishu": "Africa/Mogadishu",
-    "mogadiscio": "Africa/Mogadishu",
-    "somalia": "Africa/Mogadishu",
-    "asmara": "Africa/Asmara",
-    "eritrea": "Africa/Asmara",
-    "cape town": "Africa/Johannesburg",
-    "citta del capo": "Africa/Johannesburg",
-    # Oceania
-    "sydney": "Australia/Sydney",
-}
-
-# Places that span several time zones: never resolved, always offered as suggestions.
-_AMBIGUOUS: dict[str, tuple[str, ...]] = {
-    "usa": (
-        "America/New_York",
-        "America/Chicago",
-        "America/Denver",
-        "America/Los_Angeles",
-        "America/Anchorage",
-    ),
-    "canada": (
-        "America/Toronto",
-        "America/Winnipeg",
-        "America/Edmonton",
-        "America/Vancouver",
-        "America/Halifax",
-    ),
-    "australia": (
-        "Australia/Sydney",
-        "Australia/Brisbane",
-        "Australia/Adelaide",
-        "Australia/Darwin",
-        "Australia/Perth",
-    ),
-    "brazil": ("America/Sao_Paulo", "America/Manaus", "America/Fortaleza", "America/Cuiaba"),
-    "russia": (
-        "Europe/Moscow",
-        "Asia/Yekaterinburg",
-        "Asia/Novosibirsk",
-        "Asia/Irkutsk",
-        "Asia/Vladivostok",
-    ),
-}
-_AMBIGUOUS_ALIASES: dict[str, str] = {
-    "us": "usa",
-    "united states": "usa",
-    "united states of america": "usa",
-    "stati uniti": "usa",
-    "america": "usa",
-    "brasil": "brazil",
-    "brasile": "brazil",
-    "russian federation": "russia",
-}
-
-# Older tz databases spell a few zones differently.
-_LEGACY_NAMES: dict[str, str] = {"Europe/Kyiv": "Europe/Kiev"}
+_ALIASES = ALIASES  # the hand-kept names, by their old name here
+_AMBIGUOUS = AMBIGUOUS
 
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(00))?", re.ASCII)
-_DROP = str.maketrans({"'": "", "\u2019": "", ".": " ", "_": " ", "-": " ", ",": " "})
 
 
 @dataclass(frozen=True)
@@ -322,7 +62,7 @@ class ZoneMatch:
 
 @dataclass(frozen=True)
 class _Index:
-    """Lookup tables built once from the installed tz database."""
+    """Lookup tables built once from the installed tz database and the hand-kept names."""
 
     available: frozenset[str]
     full_names: dict[str, str]
@@ -330,24 +70,12 @@ class _Index:
     fuzzy_keys: tuple[str, ...]
 
 
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, keeping the text's shape otherwise."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2212", "-"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
-def _place_key(text: str) -> str:
-    """Normalise a place name: folded, punctuation and underscores as single spaces."""
-    return " ".join(_fold(text).translate(_DROP).split())
-
-
 @lru_cache(maxsize=1)
 def _available_zones() -> frozenset[str]:
     """Return the installed IANA zone names (cached; may be empty without tzdata)."""
     zones = zoneinfo.available_timezones()
     return frozenset(
-        z for z in zones if z not in _NOT_ZONES and not z.startswith(("posix/", "right/"))
+        z for z in zones if z not in NOT_ZONES and not z.startswith(("posix/", "right/"))
     )
 
 
@@ -363,17 +91,17 @@ def _build_index(available: frozenset[str]) -> _Index:
     cities: dict[str, str] = {}
     for zone in sorted(available, key=_city_rank):
         region, _, rest = zone.partition("/")
-        if region not in _CITY_REGIONS or not rest:
+        if region not in CITY_REGIONS or not rest:
             continue
         key = _place_key(rest.rsplit("/", 1)[-1])
-        if key and key not in _GENERIC_CITY_WORDS:
+        if key and key not in GENERIC_CITY_WORDS:
             cities.setdefault(key, zone)
     places = dict(cities)
-    for key, zone in _ALIASES.items():
+    for key, zone in ALIASES.items():
         target = _known(zone, available)
         if target is not None:
             places[key] = target
-    fuzzy = sorted(set(places) | set(full_names) | set(_AMBIGUOUS) | set(_AMBIGUOUS_ALIASES))
+    fuzzy = sorted(set(places) | set(full_names) | set(AMBIGUOUS) | set(AMBIGUOUS_ALIASES))
     return _Index(available, full_names, places, tuple(fuzzy))
 
 
@@ -381,7 +109,7 @@ def _known(zone: str, available: frozenset[str]) -> str | None:
     """Return ``zone`` (or its legacy spelling) if installed; trust it if nothing is."""
     if not available or zone in available:
         return zone
-    legacy = _LEGACY_NAMES.get(zone)
+    legacy = LEGACY_NAMES.get(zone)
     if legacy is not None and legacy in available:
         return legacy
     return None
@@ -389,8 +117,8 @@ def _known(zone: str, available: frozenset[str]) -> str | None:
 
 def _ambiguous(key: str, index: _Index) -> tuple[str, ...] | None:
     """Return the suggestions for a country spanning several zones, if ``key`` is one."""
-    key = _AMBIGUOUS_ALIASES.get(key, key)
-    zones = _AMBIGUOUS.get(key)
+    key = AMBIGUOUS_ALIASES.get(key, key)
+    zones = AMBIGUOUS.get(key)
     if zones is None:
         return None
     known = (_known(z, index.available) for z in zones)
@@ -413,10 +141,22 @@ def _offset_zone(folded: str, index: _Index) -> ZoneMatch | None:
     return ZoneMatch(_known(zone, index.available))
 
 
+def _data_set(key: str, index: _Index) -> ZoneMatch | None:
+    """Look ``key`` up among the data set's cities and countries."""
+    cities = city_index(index.available)
+    zone = cities.zone(key)
+    if zone is not None:
+        return ZoneMatch(zone)
+    zones = cities.country_zones(key)
+    if len(zones) == 1:
+        return ZoneMatch(zones[0])
+    return ZoneMatch(None, zones[:MAX_SUGGESTIONS]) if zones else None
+
+
 def _exact(text: str, index: _Index) -> ZoneMatch | None:
-    """Look ``text`` up as a UTC word, IANA name, place or multi-zone country."""
+    """Look ``text`` up as a UTC word, IANA name, place, multi-zone country or offset."""
     folded = _fold(text)
-    if folded in _UTC_WORDS:
+    if folded in UTC_WORDS:
         return ZoneMatch(_known("UTC", index.available) or "UTC")
     if "/" in folded:
         slash = "/".join(part.strip().replace(" ", "_") for part in folded.split("/"))
@@ -432,7 +172,7 @@ def _exact(text: str, index: _Index) -> ZoneMatch | None:
     zones = _ambiguous(key, index)
     if zones is not None:
         return ZoneMatch(None, zones[:MAX_SUGGESTIONS])
-    return _offset_zone(folded, index)
+    return _offset_zone(folded, index) or _data_set(key, index)
 
 
 def _segments(text: str) -> Iterator[str]:
@@ -454,13 +194,26 @@ def _places_in_words(key: str, index: _Index) -> list[str]:
         for size in range(min(_MAX_NGRAM, len(words) - start), 0, -1):
             phrase = " ".join(words[start : start + size])
             zone = index.places.get(phrase)
-            if zone is not None and phrase not in _PHRASE_STOPWORDS:
+            if zone is not None and phrase not in PHRASE_STOPWORDS:
                 found.append(zone)
                 start += size
                 break
         else:
             start += 1
     return found
+
+
+def _city_at_end(key: str, index: _Index) -> str | None:
+    """The zone of a data-set city ending a phrase after "in", "a"... ("vivo a Bergamo")."""
+    words = key.split()
+    if not 2 <= len(words) <= _MAX_WORDS:
+        return None
+    cities = city_index(index.available)
+    for size in range(min(_MAX_NGRAM, len(words) - 1), 0, -1):
+        phrase = " ".join(words[-size:])
+        if words[-size - 1] in PLACE_PREPOSITIONS and phrase in cities.own_names:
+            return cities.zone(phrase)
+    return None
 
 
 def _unique(zones: Iterable[str]) -> tuple[str, ...]:
@@ -486,13 +239,16 @@ def _suggest(text: str, index: _Index) -> tuple[str, ...]:
     if 1 < len(words) <= _MAX_WORDS:
         probes.extend(word for word in words if len(word) >= 4)
     scored: dict[str, float] = {}
+    cities = city_index(index.available)
     for probe in dict.fromkeys(p for p in probes if p):
-        for candidate in difflib.get_close_matches(
-            probe, index.fuzzy_keys, n=MAX_SUGGESTIONS * 2, cutoff=_FUZZY_CUTOFF
+        for candidate, score, _ in process.extract(
+            probe, index.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
         ):
-            score = difflib.SequenceMatcher(None, probe, candidate).ratio()
             for zone in _zone_for_key(candidate, index):
-                scored[zone] = max(scored.get(zone, 0.0), score)
+                weighted = score + _KNOWN_PLACE_BONUS
+                scored[zone] = max(scored.get(zone, 0.0), weighted)
+        for zone, weighted in cities.similar(probe).items():
+            scored[zone] = max(scored.get(zone, 0.0), weighted)
     ranked = sorted(scored, key=lambda zone: (-scored[zone], zone))
     return tuple(ranked[:MAX_SUGGESTIONS])
 
@@ -512,41 +268,7 @@ def resolve_time_zone(text: str) -> ZoneMatch:
         return ZoneMatch(found[0])
     if found:
         return ZoneMatch(None, found[:MAX_SUGGESTIONS])
+    at_end = _city_at_end(_place_key(stripped), index)
+    if at_end is not None:
+        return ZoneMatch(at_end)
     return ZoneMatch(None, _suggest(stripped, index))
-
-
-_HOUR_PREFIX = r"(?:(?:alle|at|around|verso)\s+)?(?:(?:ore|h)\s*)?"
-_HOUR_MERIDIEM = re.compile(
-    _HOUR_PREFIX + r"(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?\s*m\.?", re.ASCII
-)
-_HOUR_24 = re.compile(_HOUR_PREFIX + r"(\d{1,2})(?:\s*[:.h]\s*(\d{2}))?\s*h?", re.ASCII)
-_HOUR_WORDS = {"noon": 12, "midday": 12, "mezzogiorno": 12, "midnight": 0, "mezzanotte": 0}
-_MAX_HOUR_INPUT = 32
-
-
-def _ascii_digits(text: str) -> str:
-    """Replace any Unicode decimal digit with its ASCII form."""
-    return "".join(str(d) if (d := unicodedata.decimal(c, None)) is not None else c for c in text)
-
-
-def parse_hour(text: str) -> int | None:
-    """Parse an hour of the day ("18", "18:00", "6pm", "ore 18", "18h") to 0-23, else None."""
-    stripped = text.strip()
-    if not stripped or len(stripped) > _MAX_HOUR_INPUT:
-        return None
-    folded = _fold(_ascii_digits(stripped))
-    if folded in _HOUR_WORDS:
-        return _HOUR_WORDS[folded]
-    if match := _HOUR_MERIDIEM.fullmatch(folded):
-        hour_text, minutes, meridiem = match.groups()
-        hour = int(hour_text)
-        if (minutes is not None and int(minutes) != 0) or not 1 <= hour <= 12:
-            return None
-        return hour % 12 + (12 if meridiem == "p" else 0)
-    if match := _HOUR_24.fullmatch(folded):
-        hour_text, minutes = match.groups()
-        hour = int(hour_text)
-        if (minutes is not None and int(minutes) != 0) or not 0 <= hour <= 23:
-            return None
-        return hour
-    return None

