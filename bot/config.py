@@ -19,6 +19,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.parsing.durations import parse_duration
+
 SUPPORTED_LANGUAGES = ("en", "it")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -145,20 +147,6 @@ class Settings(BaseSettings):
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it in one line."""
-
-
-def parse_duration(text: str) -> timedelta:
-    """Parse "30d", "12h", "90m", "45s" (or a number of seconds) into a timedelta."""
-    text = text.strip().lower()
-    units = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-    try:
-        unit = units.get(text[-1:], 0)
-        seconds = float(text[:-1]) * unit if unit else float(text)
-    except ValueError:
-        raise ValueError("must be a duration such as 30d, 12h, 90m or 45s") from None
-    if seconds <= 0:
-        raise ValueError("must be a positive duration")
-    return timedelta(seconds=seconds)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -7,7 +7,6 @@ curricula check` turns validation errors into file:line messages.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -23,22 +22,10 @@ from pydantic import (
 )
 
 from bot.core.localized import Text
+from bot.core.parsing.durations import parse_cadence
 
 StepId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 CurriculumId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{1,39}$")]
-_DURATION = re.compile(r"^(\d+)(d|h|m|s)$")
-_UNITS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-
-
-def parse_cadence(text: str) -> timedelta:
-    """ "7d", "12h", "90m", "30s" → timedelta; ValueError with a hint otherwise."""
-    match = _DURATION.match(str(text).strip())
-    if not match or int(match.group(1)) == 0:
-        raise ValueError(
-            f"{text!r} is not a duration: write a whole number and a unit, "
-            "like 7d, 1d, 12h, 90m or 30s"
-        )
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
 
 
 class CurriculumKind(StrEnum):

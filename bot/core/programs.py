@@ -23,8 +23,9 @@ from pydantic import (
     model_validator,
 )
 
-from bot.core.curricula import Curriculum, CurriculumKind, Resource, parse_cadence
+from bot.core.curricula import Curriculum, CurriculumKind, Resource
 from bot.core.localized import Text
+from bot.core.parsing.durations import parse_cadence
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -9,13 +9,18 @@ A reader that cannot resolve its argument says why, with the command's usage lin
 from __future__ import annotations
 
 import html
-import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.core.effects import Button, Keyboard, SendText
 from bot.core.models import Pair, PairStatus, Person, Role
+from bot.core.parsing.arguments import (
+    UnreadableArguments,
+    pair_ref,
+    person_id,
+    split_arguments,
+)
 from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import Actor, AuditEntry, StaffRole
@@ -98,8 +103,8 @@ class StaffCall:
     def words(self) -> list[str]:
         """The arguments, split like a shell would ("Mia Rossi" in quotes stays one)."""
         try:
-            return shlex.split(self.args)
-        except ValueError:
+            return split_arguments(self.args)
+        except UnreadableArguments:
             raise self.usage(
                 self.t._("I couldn't read the arguments (an unclosed quote?).")
             ) from None
@@ -155,8 +160,8 @@ class StaffCall:
         """Someone of the actor's programs, by Telegram id or display name."""
         codes = self.actor.program_codes(self.programs)
         found: list[Person] = []
-        if word.lstrip("-").isdigit():
-            person = await self.uow.persons.get(int(word))
+        if (user_id := person_id(word)) is not None:
+            person = await self.uow.persons.get(user_id)
             found = [person] if person is not None and person.program in codes else []
         else:
             wanted = word.casefold()
@@ -187,8 +192,8 @@ class StaffCall:
 
     async def pair(self, word: str) -> Pair:
         """A pair of the actor's programs, by `#id`, or the one pair of a person (not ended)."""
-        if word.startswith("#") and word[1:].isdigit():
-            pair = await self.uow.pairs.get(int(word[1:]))
+        if (ref := pair_ref(word)) is not None:
+            pair = await self.uow.pairs.get(ref)
             if pair is None or not self.actor.reaches(self.programs.get(pair.program)):
                 raise self.usage(
                     self.t._("There is no pair {ref} in your organisation's programs.", ref=word)

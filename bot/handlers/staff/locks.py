@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core.effects import Button
 from bot.core.models import AgeStatus, Person
+from bot.core.parsing.arguments import whole_number
 from bot.handlers.staff.kit import (
     PAGE_SIZE,
     STAFF_PREFIX,
@@ -106,10 +107,11 @@ async def lift_answer(call: StaffCall, data: dict[str, Any]) -> None:
 async def _target(call: StaffCall, word: str) -> Person:
     """A locked person the actor may lift: of their organisation's programs, by name or
     reference; one whose lock belongs to no program, for a super-admin only."""
-    if not word.isdigit():
+    number = whole_number(word)
+    if number is None:
         person = await call.person(word)
     else:
-        found = await call.uow.persons.get(int(word))
+        found = await call.uow.persons.get(number)
         program = call.programs.get(found.program) if found else None
         if found is None or (program is not None and not call.actor.reaches(program)):
             raise call.usage(

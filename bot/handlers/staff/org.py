@@ -7,6 +7,7 @@ chat-scoped `setMyCommands`), so staff see their commands in Telegram's menu and
 from __future__ import annotations
 
 from bot.core.effects import Effect, SetCommands
+from bot.core.parsing.arguments import page_number, whole_number
 from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
 from bot.handlers.staff.kit import (
@@ -60,9 +61,8 @@ async def staff(call: StaffCall) -> None:
 
 
 async def _user_id(call: StaffCall, word: str) -> int:
-    if word.isdigit():
-        return int(word)
-    return (await call.person(word)).id
+    number = whole_number(word)
+    return number if number is not None else (await call.person(word)).id
 
 
 async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> None:
@@ -196,9 +196,10 @@ def _audit_orgs(call: StaffCall) -> list[str] | None:
 
 async def audit(call: StaffCall) -> None:
     words = call.words()
-    if len(words) > 1 or (words and not words[0].isdigit()):
+    page = page_number(words[0]) if words else 0
+    if len(words) > 1 or page is None:
         raise call.usage()
-    await _audit_page(call, int(words[0]) - 1 if words else 0)
+    await _audit_page(call, page)
 
 
 async def audit_press(call: StaffCall, rest: list[str]) -> None:

@@ -17,6 +17,7 @@ from bot.core.models import (
     Role,
     StepStatus,
 )
+from bot.core.parsing.arguments import person_id
 from bot.core.staff import BANNED, REJECTED, PersonFlag
 from bot.handlers.staff.kit import (
     PAGE_SIZE,
@@ -242,9 +243,11 @@ async def _ban_target(call: StaffCall, word: str) -> Person:
     The target is locked before the row a ban rewrites (approval, flow) is read, so their own
     turn, running at the same time, can't write an older copy back (PostgreSQL; SQLite has one
     writer). A name is resolved first, then the person read again under the lock."""
-    if not word.lstrip("-").isdigit():
-        word = str((await call.person(word)).id)
-    await call.uow.lock_person(int(word))
+    user_id = person_id(word)
+    if user_id is None:
+        user_id = (await call.person(word)).id
+        word = str(user_id)
+    await call.uow.lock_person(user_id)
     person = await call.person(word)
     if person.id == call.actor.user_id:
         raise call.refuse(call.t._("You can't ban yourself."))

@@ -8,16 +8,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.models import Person, Report, ReportStatus
+from bot.core.parsing.arguments import report_ref
 from bot.handlers.staff.kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
 from bot.handlers.staff.router import Handler, PressHandler
 
 
 async def reports(call: StaffCall) -> None:
     words = call.words()
+    ref = report_ref(words[1]) if len(words) >= 3 else None
     if not words:
         await _page(call, 0)
-    elif words[0].lower() == "resolve" and len(words) >= 3 and words[1].lstrip("#").isdigit():
-        await _resolve(call, int(words[1].lstrip("#")), " ".join(words[2:]))
+    elif words[0].lower() == "resolve" and ref is not None:
+        await _resolve(call, ref, " ".join(words[2:]))
     else:
         raise call.usage()
 

@@ -1,0 +1,72 @@
+"""Tests for bot.core.parsing.arguments: the words after a command."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.parsing.arguments import (
+    UnreadableArguments,
+    page_number,
+    pair_ref,
+    person_id,
+    report_ref,
+    split_arguments,
+    whole_number,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", []),
+        ("   ", []),
+        ("#12", ["#12"]),
+        ('"Mia Rossi" #12', ["Mia Rossi", "#12"]),
+        ("ban 123 spam  and more", ["ban", "123", "spam", "and", "more"]),
+        ("'O Neill' x", ["O Neill", "x"]),
+    ],
+)
+def test_split_arguments(text: str, words: list[str]) -> None:
+    assert split_arguments(text) == words
+
+
+def test_an_unclosed_quote_is_unreadable() -> None:
+    with pytest.raises(UnreadableArguments):
+        split_arguments('"Mia Rossi')
+    assert issubclass(UnreadableArguments, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("word", "number"),
+    [("12", 12), ("0", 0), ("١٢", 12), ("", None), ("-1", None), ("12a", None), ("²", None)],
+)
+def test_whole_number(word: str, number: int | None) -> None:
+    assert whole_number(word) == number
+
+
+@pytest.mark.parametrize(
+    ("word", "ref"),
+    [("#12", 12), ("#0", 0), ("12", None), ("#", None), ("#x", None), ("Mia", None)],
+)
+def test_pair_ref(word: str, ref: int | None) -> None:
+    assert pair_ref(word) == ref
+
+
+@pytest.mark.parametrize(
+    ("word", "ref"), [("#7", 7), ("7", 7), ("##7", 7), ("#", None), ("seven", None)]
+)
+def test_report_ref(word: str, ref: int | None) -> None:
+    assert report_ref(word) == ref
+
+
+@pytest.mark.parametrize(
+    ("word", "user_id"),
+    [("123", 123), ("-100123", -100123), ("--5", None), ("-", None), ("Mia", None), ("#12", None)],
+)
+def test_person_id(word: str, user_id: int | None) -> None:
+    assert person_id(word) == user_id
+
+
+@pytest.mark.parametrize(("word", "index"), [("1", 0), ("3", 2), ("0", -1), ("x", None)])
+def test_page_number_counts_from_one(word: str, index: int | None) -> None:
+    assert page_number(word) == index
