@@ -49,6 +49,31 @@ async def onboard_rest(user: User) -> None:
     await user.press("Confirm")
 
 
+async def test_a_city_from_the_data_set_and_an_unknown_one(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    bea = await User.create(client, "Bea", "en")
+    await bea.say("/start college")
+    await bea.press("English")
+    await bea.press("I agree")
+    await bea.say("23/04/1990")
+    await bea.press("I'd like a mentor")
+    await bea.press("Financial", expect=0)
+    await bea.press("Done")
+    await bea.press("Business", expect=0)
+    for _ in range(3):
+        await bea.press("Done")
+    replies = await bea.say("Xqzzyville")
+    assert "bigger city near you" in (replies[0].text or "") and "UTC+2" in (replies[0].text or "")
+    replies = await bea.say("Bèrgamo")
+    assert any("time of day" in (r.text or "") for r in replies)
+    await bea.press("18:00")
+    await bea.say("Bea")
+    await bea.press("Confirm")
+    person = await bot.person(bea.id)
+    assert person is not None and person.time_zone == "Europe/Rome"
+
+
 async def test_mentor_onboards_in_italian(client: SandboxClient, bot: BotProcess) -> None:
     marco = await User.create(client, "Marco", "it")
     await onboard(marco, link="rebuild", role="mentor", language="Italiano", name="Marco R")
