@@ -15,6 +15,7 @@ cities' people; otherwise its biggest zones are suggestions.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import defaultdict
@@ -38,7 +39,10 @@ _MAX_COUNTRY_ZONES = 5
 _FUZZY_CUTOFF = 75.0
 _FUZZY_CANDIDATES = 40
 _MIN_ALTERNATE_LENGTH = 4  # shorter alternate names are mostly codes ("THE", "LAX")
-_NOT_LATIN = re.compile("[^\\x00-\\u024f\\u0300-\\u036f\\u1e00-\\u1eff\\u2019]")  # other scripts
+_LATIN_NAME = re.compile(  # a capital Latin letter, then Latin letters, accents and punctuation
+    "^[A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u024f][^\n\u0250-\u02ff\u0370-\u1dff\u1f00-\u2018\u201a-\U0010ffff]*$",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -90,15 +94,16 @@ def _read(name: str) -> Any:
     return orjson.loads(raw)
 
 
-def _is_latin_name(name: str) -> bool:
-    """A capitalised Latin-script name ("Milano"); lower-case ones are machine transliterations."""
-    return name[:1].isupper() and not _NOT_LATIN.search(name)
+def _latin_names(names: list[str]) -> list[str]:
+    """The capitalised Latin-script names ("Milano"): lower-case ones are transliterations."""
+    return _LATIN_NAME.findall("\n".join(names)) if names else []
 
 
-def _better(table: dict[str, tuple[str, int]], key: str, place: tuple[str, int]) -> None:
-    """Keep the most populous city for a name."""
-    if key and table.get(key, ("", -1))[1] < place[1]:
-        table[key] = place
+def _most_populous(keys: list[str], places: list[tuple[str, int]]) -> dict[str, tuple[str, int]]:
+    """Each name's most populous city (`places` come smallest first, so bigger ones win)."""
+    table = dict(zip(keys, places, strict=True))
+    table.pop("", None)
+    return table
 
 
 def _merge(own: dict[str, tuple[str, int]], alternate: dict[str, tuple[str, int]]) -> dict:
@@ -132,7 +137,7 @@ def _build(cities: Iterable[Mapping[str, Any]], available: frozenset[str]) -> Ci
     other_names: list[str] = []
     other_places: list[tuple[str, int]] = []
     people: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for city in cities:
+    for city in sorted(cities, key=lambda city: int(city["population"])):
         place = (city["timezone"], int(city["population"]))
         if place[0] not in available:
             continue
@@ -140,16 +145,15 @@ def _build(cities: Iterable[Mapping[str, Any]], available: frozenset[str]) -> Ci
         own_names.append(city["name"])
         own_places.append(place)
         if place[1] >= MIN_ALTERNATE_POPULATION:
-            latin = [n for n in city.get("alternatenames") or () if _is_latin_name(n)]
+            latin = _latin_names(city.get("alternatenames") or [])
             other_names.extend(latin)
             other_places.extend([place] * len(latin))
-    own: dict[str, tuple[str, int]] = {}
-    for key, place in zip(place_keys(own_names), own_places, strict=True):
-        _better(own, key, place)
-    alternate: dict[str, tuple[str, int]] = {}
-    for key, place in zip(place_keys(other_names), other_places, strict=True):
-        if len(key) >= _MIN_ALTERNATE_LENGTH and key.isascii():
-            _better(alternate, key, place)
+    own = _most_populous(place_keys(own_names), own_places)
+    alternate = {
+        key: place
+        for key, place in _most_populous(place_keys(other_names), other_places).items()
+        if len(key) >= _MIN_ALTERNATE_LENGTH and key.isascii()
+    }
     places = _merge(own, alternate)
     return CityIndex(places, frozenset(own), _countries(people), tuple(places))
 
@@ -163,7 +167,13 @@ def city_index(available: frozenset[str]) -> CityIndex:
     """
     if not available:
         return CityIndex({}, frozenset(), {}, ())
-    return _build(_read("cities15000.json").values(), available)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of new objects, none cyclic: the collector would only slow it down
+    try:
+        return _build(_read("cities15000.json").values(), available)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def city_zone(key: str, available: frozenset[str]) -> str | None:

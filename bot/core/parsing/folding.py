@@ -30,6 +30,10 @@ def ascii_digits(text: str) -> str:
 
 
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_APOSTROPHES = re.compile("['\u2019]")
+_SEPARATORS = re.compile(r"[._,-]")
+_SPACES = re.compile(r"[^\S\n]+")
+_EDGE_SPACES = re.compile(r"^ | $", re.MULTILINE)
 
 
 def place_keys(names: list[str]) -> list[str]:
@@ -38,5 +42,5 @@ def place_keys(names: list[str]) -> list[str]:
     if not blob.isascii():
         blob = unicodedata.normalize("NFKD", blob.replace("\u2212", "-"))
         blob = _COMBINING.sub("", blob)
-    lines = blob.casefold().translate(_DROP).split("\n")
-    return [" ".join(line.split()) for line in lines]
+    blob = _SEPARATORS.sub(" ", _APOSTROPHES.sub("", blob.casefold()))
+    return _EDGE_SPACES.sub("", _SPACES.sub(" ", blob)).split("\n")

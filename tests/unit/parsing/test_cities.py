@@ -119,8 +119,17 @@ def test_importing_and_cheap_lookups_do_not_read_the_data_set() -> None:
 
 def test_place_keys_fold_like_place_key() -> None:
     names = ["Bèrgamo", "São Paulo", "St. John's", "Port-au-Prince", "Kraków", "Łódź", "Straße"]
+    names += ["  two  spaces ", "-dash", "x\ny", "a\u00a0b", "L\u2019Aquila", ""]
     assert place_keys(names) == [place_key(name) for name in names]
     assert fold("  BÈRGAMO ") == "bergamo"
+
+
+def test_place_keys_fold_the_data_set_like_place_key() -> None:
+    data = cities._read("cities15000.json")
+    names = [name for city in list(data.values())[:3000] for name in [city["name"]]]
+    names += [n for city in list(data.values())[:300] for n in city["alternatenames"]]
+    latin = [name for name in names if not any(ord(c) >= 0x250 for c in name)]
+    assert place_keys(latin) == [place_key(name) for name in latin]
 
 
 def test_population_bonus_prefers_big_cities() -> None:
