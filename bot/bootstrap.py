@@ -83,7 +83,7 @@ async def build_core(
     db = create_engine(settings.database_url)
     uows = sql_uow_factory(session_factory(db))
     clock = clock or SystemClock()
-    catalogs = Catalogs(settings.default_language)
+    catalogs = Catalogs(languages=settings.offered_languages())
     engine = FlowEngine(FLOWS, programs, settings.min_age)
     matchmaker = Matchmaker(programs, catalogs)
     staff = Staff(settings.superadmin_ids, settings.default_language)
@@ -96,7 +96,7 @@ async def build_core(
     )
     dispatcher = MentorbotDispatcher(
         engine,
-        catalogs.languages,
+        catalogs.registry,
         matchmaker,
         staff=staff,
         retention=retention_of(settings),

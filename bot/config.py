@@ -14,14 +14,15 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.languages import LanguageError, Languages
 from bot.core.parsing.durations import parse_duration
 
-SUPPORTED_LANGUAGES = ("en", "it")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -54,6 +55,14 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(default="sqlite+aiosqlite:///./var/mentorbot.sqlite3")
     transport: Transport = Transport.AIOGRAM
+    language_names: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="Names for codes Babel does not know, e.g. xx=Pseudo (comma-separated).",
+    )
+    languages: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=("en", "it"),
+        description="The languages offered, as codes separated by commas (e.g. en,it).",
+    )
     default_language: str = "en"
     superadmin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     bot_username: str | None = Field(
@@ -110,12 +119,46 @@ class Settings(BaseSettings):
             return (value,)
         return value
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _split_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split())
+        return value
+
+    @field_validator("language_names", mode="before")
+    @classmethod
+    def _split_names(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        names: dict[str, str] = {}
+        for part in filter(None, (p.strip() for p in value.split(","))):
+            code, sep, name = part.partition("=")
+            if not sep or not code.strip() or not name.strip():
+                raise ValueError(f"expected code=Name pairs separated by commas, not {part!r}")
+            names[code.strip()] = name.strip()
+        return names
+
     @field_validator("default_language")
     @classmethod
-    def _known_language(cls, value: str) -> str:
-        if value not in SUPPORTED_LANGUAGES:
-            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+    def _known_language(cls, value: str, info: ValidationInfo) -> str:
+        offered = info.data.get("languages", ())
+        if value not in offered:
+            raise ValueError(f"must be one of the LANGUAGES offered: {', '.join(offered)}")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages_known(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        try:
+            Languages.offered(value, info.data.get("language_names"))
+        except LanguageError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    def offered_languages(self) -> Languages:
+        """The registry of the languages this deployment offers."""
+        return Languages.offered(self.languages, self.language_names, self.default_language)
 
     @field_validator("log_level")
     @classmethod

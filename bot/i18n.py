@@ -19,6 +19,8 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot.core.languages import SOURCE_LANGUAGE, Language, Languages
+
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 DOMAIN = "messages"
 
@@ -58,51 +60,61 @@ class Translator:
         return _fill(self._catalog.ngettext(singular, plural, n), {"n": n, **values})
 
 
-def _compile(po_path: Path) -> gettext.GNUTranslations:
+def _compile(po_path: Path, language: Language) -> gettext.GNUTranslations:
     with po_path.open("rb") as source:
-        catalog = read_po(source, locale=po_path.parent.parent.name)
+        try:
+            catalog = read_po(source, locale=language.code)
+        except (UnknownLocaleError, ValueError):  # a pseudo-language: the file's own header
+            source.seek(0)
+            catalog = read_po(source)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 
 
-class Catalogs:
-    """All languages mentorbot speaks; a language is added by adding its `.po` file."""
+def catalogued(locales_dir: Path = LOCALES_DIR) -> tuple[str, ...]:
+    """The source language and every language with a catalog in `locales_dir`."""
+    found = sorted(po.parent.parent.name for po in locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return tuple(dict.fromkeys((SOURCE_LANGUAGE, *found)))
 
-    def __init__(self, default: str = "en", locales_dir: Path = LOCALES_DIR) -> None:
-        self.default = default
-        self._catalogs: dict[str, gettext.NullTranslations] = {"en": gettext.NullTranslations()}
-        for po in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-            language = po.parent.parent.name
-            if language != "en":
-                self._catalogs[language] = _compile(po)
+
+class Catalogs:
+    """The translations of the offered languages (`bot.core.languages`): a language's
+    `bot/locales/<code>` catalog when there is one, else the source text (English msgids).
+    Without a registry, the languages offered are those with a catalog."""
+
+    def __init__(
+        self,
+        default: str | None = None,
+        locales_dir: Path = LOCALES_DIR,
+        *,
+        languages: Languages | None = None,
+    ) -> None:
+        self.registry = languages or Languages.offered(catalogued(locales_dir), default=default)
+        self.default = self.registry.default
+        self._catalogs: dict[str, gettext.NullTranslations] = {}
+        for code in self.registry:
+            po = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+            has_catalog = code != SOURCE_LANGUAGE and po.is_file()
+            language = self.registry[code]
+            self._catalogs[code] = (
+                _compile(po, language) if has_catalog else gettext.NullTranslations()
+            )
 
     @property
     def languages(self) -> tuple[str, ...]:
-        """Language codes with a catalog, English first."""
-        return tuple(sorted(self._catalogs, key=lambda code: (code != "en", code)))
+        """The offered language codes, in the configured order."""
+        return self.registry.codes
 
     def pick(self, language_code: str | None) -> str:
         """The best language for Telegram's `language_code` ("it-IT" → "it"), else the default."""
-        if language_code:
-            base = language_code.split("-")[0].lower()
-            if base in self._catalogs:
-                return base
-        return self.default
+        return self.registry.pick(language_code)
 
     def translator(self, language: str) -> Translator:
         """A translator for `language` (falls back to the default language)."""
         code = language if language in self._catalogs else self.default
         return Translator(code, self._catalogs[code])
-
-
-LANGUAGE_NAMES: Mapping[str, str] = {"en": "English", "it": "Italiano"}
-
-
-def language_name(code: str) -> str:
-    """A language's name in that language, for buttons."""
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def date_in_words(day: date, language: str) -> str:

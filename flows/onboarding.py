@@ -40,7 +40,6 @@ from dataclasses import replace
 
 from bot.core.flow import Choice, Context, Flow, Outcome, Prompt, State
 from bot.core.models import Role
-from bot.i18n import language_name
 from bot.messages.texts import privacy_summary
 from flows.choices import rows
 from flows.onboarding_age import BIRTHDATE, BirthdateCheckState, BirthdateState
@@ -66,7 +65,7 @@ class LanguageState(State):
             "them through their program step by step.\n\nWhich language would you "
             "like to use?"
         )
-        options = [Choice(code, language_name(code)) for code in ("en", "it")]
+        options = [Choice(code, ctx.languages.name(code)) for code in ctx.languages]
         return Prompt(text, rows(options))
 
     def on_choice(self, ctx: Context, value: str) -> Outcome:

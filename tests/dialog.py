@@ -58,7 +58,7 @@ class Bot:
             self.store.uow,
             self.clock,
             catalogs,
-            MentorbotDispatcher(engine, catalogs.languages, self.matchmaker),
+            MentorbotDispatcher(engine, catalogs.registry, self.matchmaker),
             idle_expiry=timedelta(days=idle_days),
         )
 

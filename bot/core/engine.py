@@ -92,6 +92,7 @@ class FlowEngine:
             t=turn.t,
             programs=self.programs,
             min_age=self.min_age,
+            languages=turn.languages,
         )
 
     def active(self, turn: Turn) -> tuple[Flow, State] | None:

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from bot.core.effects import Keyboard
+from bot.core.languages import Languages
 from bot.core.models import Person
 from bot.core.programs import ProgramCatalog
 from bot.core.writes import Write
@@ -62,6 +63,7 @@ class Context:
     t: Translator
     programs: ProgramCatalog
     min_age: int
+    languages: Languages
 
 
 class Move(Enum):

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.core.effects import AnswerButton, EditButtons, EditText, Effect, Keyboard, SendText
 from bot.core.events import Inbound
+from bot.core.languages import Languages
 from bot.core.models import FlowState, Person
 from bot.core.writes import Write
 from bot.i18n import Catalogs, Translator
@@ -41,6 +42,11 @@ class Turn:
         """The person's records were erased in this turn (/forgetme): nothing of theirs is
         stored again at its end; its effects still go out."""
         self.forgotten = True
+
+    @property
+    def languages(self) -> Languages:
+        """The languages offered (for language buttons)."""
+        return self._catalogs.registry
 
     @property
     def t(self) -> Translator:

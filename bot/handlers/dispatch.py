@@ -21,6 +21,7 @@ from bot.core.events import (
     MessageEdited,
     TextMessage,
 )
+from bot.core.languages import Languages
 from bot.core.models import Person
 from bot.core.ports import UnitOfWork
 from bot.core.privacy import Retention
@@ -35,7 +36,6 @@ from bot.handlers.staff.router import StaffRouter
 from bot.handlers.staff.wiring import build_staff_router
 from bot.handlers.step_history import StepHistory
 from bot.handlers.steps import PairCommands
-from bot.i18n import language_name
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
@@ -54,7 +54,7 @@ class MentorbotDispatcher:
     def __init__(
         self,
         engine: FlowEngine,
-        languages: tuple[str, ...],
+        languages: Languages,
         matchmaker: Matchmaker,
         *,
         staff: Staff = Staff(()),
@@ -193,7 +193,7 @@ class MentorbotDispatcher:
             await self.pair_commands.training(turn, uow)
         elif name == "language":
             buttons = tuple(
-                (Button(text=language_name(code), data=f"{LANGUAGE_PREFIX}{code}"),)
+                (Button(text=self.languages.name(code), data=f"{LANGUAGE_PREFIX}{code}"),)
                 for code in self.languages
             )
             turn.say(turn.t._("Which language would you like to use?"), buttons)
@@ -270,6 +270,8 @@ class MentorbotDispatcher:
             turn.answer(press.callback_id, turn.t._("That option isn't available."))
             return
         turn.set_person(replace(turn.person, language=code))
-        turn.answer(press.callback_id, turn.t._("Language: {name}", name=language_name(code)))
-        turn.edit(press.message_id, turn.t._("Language: {name}", name=language_name(code)))
+        turn.answer(
+            press.callback_id, turn.t._("Language: {name}", name=self.languages.name(code))
+        )
+        turn.edit(press.message_id, turn.t._("Language: {name}", name=self.languages.name(code)))
         self.engine.resume(turn)

@@ -33,7 +33,7 @@ def privacy_bot(retention: Retention = Retention(30, 60)) -> Bot:
     catalogs = Catalogs("en")
     dispatcher = MentorbotDispatcher(
         FlowEngine(FLOWS, bot.programs, 18),
-        catalogs.languages,
+        catalogs.registry,
         Matchmaker(bot.programs, catalogs),
         staff=Staff((STAFF,)),
         retention=retention,

@@ -27,7 +27,7 @@ def safety_bot() -> tuple[Bot, MentorbotDispatcher]:
     catalogs = Catalogs("en")
     dispatcher = MentorbotDispatcher(
         FlowEngine(FLOWS, bot.programs, 18),
-        catalogs.languages,
+        catalogs.registry,
         bot.matchmaker,
         staff=Staff((STAFF,)),
     )

@@ -64,7 +64,7 @@ class World:
         engine = FlowEngine(FLOWS, self.bot.programs, 18)
         dispatcher = MentorbotDispatcher(
             engine,
-            catalogs.languages,
+            catalogs.registry,
             self.bot.matchmaker,
             staff=Staff((STAFF,)),
             screen=screen,
