@@ -77,7 +77,7 @@ async def build_core(
     settings: Settings, api: ChatApi, *, clock: Clock | None = None, migrate_first: bool = True
 ) -> Core:
     """Migrate the database and wire the core around `api` (the transport's ChatApi)."""
-    programs = load_programs(settings.curricula_dir)
+    programs = load_programs(settings.curricula_dir, settings.offered_languages())
     if migrate_first:
         await migrate.upgrade(settings.database_url)
     db = create_engine(settings.database_url)

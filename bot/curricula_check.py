@@ -23,7 +23,8 @@ from yaml.nodes import Node
 
 from bot.config import SettingsError, load_settings
 from bot.core.curricula import Curriculum
-from bot.core.localized import Text
+from bot.core.languages import Languages
+from bot.core.localized import MISSING_LANGUAGES, Text
 from bot.core.programs import Program, curriculum_files
 from bot.yaml_lines import (
     Loc,
@@ -37,7 +38,6 @@ from bot.yaml_lines import (
     where,
 )
 
-LANGUAGES = {"en": "English", "it": "Italian"}
 KINDS = ("pair", "training")
 NAME = "curriculum.yaml"
 _A_LIST = "should be a list (one '- ' line per item), not {value}"
@@ -60,7 +60,7 @@ _PLAIN = {  # pydantic error type -> plain words (formatted with the error's ctx
 }
 _SAY = {  # the models' own rules, and the checks that span files, in plain words
     "cadence": "a pair curriculum needs a cadence (how often a step comes): add 'cadence: 7d'",
-    "mentee": "a pair step needs the mentee's message — add 'mentee: {en: ..., it: ...}'",
+    "mentee": "a pair step needs the mentee's message — add 'mentee: {example}'",
     "quiz": "a training module needs a quiz — add 'quiz:' with at least one question",
     "no quiz": "only training modules have a quiz — remove it, or set 'kind: training'",
     "both": "this resource has both url: and file: — keep only one",
@@ -91,6 +91,7 @@ class _File:
 
     path: Path
     model: type[BaseModel]
+    languages: Languages
     data: Any = None
     root: Node | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -111,20 +112,35 @@ def _pattern_hint(value: Any, loc: Loc, pattern: str) -> str:
     return f"{describe(value)} is not a valid id: use only {chars} (no spaces or capitals)"
 
 
+def _example(languages: Languages) -> str:
+    """A text in every offered language, as written in the files: {en: ..., it: ...}."""
+    return "{" + ", ".join(f"{code}: ..." for code in languages) + "}"
+
+
+def _english_name(languages: Languages, code: str) -> str | None:
+    return languages[code].english_name if code in languages else None
+
+
+def _missing_texts(file: _File, loc: Loc) -> None:
+    """One problem per offered language a text lacks, at the text's line."""
+    raw = file.at(loc)
+    for code in (c for c in file.languages if not isinstance(raw, dict) or c not in raw):
+        name = _english_name(file.languages, code)
+        text = f"missing {name} text ({code}) — add an '{code}:' translation"
+        file.add(loc, text, (*loc, code))
+
+
 def _explain(file: _File, err: ErrorDetails) -> None:
     """Turn one pydantic error into a plain-words problem on the right line."""
     loc, kind, ctx, value = tuple(err["loc"]), err["type"], err.get("ctx", {}), err["input"]
     last = loc[-1] if loc else ""
     parent = model_at(file.model, loc[:-1])
-    language = LANGUAGES.get(str(last)) if parent is Text else None
+    language = _english_name(file.languages, str(last)) if parent is Text else None
     model = model_at(file.model, loc)
-    if kind == "missing":
-        text = (
-            f"missing {language} text ({last}) — add an '{last}:' translation"
-            if language
-            else f"missing required field '{last}' — add a '{last}:' line"
-        )
-        file.add(loc[:-1], text, loc)
+    if kind == MISSING_LANGUAGES:
+        _missing_texts(file, loc)
+    elif kind == "missing":
+        file.add(loc[:-1], f"missing required field '{last}' — add a '{last}:' line", loc)
     elif kind == "extra_forbidden":
         allowed = [n for n, f in (parent.model_fields if parent else {}).items() if not f.exclude]
         close = difflib.get_close_matches(str(last), allowed, n=1)
@@ -135,8 +151,9 @@ def _explain(file: _File, err: ErrorDetails) -> None:
         file.add(loc, "is empty — write a value after the ':'")
     elif language and kind == "string_too_short":
         file.add(loc, f"the {language} text ({last}) is empty — write it")
-    elif model is Text and kind == "model_type":
-        file.add(loc, "needs an English and an Italian text, like {en: Welcome, it: Benvenuti}")
+    elif model is Text and kind == "dict_type":
+        names = " and ".join(file.languages[code].english_name for code in file.languages)
+        file.add(loc, f"needs a text in {names}, like {_example(file.languages)}")
     elif kind == "string_type":
         why = "YAML reads yes/no/on/off as true/false" if isinstance(value, bool) else "text"
         file.add(loc, f"should be text, not {describe(value)} — put it in quotes ({why})")
@@ -196,7 +213,7 @@ def _curriculum_rules(file: _File) -> None:
         if not isinstance(step, dict):
             continue
         if kind == "pair" and step.get("mentee") is None:
-            file.add(("steps", index), _SAY["mentee"])
+            file.add(("steps", index), _SAY["mentee"].format(example=_example(file.languages)))
         if kind == "training" and not step.get("quiz"):
             file.add(("steps", index), _SAY["quiz"])
         if kind == "pair" and step.get("quiz"):
@@ -217,9 +234,9 @@ def _documents(file: _File) -> None:
                 file.add(("steps", s, "resources", r, "file"), f"{text} or fix the file name")
 
 
-def _check_file(path: Path, model: type[BaseModel] | None = None) -> _File:
+def _check_file(path: Path, languages: Languages, model: type[BaseModel] | None = None) -> _File:
     """Read, parse and validate one file; `model` None decides by location and content."""
-    file = _File(path, model or Program)
+    file = _File(path, model or Program, languages)
     try:
         text = path.read_text(encoding="utf-8")
         file.root = compose(text)
@@ -244,7 +261,8 @@ def _check_file(path: Path, model: type[BaseModel] | None = None) -> _File:
         file.problems.append(Problem(path, 1, "the file is empty"))
         return file
     try:
-        file.model.model_validate(file.data, context={"folder": path.parent})
+        context = {"folder": path.parent, "languages": languages}
+        file.model.model_validate(file.data, context=context)
     except ValidationError as exc:
         errors = exc.errors()
         for err in errors:
@@ -306,7 +324,7 @@ def _cross_check(programs: list[_File], curricula: list[_File]) -> None:
                 file.add(loc, f"{text} is needed ('kind: {kind}' in its file)")
 
 
-def _check(paths: Sequence[Path]) -> tuple[list[Problem], int, int]:
+def _check(paths: Sequence[Path], languages: Languages) -> tuple[list[Problem], int, int]:
     """The problems, and how many program and curriculum files were checked."""
     problems: list[Problem] = []
     counts = [0, 0]
@@ -315,14 +333,15 @@ def _check(paths: Sequence[Path]) -> tuple[list[Problem], int, int]:
         if path.is_dir() and not (path / "programs").is_dir() and (path / NAME).is_file():
             path = path / NAME  # one curriculum's folder
         if path.is_dir():
-            programs = [_check_file(p, Program) for p in sorted(path.glob("programs/*.yaml"))]
-            curricula = [_check_file(p, Curriculum) for p in curriculum_files(path)]
+            program_files = sorted(path.glob("programs/*.yaml"))
+            programs = [_check_file(p, languages, Program) for p in program_files]
+            curricula = [_check_file(p, languages, Curriculum) for p in curriculum_files(path)]
             if not programs:
                 problems.append(Problem(path / "programs", 0, _SAY["no programs"]))
             _cross_check(programs, curricula)
             files = programs + curricula
         elif path.is_file():
-            files = [_check_file(path)]
+            files = [_check_file(path, languages)]
         else:
             problems.append(Problem(path, 0, "no such file or folder"))
         for file in files:
@@ -332,23 +351,26 @@ def _check(paths: Sequence[Path]) -> tuple[list[Problem], int, int]:
     return problems, counts[0], counts[1]
 
 
-def check_paths(paths: Sequence[Path]) -> list[Problem]:
-    """Every problem in these curricula folders or single program/curriculum files."""
-    return _check([Path(p) for p in paths])[0]
+def check_paths(paths: Sequence[Path], languages: Languages | None = None) -> list[Problem]:
+    """Every problem in these curricula folders or single program/curriculum files, each text
+    checked against the offered languages (by default those the settings offer)."""
+    offered = languages or load_settings().offered_languages()
+    return _check([Path(p) for p in paths], offered)[0]
 
 
 def main(paths: Sequence[str]) -> int:
     """Print every problem, one per line (or an OK line); 1 when there are problems."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
     if paths:
         targets = [Path(p) for p in paths]
     else:
-        try:
-            folder = load_settings().curricula_dir
-        except SettingsError as exc:
-            sys.stderr.write(f"{exc}\n")
-            return 1
+        folder = settings.curricula_dir
         targets = [folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder]
-    problems, programs, curricula = _check(targets)
+    problems, programs, curricula = _check(targets, settings.offered_languages())
     for problem in problems:
         sys.stdout.write(f"{problem}\n")
     if not problems:

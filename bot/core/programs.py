@@ -24,8 +24,10 @@ from pydantic import (
 )
 
 from bot.core.curricula import Curriculum, CurriculumKind, Resource
+from bot.core.languages import Languages
 from bot.core.localized import Text
 from bot.core.parsing.durations import parse_cadence
+from bot.i18n import catalogued
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -235,10 +237,10 @@ class ProgramCatalog:
         return len(self._by_code)
 
 
-def _load(path: Path, model: type[M]) -> M:
+def _load(path: Path, model: type[M], languages: Languages) -> M:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return model.model_validate(raw, context={"folder": path.parent})
+        return model.model_validate(raw, context={"folder": path.parent, "languages": languages})
     except yaml.YAMLError as exc:
         raise ProgramError(f"{path}: not valid YAML: {exc}") from None
     except ValidationError as exc:
@@ -255,16 +257,18 @@ def curriculum_files(curricula_dir: Path) -> list[Path]:
     return sorted(curricula_dir.glob("*/curriculum.yaml"))
 
 
-def load_programs(curricula_dir: Path) -> ProgramCatalog:
-    """Load and validate every program and curriculum; raise ProgramError naming a bad file."""
+def load_programs(curricula_dir: Path, languages: Languages | None = None) -> ProgramCatalog:
+    """Load and validate every program and curriculum, each text in every offered language
+    (`languages`; by default those with a catalog); raise ProgramError naming a bad file."""
+    languages = languages or Languages.offered(catalogued())
     folder = curricula_dir / "programs"
     files = sorted(folder.glob("*.yaml"))
     if not files:
         raise ProgramError(f"no program files found in {folder}")
-    programs = [_load(path, Program) for path in files]
+    programs = [_load(path, Program, languages) for path in files]
     curricula = []
     for path in curriculum_files(curricula_dir):
-        curriculum = _load(path, Curriculum)
+        curriculum = _load(path, Curriculum, languages)
         curricula.append(curriculum.model_copy(update={"folder": path.parent}))
         for step in curriculum.steps:
             for resource in step.resources:

@@ -24,7 +24,7 @@ async def test_mentor_takes_a_training_module(client: SandboxClient, bot: BotPro
     for question in module.quiz:
         right = next(o for o in question.options if o.id == question.answer)
         last = question is module.quiz[-1]
-        replies = await vera.press(right.label.en, expect=2 if last else 1)
+        replies = await vera.press(right.label["en"], expect=2 if last else 1)
     assert any("Module passed" in (m.text or "") for m in replies)
     assert "You have passed 1 of 6 modules" in ((await vera.keyboard()).text or "")
     async with bot.core.conversations.uows() as uow:

@@ -172,7 +172,7 @@ async def test_a_mentor_who_finished_the_training_writes_to_their_mentee(
     last = course.steps[-1]
     for question in last.quiz:
         right = next(o for o in question.options if o.id == question.answer)
-        replies = await bo.press(right.label.en)
+        replies = await bo.press(right.label["en"])
     assert "Module passed" in (replies[-1].text or "")
     assert "/training" in (replies[-1].text or ""), "the finished training says goodbye"
     assert await bot.flow(BO) is None, "and closes itself"

@@ -32,7 +32,7 @@ async def test_mentor_passes_training_and_becomes_eligible() -> None:
             wrong = next(o for o in question.options if o.id != question.answer)
             # get the first module's first question wrong once: 2 of 3 still passes
             label = wrong if (number, k) == (1, 0) else right
-            await d.press(label.label.en)
+            await d.press(label.label["en"])
         assert any("Module passed" in t for t in d.heard)
     assert any("completed the volunteer training" in t for t in d.heard)
     person = bot.person(300)
@@ -55,7 +55,7 @@ async def test_failing_a_module_is_recorded_and_can_be_retaken() -> None:
     await d.press("Start the quiz")
     for question in module.quiz:
         wrong = next(o for o in question.options if o.id != question.answer)
-        await d.press(wrong.label.en)
+        await d.press(wrong.label["en"])
     d.hears("0 of 3", "Not passed yet")
     assert not next(iter(bot.store.training.values())).passed
     person = bot.person(301)

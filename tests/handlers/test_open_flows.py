@@ -44,7 +44,7 @@ async def answer_quiz(world: World, chat: Chat, number: int, *, right: bool = Tr
     await chat.press("Start the quiz")
     for question in module.quiz:
         option = next(o for o in question.options if (o.id == question.answer) == right)
-        await chat.press(option.label.en)
+        await chat.press(option.label["en"])
 
 
 async def test_the_training_menu_lets_messages_through_and_stays_open() -> None:

@@ -321,7 +321,7 @@ class Run:
         await chat.press("Start the quiz")
         step = self.world.bot.programs.curricula[COURSE].steps[module - 1]
         for question in step.quiz[: self.rnd.randint(0, len(step.quiz))]:
-            await chat.press(self.rnd.choice(question.options).label.en)
+            await chat.press(self.rnd.choice(question.options).label["en"])
         self.log.append(f"{mentor} in the training")
         await self.settle()
 
