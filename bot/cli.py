@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="chat with the bot in the sandbox from this terminal")
     chat.add_argument("--as", dest="name", required=True, help="the sandbox user's first name")
     chat.add_argument("--sandbox", default="http://127.0.0.1:8081", help="sandbox URL")
-    chat.add_argument("--language", default="en", help="the user's Telegram language (en, it)")
+    chat.add_argument("--language", default="en", help="the user's Telegram language code")
     curricula = sub.add_parser("curricula", help="programs and curricula (YAML)")
     curricula_sub = curricula.add_subparsers(dest="curricula_command", required=True)
     check = curricula_sub.add_parser("check", help="report every problem with file and line")

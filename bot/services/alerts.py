@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.core.effects import Effect, SendText
+from bot.core.languages import SOURCE_LANGUAGE
 from bot.core.ports import UnitOfWork
 from bot.core.programs import ProgramCatalog
 
@@ -20,7 +21,7 @@ class Staff:
     """Who receives alerts, and the language they read."""
 
     chat_ids: tuple[int, ...]
-    language: str = "en"
+    language: str = SOURCE_LANGUAGE
 
 
 async def with_organisation(

@@ -56,6 +56,9 @@ async def test_onboarding_and_a_step_in_a_configured_pseudo_language(
     client: SandboxClient, pseudo_bot: BotProcess
 ) -> None:
     bot = pseudo_bot
+    menus = {c.get("language_code") or "": c["commands"] for c in await client.commands()}
+    assert {"", "en", "it", "xx"} <= set(menus)  # a command menu for each offered language
+    assert [c["command"] for c in menus["xx"]] == [c["command"] for c in menus["en"]]
     xia = await User.create(client, "Xia", language="xx")
     await xia.say(f"/start {PROGRAM}")
     buttons = [b.text for row in (await xia.keyboard()).buttons for b in row]
