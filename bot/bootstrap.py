@@ -22,7 +22,7 @@ from bot.core.privacy import Retention
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
-from bot.handlers.commands import menus
+from bot.handlers.commands import REGISTRY
 from bot.handlers.dispatch import MentorbotDispatcher
 from bot.handlers.staff.kit import StaffServices
 from bot.handlers.staff.org import all_menus
@@ -64,8 +64,8 @@ class Core:
         )
 
     def menus(self) -> dict[str | None, list[tuple[str, str]]]:
-        """The command menu for each language."""
-        return {k: list(v) for k, v in menus(self.catalogs).items()}
+        """Everyone's command menu for each language (from the command registry)."""
+        return {k: list(v) for k, v in REGISTRY.menus(self.catalogs).items()}
 
     async def close(self) -> None:
         """Release the database (and let the garbage collector see everything again)."""
@@ -84,24 +84,16 @@ async def build_core(
     uows = sql_uow_factory(session_factory(db))
     clock = clock or SystemClock()
     catalogs = Catalogs(languages=settings.offered_languages())
-    engine = FlowEngine(FLOWS, programs, settings.min_age)
     matchmaker = Matchmaker(programs, catalogs)
-    staff = Staff(settings.superadmin_ids, settings.default_language)
     staff_services = StaffServices(
         programs,
         catalogs,
         settings.superadmin_ids,
         matchmaker,
         [settings.bot_username] if settings.bot_username else [],
+        REGISTRY,
     )
-    dispatcher = MentorbotDispatcher(
-        engine,
-        catalogs.registry,
-        matchmaker,
-        staff=staff,
-        retention=retention_of(settings),
-        staff_router=build_staff_router(staff_services),
-    )
+    dispatcher = build_dispatcher(settings, staff_services)
     conversations = Conversations(
         uows, clock, catalogs, dispatcher, idle_expiry=settings.flow_idle_expiry
     )
@@ -136,6 +128,18 @@ async def build_core(
         delivery,
         matchmaker,
         staff_services,
+    )
+
+
+def build_dispatcher(settings: Settings, services: StaffServices) -> MentorbotDispatcher:
+    """The flows, the feature handlers and the staff router, routed by the command registry."""
+    return MentorbotDispatcher(
+        FlowEngine(FLOWS, services.programs, settings.min_age),
+        services.catalogs.registry,
+        services.matchmaker,
+        staff=Staff(settings.superadmin_ids, settings.default_language),
+        retention=retention_of(settings),
+        staff_router=build_staff_router(services),
     )
 
 

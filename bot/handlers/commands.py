@@ -1,144 +1,297 @@
-"""Every slash-command, declared once: who may use it, its arguments and its help line.
+"""Every slash-command and every kind of button, declared once.
 
-The Telegram menus (everyone's, and each staff member's own, `setMyCommands` with a chat scope)
-and `/help` for each role are generated from here; the staff router (`bot.handlers.staff.router`)
-refuses a command to anyone whose `Access` is below the command's. To add a command, add an
-entry (and its handler): strings are English msgids, translated when shown.
+A command: its name, its help line (an English msgid, translated when shown), its handler, who
+may use it (`access`; staff commands are refused by `bot.handlers.staff.router` to anyone below
+it, with one check, `Actor.allows`), its arguments (`usage`), its menu, and whether the age lock
+and a ban let it through. A staff command's own buttons (`st:<name>:…`) are declared with it
+(`press`) and authorised like it. A kind of button (`Callback`): its data prefix and handler.
+
+The dispatcher (`bot.handlers.dispatch`), the staff router, the Telegram menus (everyone's, per
+language, and each staff member's own) and `/help` for each role all read `REGISTRY`. To add a
+command, add one line here (and write its handler); to add a button, add its `Callback`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from bot.core.staff import Access
-from bot.i18n import N_, Catalogs, Translator
-
-
-@dataclass(frozen=True)
-class UserCommand:
-    """A slash-command: its help line, the least `access` it needs, and its arguments (`usage`,
-    e.g. "MENTEE MENTOR"; English msgids, translated when shown)."""
-
-    name: str
-    description: str
-    access: Access = Access.EVERYONE
-    usage: str = ""
-
-
-COMMANDS: tuple[UserCommand, ...] = (
-    UserCommand("start", N_("Begin, or continue where you left off")),
-    UserCommand("help", N_("What I can do")),
-    UserCommand("findmentor", N_("Ask for a mentor (mentees)")),
-    UserCommand("switch", N_("Choose which mentee your messages go to (mentors)")),
-    UserCommand("progress", N_("Where you are in your program's curriculum")),
-    UserCommand("steps", N_("Reread your curriculum steps, with their links and check-ins")),
-    UserCommand("resources", N_("Useful links and documents of your program")),
-    UserCommand("training", N_("Volunteer training (for mentors)")),
-    UserCommand("report", N_("Tell the program team about a problem")),
-    UserCommand("block", N_("Block your partner and end the mentorship at once")),
-    UserCommand("end", N_("End your mentorship")),
-    UserCommand("language", N_("Change the language")),
-    UserCommand("privacy", N_("What we keep about you, and why")),
-    UserCommand("mydata", N_("Get a file with everything we keep about you")),
-    UserCommand("forgetme", N_("Erase your data and end your mentorships")),
-    UserCommand("cancel", N_("Stop the current question")),
-    UserCommand("restart", N_("Start the sign-up again from the beginning")),
+from bot.handlers import entry
+from bot.handlers.registry import (
+    Callback,
+    Menu,
+    PersonCall,
+    Registry,
+    SlashCommand,
+    usage_line,
 )
+from bot.handlers.staff import alerts as staff_alerts
+from bot.handlers.staff import drafts as staff_drafts
+from bot.handlers.staff import figures as staff_figures
+from bot.handlers.staff import locks as staff_locks
+from bot.handlers.staff import org as staff_org
+from bot.handlers.staff import pairs as staff_pairs
+from bot.handlers.staff import people as staff_people
+from bot.handlers.staff import reports as staff_reports
+from bot.handlers.staff.kit import STAFF_PREFIX, StaffCall
+from bot.i18n import N_, Catalogs, Translator
+from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
+from bot.messages.relay import RELAY_PREFIX
+from bot.messages.safety import SAFETY_PREFIX
+from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
+
+__all__ = ["REGISTRY", "usage_line"]
+
+Everyone = SlashCommand[PersonCall]
+Staff = SlashCommand[StaffCall]
 
 
-C, A = Access.COORDINATOR, Access.ADMIN
+async def _privacy(c: PersonCall) -> None:
+    c.bot.privacy.notice(c.turn)
 
-STAFF_COMMANDS: tuple[UserCommand, ...] = (
-    UserCommand(
-        "pending", N_("Mentors waiting for approval, with their training"), C, N_("[PROGRAM]")
+
+async def _training(c: PersonCall) -> None:
+    c.turn.set_flow(None)
+    await c.bot.pair_commands.training(c.turn, c.uow)
+
+
+async def _find_mentor_press(c: PersonCall) -> None:
+    c.turn.answer(c.press.callback_id)
+    await c.bot.matching.find_mentor(c.turn, c.uow)
+
+
+COMMANDS: tuple[Everyone, ...] = (
+    Everyone("start", N_("Begin, or continue where you left off"), entry.start),
+    Everyone("help", N_("What I can do"), entry.help_, always_allowed=True),
+    Everyone(
+        "findmentor",
+        N_("Ask for a mentor (mentees)"),
+        lambda c: c.bot.matching.find_mentor(c.turn, c.uow),
     ),
-    UserCommand("approve", N_("Approve a mentor"), C, N_("PERSON")),
-    UserCommand("reject", N_("Turn down a mentor, telling them why"), C, N_("PERSON REASON")),
-    UserCommand("pair", N_("Pair a mentee with a mentor"), C, N_("MENTEE MENTOR")),
-    UserCommand("unpair", N_("End a pair"), C, N_("PAIR [REASON]")),
-    UserCommand(
-        "match",
-        N_("Draft pairs for a whole program, then publish"),
-        C,
-        N_("PROGRAM | publish | discard"),
+    Everyone(
+        "switch",
+        N_("Choose which mentee your messages go to (mentors)"),
+        lambda c: c.bot.relay.switch(c.turn, c.uow),
     ),
-    UserCommand("pairs", N_("Pairs with their health and last activity"), C, N_("[PROGRAM]")),
-    UserCommand("user", N_("A person's profile, status, pair and progress"), C, N_("PERSON")),
-    UserCommand("pause", N_("Pause a pair's curriculum"), C, N_("PAIR")),
-    UserCommand("resume", N_("Resume a pair's curriculum"), C, N_("PAIR")),
-    UserCommand("push", N_("Send a pair's next step now"), C, N_("PAIR")),
-    UserCommand(
-        "reports", N_("Open reports; resolve one with a note"), C, N_("[resolve ID NOTE]")
+    Everyone(
+        "progress",
+        N_("Where you are in your program's curriculum"),
+        lambda c: c.bot.pair_commands.progress(c.turn, c.uow),
     ),
-    UserCommand(
-        "broadcast",
-        N_("Message a program's mentees, mentors or both"),
-        C,
-        N_("PROGRAM mentees|mentors|all TEXT"),
+    Everyone(
+        "steps",
+        N_("Reread your curriculum steps, with their links and check-ins"),
+        lambda c: c.bot.steps.command(c.turn, c.uow),
     ),
-    UserCommand("stats", N_("Program figures and a chart"), C, N_("[PROGRAM]")),
-    UserCommand("program", N_("Your programs and their join links"), C),
-    UserCommand("audit", N_("What staff did, newest first"), C),
-    UserCommand(
-        "locked",
-        N_("People locked by the age check; lift a lock with a reason"),
+    Everyone(
+        "resources",
+        N_("Useful links and documents of your program"),
+        lambda c: c.bot.pair_commands.resources(c.turn, c.uow),
+    ),
+    Everyone("training", N_("Volunteer training (for mentors)"), _training),
+    Everyone(
+        "report",
+        N_("Tell the program team about a problem"),
+        lambda c: c.bot.safety.report(c.turn, c.uow),
+    ),
+    Everyone(
+        "block",
+        N_("Block your partner and end the mentorship at once"),
+        lambda c: c.bot.safety.block(c.turn, c.uow),
+    ),
+    Everyone("end", N_("End your mentorship"), lambda c: c.bot.safety.end(c.turn, c.uow)),
+    Everyone("language", N_("Change the language"), entry.language, always_allowed=True),
+    Everyone("privacy", N_("What we keep about you, and why"), _privacy, always_allowed=True),
+    Everyone(
+        "mydata",
+        N_("Get a file with everything we keep about you"),
+        lambda c: c.bot.privacy.export(c.turn, c.uow),
+        always_allowed=True,
+    ),
+    Everyone(
+        "forgetme",
+        N_("Erase your data and end your mentorships"),
+        lambda c: c.bot.privacy.forget(c.turn, c.uow),
+        always_allowed=True,
+    ),
+    Everyone("cancel", N_("Stop the current question"), entry.cancel, always_allowed=True),
+    Everyone("restart", N_("Start the sign-up again from the beginning"), entry.restart),
+)
+"""Everyone's commands, in the order of their menu and of /help."""
+
+
+C, A, S = Access.COORDINATOR, Access.ADMIN, Menu.STAFF
+
+STAFF_COMMANDS: tuple[Staff, ...] = (
+    Staff(
+        "pending",
+        N_("Mentors waiting for approval, with their training"),
+        staff_people.pending,
         C,
         N_("[PROGRAM]"),
+        S,
+        press=staff_people.pending_press,
     ),
-    UserCommand("ageoverride", N_("Lift a wrong age-check lock"), C, N_("PERSON REASON")),
-    UserCommand("ban", N_("Stop serving a person"), A, N_("PERSON REASON")),
-    UserCommand("unban", N_("Serve a banned person again"), A, N_("PERSON")),
-    UserCommand("export", N_("Pairs and progress as a CSV file"), A, N_("[PROGRAM]")),
-    UserCommand(
+    Staff(
+        "approve",
+        N_("Approve a mentor"),
+        staff_people.approve,
+        C,
+        N_("PERSON"),
+        S,
+        press=staff_people.approve_press,
+    ),
+    Staff(
+        "reject",
+        N_("Turn down a mentor, telling them why"),
+        staff_people.reject,
+        C,
+        N_("PERSON REASON"),
+        S,
+    ),
+    Staff("pair", N_("Pair a mentee with a mentor"), staff_pairs.pair, C, N_("MENTEE MENTOR"), S),
+    Staff("unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), S),
+    Staff(
+        "match",
+        N_("Draft pairs for a whole program, then publish"),
+        staff_drafts.match,
+        C,
+        N_("PROGRAM | publish | discard"),
+        S,
+    ),
+    Staff(
+        "pairs",
+        N_("Pairs with their health and last activity"),
+        staff_pairs.pairs,
+        C,
+        N_("[PROGRAM]"),
+        S,
+        press=staff_pairs.pairs_press,
+    ),
+    Staff(
+        "user",
+        N_("A person's profile, status, pair and progress"),
+        staff_people.user,
+        C,
+        N_("PERSON"),
+        S,
+        press=staff_alerts.user_press,  # an alert's "open the case"
+    ),
+    Staff(
+        "pause",
+        N_("Pause a pair's curriculum"),
+        staff_pairs.pause,
+        C,
+        N_("PAIR"),
+        S,
+        press=staff_alerts.pause_press,  # an alert's "pause the pair"
+    ),
+    Staff("resume", N_("Resume a pair's curriculum"), staff_pairs.resume, C, N_("PAIR"), S),
+    Staff("push", N_("Send a pair's next step now"), staff_pairs.push, C, N_("PAIR"), S),
+    Staff(
+        "reports",
+        N_("Open reports; resolve one with a note"),
+        staff_reports.reports,
+        C,
+        N_("[resolve ID NOTE]"),
+        S,
+        press=staff_alerts.reports_press,  # pages, and an alert's "show" and "done"
+    ),
+    Staff(
+        "broadcast",
+        N_("Message a program's mentees, mentors or both"),
+        staff_drafts.broadcast,
+        C,
+        N_("PROGRAM mentees|mentors|all TEXT"),
+        S,
+    ),
+    Staff("stats", N_("Program figures and a chart"), staff_figures.stats, C, N_("[PROGRAM]"), S),
+    Staff("program", N_("Your programs and their join links"), staff_org.program, C, menu=S),
+    Staff(
+        "audit",
+        N_("What staff did, newest first"),
+        staff_org.audit,
+        C,
+        menu=S,
+        press=staff_org.audit_press,
+    ),
+    Staff(
+        "locked",
+        N_("People locked by the age check; lift a lock with a reason"),
+        staff_locks.locked,
+        C,
+        N_("[PROGRAM]"),
+        S,
+        press=staff_locks.locked_press,
+    ),
+    Staff(
+        "ageoverride",
+        N_("Lift a wrong age-check lock"),
+        staff_locks.age_override,
+        C,
+        N_("PERSON REASON"),
+        S,
+    ),
+    Staff("ban", N_("Stop serving a person"), staff_people.ban, A, N_("PERSON REASON"), S),
+    Staff("unban", N_("Serve a banned person again"), staff_people.unban, A, N_("PERSON"), S),
+    Staff(
+        "export",
+        N_("Pairs and progress as a CSV file"),
+        staff_figures.export,
+        A,
+        N_("[PROGRAM]"),
+        S,
+    ),
+    Staff(
         "staff",
         N_("Add, remove or list staff"),
+        staff_org.staff,
         A,
         N_("add PERSON admin|coordinator [ORGANISATION] | remove PERSON | list"),
+        S,
     ),
 )
-"""Commands for staff, by the least role that may use them."""
+"""Commands for staff, by the least role that may use them, in the order of /help."""
 
-ALL_COMMANDS: tuple[UserCommand, ...] = COMMANDS + STAFF_COMMANDS
+CALLBACKS: tuple[Callback, ...] = (
+    Callback(entry.LANGUAGE_PREFIX, entry.language_press, allowed_under_age_lock=True),
+    Callback(  # authorised by the staff router like the command the button belongs to
+        STAFF_PREFIX,
+        lambda c: c.bot.staff.press(c.turn, c.press, c.uow),
+        allowed_under_age_lock=True,
+    ),
+    Callback(CHECKIN_PREFIX, lambda c: c.bot.pair_commands.checkin_press(c.turn, c.press, c.uow)),
+    Callback(
+        DOCUMENT_PREFIX, lambda c: c.bot.pair_commands.document_press(c.turn, c.press, c.uow)
+    ),
+    Callback(STEPS_PREFIX, lambda c: c.bot.steps.press(c.turn, c.press, c.uow)),
+    Callback(PROPOSAL_PREFIX, lambda c: c.bot.matching.press(c.turn, c.press, c.uow)),
+    Callback(SAFETY_PREFIX, lambda c: c.bot.safety.press(c.turn, c.press, c.uow)),
+    Callback(RELAY_PREFIX, lambda c: c.bot.relay.press(c.turn, c.uow, c.press)),
+    Callback(FIND_MENTOR, _find_mentor_press, whole=True, after_open_flow=True),
+)
+"""Every kind of button but the flows' own (`f:`, `bot.core.engine`)."""
+
+REGISTRY = Registry(COMMANDS, STAFF_COMMANDS, CALLBACKS)
+ALL_COMMANDS: tuple[SlashCommand[PersonCall] | SlashCommand[StaffCall], ...] = (
+    COMMANDS + STAFF_COMMANDS
+)
 BY_NAME = {c.name: c for c in ALL_COMMANDS}
-ALWAYS_ALLOWED = frozenset({"help", "privacy", "language", "mydata", "forgetme", "cancel"})
+ALWAYS_ALLOWED = frozenset(c.name for c in COMMANDS if c.always_allowed)
 """What someone age-locked or banned may still use: their privacy rights, /help, /language,
 and /cancel (the /forgetme prompt offers it)."""
 
 
-def usage_line(command: UserCommand, t: Translator) -> str:
-    """The command with its arguments (e.g. /pair MENTEE MENTOR), in the reader's language."""
-    return (
-        f"/{command.name} {t._(command.usage)}".rstrip() if command.usage else f"/{command.name}"
-    )
-
-
-def commands_for(access: Access) -> list[UserCommand]:
+def commands_for(access: Access) -> list[SlashCommand[PersonCall] | SlashCommand[StaffCall]]:
     """Everyone's commands, then the staff commands this access level may use."""
-    return [*COMMANDS, *(c for c in STAFF_COMMANDS if c.access <= access)]
-
-
-def staff_menu(t: Translator, access: Access) -> list[tuple[str, str]]:
-    """A staff member's own command menu, in their language."""
-    return [(c.name, t._(c.description)) for c in commands_for(access)]
+    return REGISTRY.for_access(access)
 
 
 def menus(catalogs: Catalogs) -> Mapping[str | None, Sequence[tuple[str, str]]]:
     """Command menus per language (None = the default language), for setMyCommands."""
-    out: dict[str | None, Sequence[tuple[str, str]]] = {}
-    for language in (None, *catalogs.languages):
-        t = catalogs.translator(language or catalogs.default)
-        out[language] = [(c.name, t._(c.description)) for c in COMMANDS]
-    return out
+    return REGISTRY.menus(catalogs)
 
 
 def help_text(t: Translator, access: Access = Access.EVERYONE) -> str:
     """The /help message for someone of this access level."""
-    lines = [t._("<b>What I can do</b>")]
-    lines += [f"/{c.name} — {t._(c.description)}" for c in COMMANDS]
-    staff = [c for c in STAFF_COMMANDS if c.access <= access]
-    if staff:
-        lines += ["", t._("<b>Staff commands</b>")]
-        lines += [f"{html.escape(usage_line(c, t))} — {t._(c.description)}" for c in staff]
-    return "\n".join(lines)
+    return REGISTRY.help_text(t, access)

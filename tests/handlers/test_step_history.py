@@ -10,7 +10,7 @@ import pytest
 
 from bot.core import effects as fx
 from bot.core.models import StepStatus
-from bot.handlers import dispatch
+from bot.handlers import entry
 from bot.handlers.commands import COMMANDS, help_text, menus
 from bot.handlers.staff import kit as staff_kit
 from bot.i18n import Catalogs
@@ -261,7 +261,7 @@ def test_button_prefixes_do_not_collide() -> None:
         matching_messages.PROPOSAL_PREFIX,
         safety_messages.SAFETY_PREFIX,
         relay_messages.RELAY_PREFIX,
-        dispatch.LANGUAGE_PREFIX,
+        entry.LANGUAGE_PREFIX,
         "f:",  # flow buttons (bot.core.engine)
     ]
     for a in prefixes:

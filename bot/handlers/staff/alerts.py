@@ -21,7 +21,6 @@ from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import people as staff_people
 from bot.handlers.staff import reports as staff_reports
 from bot.handlers.staff.kit import StaffCall
-from bot.handlers.staff.router import PressHandler
 from bot.services.safety_alert import pseudonym, when
 
 CONTEXT_MESSAGES = 10  # as many as the alert lists (bot.services.safety.CONTEXT_MESSAGES)
@@ -134,10 +133,3 @@ async def _show(call: StaffCall, rest: list[str]) -> None:
     await call.audit("reports show", code, f"report {report.id}", f"{len(shown)} messages")
     call.turn.answer(call.callback_id or "")
     call.turn.effects.extend(effects)
-
-
-PRESSES: dict[str, PressHandler] = {
-    "pause": pause_press,
-    "user": user_press,
-    "reports": reports_press,
-}

@@ -32,7 +32,7 @@ from bot.core.staff import Broadcast, DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, audience_label, esc, name_of
 from bot.handlers.staff.pairs import form_pair, past_of
-from bot.handlers.staff.router import ConfirmHandler, Handler, expired_text
+from bot.handlers.staff.router import ConfirmHandler, expired_text
 from bot.services.batch_matching import Assignment, assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 
@@ -258,7 +258,6 @@ async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
     call.turn.say("\n".join(lines))
 
 
-HANDLERS: dict[str, Handler] = {"broadcast": broadcast, "match": match}
 CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {
     DraftKind.BROADCAST: _send_broadcast,
     DraftKind.MATCH: _publish,

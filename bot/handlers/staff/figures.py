@@ -9,7 +9,6 @@ import asyncio
 from bot.core.effects import SendDocument, SendPhoto
 from bot.handlers.staff.kit import StaffCall
 from bot.handlers.staff.pairs import bucket_label
-from bot.handlers.staff.router import Handler
 from bot.i18n import Translator
 from bot.services.export import pairs_csv
 from bot.services.stats import Stats, program_stats
@@ -101,6 +100,3 @@ async def export(call: StaffCall) -> None:
         )
     )
     await call.audit("export", programs[0].code if len(programs) == 1 else None, scope)
-
-
-HANDLERS: dict[str, Handler] = {"stats": stats, "export": export}

@@ -25,7 +25,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import Actor, AuditEntry, StaffRole
 from bot.core.turn import Turn
-from bot.handlers.commands import UserCommand, usage_line
+from bot.handlers.registry import Registry, SlashCommand, usage_line
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.matchmaking import Matchmaker
 
@@ -39,13 +39,15 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class StaffServices:
-    """What the handlers share: programs, catalogs, and the bot's username (join links)."""
+    """What the handlers share: programs, catalogs, the bot's username (join links) and the
+    command registry."""
 
     programs: ProgramCatalog
     catalogs: Catalogs
     superadmins: tuple[int, ...]
     matchmaker: Matchmaker
     bot_username: list[str]  # filled in once the transport knows it (a one-item box)
+    registry: Registry  # every command and button (bot.handlers.commands.REGISTRY)
 
 
 @dataclass
@@ -55,7 +57,7 @@ class StaffCall:
     turn: Turn
     uow: UnitOfWork
     actor: Actor
-    command: UserCommand
+    command: SlashCommand[StaffCall]
     args: str
     services: StaffServices
     callback_id: str | None = None

@@ -22,7 +22,7 @@ from bot.handlers.staff.kit import (
     page_buttons,
     paginate,
 )
-from bot.handlers.staff.router import AnswerHandler, Handler, PressHandler
+from bot.handlers.staff.router import AnswerHandler
 from bot.i18n import Html, Translator
 from flows import age_lift
 
@@ -161,8 +161,6 @@ def _date(when: object) -> str:
     return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"
 
 
-HANDLERS: dict[str, Handler] = {"locked": locked, "ageoverride": age_override}
-PRESSES: dict[str, PressHandler] = {"locked": locked_press}
 ANSWERS: dict[str, tuple[str, AnswerHandler]] = {age_lift.READY: ("ageoverride", lift_answer)}
 """Typed answers completed by the staff router: flow state → (the command whose access it
 needs, the handler)."""

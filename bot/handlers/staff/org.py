@@ -19,32 +19,25 @@ from bot.handlers.staff.kit import (
     paginate,
     role_label,
 )
-from bot.handlers.staff.router import Handler, PressHandler, menu_of
-from bot.i18n import Catalogs
+from bot.handlers.staff.router import menu_of
 
 
 async def menu_effect(
-    uow: UnitOfWork,
-    catalogs: Catalogs,
-    user_id: int,
-    member: StaffMember | None,
-    superadmins: tuple[int, ...],
+    uow: UnitOfWork, services: StaffServices, user_id: int, member: StaffMember | None
 ) -> SetCommands:
     """The chat-scoped menu for a user: their staff commands, or none (everyone's menu)."""
-    actor = actor_for(user_id, superadmins, member)
+    actor = actor_for(user_id, services.superadmins, member)
     person = await uow.persons.get(user_id) if actor.is_staff else None
+    catalogs = services.catalogs
     t = catalogs.translator(person.language if person else catalogs.default)
-    return menu_of(actor, user_id, t)
+    return menu_of(actor, user_id, t, services.registry)
 
 
 async def all_menus(uow: UnitOfWork, services: StaffServices) -> list[Effect]:
-    """Every staff member's and super-admin's menu (queued at start-up)."""
+    """Every staff member's and super-admin's menu (queued at start-up), from the registry."""
     members = {m.user_id: m for m in await uow.staff.members(None)}
     ids = sorted(set(members) | set(services.superadmins))
-    return [
-        await menu_effect(uow, services.catalogs, i, members.get(i), services.superadmins)
-        for i in ids
-    ]
+    return [await menu_effect(uow, services, i, members.get(i)) for i in ids]
 
 
 async def staff(call: StaffCall) -> None:
@@ -95,11 +88,7 @@ async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> No
     )
     await call.uow.staff.save_member(member)
     await call.audit_org("staff add", org, str(user_id), role.value)
-    call.turn.effects.append(
-        await menu_effect(
-            call.uow, call.services.catalogs, user_id, member, call.services.superadmins
-        )
-    )
+    call.turn.effects.append(await menu_effect(call.uow, call.services, user_id, member))
     person = await call.uow.persons.get(user_id)
     if person is not None:
         call.tell(
@@ -228,11 +217,3 @@ async def _audit_page(call: StaffCall, page: int) -> None:
     if pages > 1:
         text += "\n" + call.t._("Page {page} of {pages}", page=page + 1, pages=pages)
     call.show(text, page_buttons("audit", "*", page, pages, call.t))
-
-
-HANDLERS: dict[str, Handler] = {
-    "staff": staff,
-    "program": program,
-    "audit": audit,
-}
-PRESSES: dict[str, PressHandler] = {"audit": audit_press}

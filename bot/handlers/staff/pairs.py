@@ -23,7 +23,7 @@ from bot.core.programs import Program
 from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from bot.handlers.staff.router import ConfirmHandler, Handler, PressHandler
+from bot.handlers.staff.router import ConfirmHandler
 from bot.i18n import Translator
 from bot.messages.pair_history import history_lines
 from bot.services.matches import form_pair as start_match
@@ -294,13 +294,4 @@ async def _pairs_page(call: StaffCall, words: list[str], page: int) -> None:
     call.show(text, page_buttons("pairs", words[0] if words else "*", page, pages, call.t))
 
 
-HANDLERS: dict[str, Handler] = {
-    "pair": pair,
-    "unpair": unpair,
-    "pause": pause,
-    "resume": resume,
-    "push": push,
-    "pairs": pairs,
-}
-PRESSES: dict[str, PressHandler] = {"pairs": pairs_press}
 CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {DraftKind.PAIR: _confirmed}

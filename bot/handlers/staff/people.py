@@ -30,7 +30,6 @@ from bot.handlers.staff.kit import (
     role_label,
     status_of,
 )
-from bot.handlers.staff.router import Handler, PressHandler
 from bot.i18n import Html
 from bot.services.bans import ban as ban_person
 
@@ -311,14 +310,3 @@ async def unban(call: StaffCall) -> None:
 
 def _date(when: object) -> str:
     return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"
-
-
-HANDLERS: dict[str, Handler] = {
-    "pending": pending,
-    "approve": approve,
-    "reject": reject,
-    "user": user,
-    "ban": ban,
-    "unban": unban,
-}
-PRESSES: dict[str, PressHandler] = {"pending": pending_press, "approve": approve_press}

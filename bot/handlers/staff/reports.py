@@ -10,7 +10,6 @@ from dataclasses import replace
 from bot.core.models import Person, Report, ReportStatus
 from bot.core.parsing.arguments import report_ref
 from bot.handlers.staff.kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
-from bot.handlers.staff.router import Handler, PressHandler
 
 
 async def reports(call: StaffCall) -> None:
@@ -94,7 +93,3 @@ async def _resolve(call: StaffCall, report_id: int, note: str) -> None:
     )
     await call.audit("reports resolve", code, f"report {report_id}", note)
     call.say(call.t._("Report {id} is resolved.", id=report_id))
-
-
-HANDLERS: dict[str, Handler] = {"reports": reports}
-PRESSES: dict[str, PressHandler] = {"reports": reports_press}

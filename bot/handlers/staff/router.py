@@ -1,8 +1,9 @@
 """The staff router: the one place where staff commands and staff buttons are authorised.
 
-Every command of `bot.handlers.commands` declares the least `Access` it needs. Before any staff
-command runs, and again on every press of a staff button (`st:<command>:…`, so a forged or replayed
-press is checked like a typed command), the router works out who is asking (`Actor`: a
+Every command of the registry (`bot.handlers.commands`) declares the least `Access` it needs,
+and the buttons it owns. Before any staff command runs, and again on every press of a staff button
+(`st:<command>:…`, so a forged or replayed press is checked like a typed command), the router
+works out who is asking (`Actor`: a
 super-admin of `SUPERADMIN_IDS`, a staff member of one organisation, or nobody special) and
 refuses politely when their level is too low; handlers then check that every person, pair and
 program they touch belongs to the actor's organisation (`bot.handlers.staff.kit`). Hiding the
@@ -21,19 +22,13 @@ from typing import Any
 from bot.core.effects import Button, Keyboard, SetCommands
 from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
-from bot.core.staff import Access, Actor, DraftKind, actor_for
+from bot.core.staff import Actor, DraftKind, actor_for
 from bot.core.turn import Turn
-from bot.handlers.commands import ALWAYS_ALLOWED, BY_NAME, UserCommand, staff_menu
+from bot.handlers.registry import Registry, SlashCommand
 from bot.handlers.staff.kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
-
-Handler = Callable[[StaffCall], Awaitable[None]]
-"""Runs a staff command (`call.args` holds the arguments)."""
-
-PressHandler = Callable[[StaffCall, list[str]], Awaitable[None]]
-"""Runs a staff button (the parts of its data after `st:<command>:`)."""
 
 ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
 """Runs a confirmed draft (its stored data)."""
@@ -55,11 +50,11 @@ def confirm_buttons(t: Translator, token: str, label: str) -> Keyboard:
     )
 
 
-def menu_of(actor: Actor, chat_id: int, t: Translator) -> SetCommands:
+def menu_of(actor: Actor, chat_id: int, t: Translator, registry: Registry) -> SetCommands:
     """The chat-scoped menu: the actor's staff commands, or none (everyone's menu)."""
     if not actor.is_staff:
         return SetCommands(chat_id=chat_id)
-    return SetCommands(chat_id=chat_id, commands=tuple(staff_menu(t, actor.access)))
+    return SetCommands(chat_id=chat_id, commands=tuple(registry.staff_menu(t, actor.access)))
 
 
 class StaffRouter:
@@ -68,23 +63,21 @@ class StaffRouter:
     def __init__(
         self,
         services: StaffServices,
-        handlers: Mapping[str, Handler],
-        presses: Mapping[str, PressHandler],
         confirmations: Mapping[DraftKind, ConfirmHandler],
         answers: Mapping[str, tuple[str, AnswerHandler]] | None = None,
     ) -> None:
-        """`answers`: a staff flow's last state → (the command whose access it needs, what
-        completes it), run by `complete`."""
-        missing = {c for c, spec in BY_NAME.items() if spec.access > Access.EVERYONE} - set(
-            handlers
-        )
-        if missing:
-            raise ValueError(f"staff commands without a handler: {sorted(missing)}")
+        """The commands and their buttons come from `services.registry` (which checked that
+        each has a handler). `answers`: a staff flow's last state → (the command whose access
+        it needs, what completes it), run by `complete`."""
         self.services = services
-        self.handlers = dict(handlers)
-        self.presses = dict(presses)
+        self.registry = services.registry
         self.confirmations = dict(confirmations)
         self.answers = dict(answers or {})
+
+    @property
+    def handlers(self) -> dict[str, Callable[[StaffCall], Awaitable[None]]]:
+        """Each staff command's handler, by name."""
+        return {c.name: c.run for c in self.registry.staff}
 
     async def actor(self, uow: UnitOfWork, user_id: int) -> Actor:
         """Who this user is for staff purposes (read from storage every time)."""
@@ -97,7 +90,7 @@ class StaffRouter:
         actor = await self.actor(uow, turn.person.id)
         if actor.is_staff:
             t = self.services.catalogs.translator(turn.person.language)
-            turn.effects.append(menu_of(actor, turn.person.chat_id, t))
+            turn.effects.append(menu_of(actor, turn.person.chat_id, t, self.registry))
 
     async def banned(self, turn: Turn, uow: UnitOfWork) -> bool:
         """True (and the person told) when a banned person tries anything but their privacy
@@ -105,7 +98,7 @@ class StaffRouter:
         if not await uow.staff.banned([turn.person.id]):
             return False
         event = turn.event
-        if isinstance(event, Command) and event.name in ALWAYS_ALLOWED:
+        if isinstance(event, Command) and self.registry.always_allowed(event.name):
             return False
         if (await self.actor(uow, turn.person.id)).is_staff:
             return False
@@ -124,17 +117,17 @@ class StaffRouter:
         command is someone else's business."""
         if cmd.name == "cancel":
             return await self._cancel(turn, uow)
-        spec = BY_NAME.get(cmd.name)
-        if spec is None or spec.access is Access.EVERYONE:
+        spec = self.registry.staff_command(cmd.name)
+        if spec is None:
             return False
         actor = await self.actor(uow, turn.person.id)
         if not actor.allows(spec.access):
             turn.say(self._not_allowed(turn, actor, spec))
             log.info("user %s refused /%s", turn.person.id, spec.name)
             return True
-        call = StaffCall(turn, uow, actor, spec, cmd.args, self.services)
+        call = StaffCall(turn, uow, actor, spec, spec.args(cmd.args), self.services)
         with contextlib.suppress(Refused):
-            await self.handlers[spec.name](call)
+            await spec.run(call)
         return True
 
     async def complete(self, turn: Turn, uow: UnitOfWork) -> None:
@@ -145,7 +138,7 @@ class StaffRouter:
         if flow is None or found is None:
             return
         turn.set_flow(None)
-        spec = BY_NAME[found[0]]
+        spec = self._command(found[0])
         actor = await self.actor(uow, turn.person.id)
         if not actor.allows(spec.access):
             turn.say(self._not_allowed(turn, actor, spec))
@@ -159,9 +152,9 @@ class StaffRouter:
         """A staff button: authorised again, from what is stored, before anything changes."""
         parts = press.data.removeprefix(STAFF_PREFIX).split(":")
         name, rest = parts[0], parts[1:]
-        spec = BY_NAME.get(name) if name not in (CONFIRM, DISCARD) else BY_NAME["pending"]
+        spec = self.registry.staff_command(name if name not in (CONFIRM, DISCARD) else "pending")
         actor = await self.actor(uow, turn.person.id)
-        if spec is None or spec.access is Access.EVERYONE:
+        if spec is None:
             turn.answer_stale(press.callback_id)
             return
         if not actor.allows(spec.access):
@@ -188,8 +181,8 @@ class StaffRouter:
         try:
             if name in (CONFIRM, DISCARD):
                 await self._confirm(call, name == CONFIRM, rest)
-            elif name in self.presses:
-                await self.presses[name](call, rest)
+            elif spec.press is not None:
+                await spec.press(call, rest)
             else:
                 turn.answer_stale(press.callback_id)
         except Refused:
@@ -205,7 +198,7 @@ class StaffRouter:
         if not confirmed:
             call.show(call.t._("Cancelled: nothing was sent or changed."))
             return
-        call.command = BY_NAME[draft.kind.value]  # the expired text names it
+        call.command = self._command(draft.kind.value)  # the expired text names it
         call.args = ""
         if draft.expired(call.now):
             call.show(expired_text(call))
@@ -224,8 +217,14 @@ class StaffRouter:
         turn.say(turn.t._("Cancelled: nothing was sent or changed."))
         return True
 
+    def _command(self, name: str) -> SlashCommand[StaffCall]:
+        found = self.registry.staff_command(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
     @staticmethod
-    def _not_allowed(turn: Turn, actor: Actor, spec: UserCommand) -> str:
+    def _not_allowed(turn: Turn, actor: Actor, spec: SlashCommand[StaffCall]) -> str:
         if not actor.is_staff:
             return turn.t._(
                 "/{name} is only for program staff. /help lists what you can do.", name=spec.name

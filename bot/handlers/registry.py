@@ -1,0 +1,211 @@
+"""What a command and a button are, and the registry that holds them (`bot.handlers.commands`
+declares them).
+
+A `SlashCommand` is declared once: its name, who may use it (`access`), its arguments (`usage`,
+shown in /help and in usage errors, and `args`, what the handler receives), its help line
+(`description`, an English msgid translated when shown), the menu it appears in, whether the
+age lock and a ban let it through, and its handler. A staff command may also own buttons whose
+data is `st:<name>:…` (`press`), authorised like the command itself.
+
+A `Callback` is a kind of button: its data prefix (one word and a colon, e.g. `ci:`), or the
+whole data for a one-off button, and its handler. The dispatcher finds a press's callback by the
+first word of its data (or its whole data), never by trying prefixes in turn.
+
+`Registry` checks the declarations when it is built (unique names and prefixes, a handler and a
+help line for each) and generates from them the menus of each language, the menu of each staff
+member and /help for each access level.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from bot.core.engine import FLOW_PREFIX
+from bot.core.events import ButtonPress
+from bot.core.ports import UnitOfWork
+from bot.core.staff import Access
+from bot.core.turn import Turn
+from bot.i18n import Catalogs, Translator
+
+if TYPE_CHECKING:
+    from bot.handlers.dispatch import MentorbotDispatcher
+
+CallT = TypeVar("CallT")
+PREFIX = re.compile(r"[a-z]+:")
+"""A callback prefix: one lower-case word and a colon."""
+
+
+class Menu(Enum):
+    """Which Telegram command menu lists a command."""
+
+    EVERYONE = "everyone"  # the bot's default menu, in each language
+    STAFF = "staff"  # a staff member's own menu (setMyCommands with their chat's scope)
+
+
+def as_typed(args: str) -> str:
+    """The arguments as typed (the default argument reader)."""
+    return args
+
+
+@dataclass(frozen=True)
+class SlashCommand(Generic[CallT]):
+    """A slash-command. `run` takes the call (a `PersonCall`, or a staff `StaffCall`);
+    `press` runs the staff command's own buttons (`st:<name>:…`, with the parts after it)."""
+
+    name: str
+    description: str
+    run: Callable[[CallT], Awaitable[None]]
+    access: Access = Access.EVERYONE
+    usage: str = ""
+    menu: Menu = Menu.EVERYONE
+    always_allowed: bool = False
+    """Usable under the age lock and by a banned person (privacy rights, /help, /language)."""
+    args: Callable[[str], str] = as_typed
+    press: Callable[[CallT, list[str]], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True)
+class PersonCall:
+    """One participant command or button being handled: the dispatcher's feature handlers
+    (`bot`), the turn, the unit of work, and the arguments or the press."""
+
+    bot: MentorbotDispatcher
+    turn: Turn
+    uow: UnitOfWork
+    args: str = ""
+    pressed: ButtonPress | None = None
+
+    @property
+    def press(self) -> ButtonPress:
+        """The press being handled (a callback's call always has one)."""
+        assert self.pressed is not None
+        return self.pressed
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A kind of button, found by its data's `prefix` (or its whole data when `whole`)."""
+
+    prefix: str
+    run: Callable[[PersonCall], Awaitable[None]]
+    allowed_under_age_lock: bool = False
+    whole: bool = False
+    after_open_flow: bool = False
+    """Taken only when no open flow (the relay's choice of mentee) takes the press first."""
+
+
+def usage_line(command: SlashCommand[Any], t: Translator) -> str:
+    """The command with its arguments (e.g. /pair MENTEE MENTOR), in the reader's language."""
+    return (
+        f"/{command.name} {t._(command.usage)}".rstrip() if command.usage else f"/{command.name}"
+    )
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every command (everyone's, then staff's) and every kind of button."""
+
+    commands: tuple[SlashCommand[PersonCall], ...] = ()
+    staff: tuple[SlashCommand[Any], ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+    _by_name: dict[str, SlashCommand[Any]] = field(init=False, repr=False, compare=False)
+    _callbacks: dict[str, Callback] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = declaration_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        by_name = {c.name: c for c in (*self.commands, *self.staff)}
+        object.__setattr__(self, "_by_name", by_name)
+        object.__setattr__(self, "_callbacks", {c.prefix: c for c in self.callbacks})
+
+    def command(self, name: str) -> SlashCommand[Any] | None:
+        """The command of this name, if there is one."""
+        return self._by_name.get(name)
+
+    def staff_command(self, name: str) -> SlashCommand[Any] | None:
+        """The staff command of this name (not everyone's), if there is one."""
+        found = self._by_name.get(name)
+        return found if found is not None and found.access > Access.EVERYONE else None
+
+    def always_allowed(self, name: str) -> bool:
+        """True for a command the age lock and a ban let through."""
+        found = self._by_name.get(name)
+        return found is not None and found.always_allowed
+
+    def callback(self, data: str) -> Callback | None:
+        """The kind of button this data belongs to: by its whole data, else its first word."""
+        found = self._callbacks.get(data)
+        if found is not None and found.whole:
+            return found
+        head, sep, _ = data.partition(":")
+        found = self._callbacks.get(head + sep) if sep else None
+        return found if found is not None and not found.whole else None
+
+    def for_access(self, access: Access) -> list[SlashCommand[Any]]:
+        """Everyone's commands, then the staff commands this access level may use."""
+        return [*self.commands, *(c for c in self.staff if c.access <= access)]
+
+    def staff_menu(self, t: Translator, access: Access) -> list[tuple[str, str]]:
+        """A staff member's own command menu, in their language."""
+        return [(c.name, t._(c.description)) for c in self.for_access(access)]
+
+    def menus(self, catalogs: Catalogs) -> Mapping[str | None, Sequence[tuple[str, str]]]:
+        """Everyone's command menu per language (None = the default language)."""
+        out: dict[str | None, Sequence[tuple[str, str]]] = {}
+        for language in (None, *catalogs.languages):
+            t = catalogs.translator(language or catalogs.default)
+            out[language] = [
+                (c.name, t._(c.description)) for c in self.commands if c.menu is Menu.EVERYONE
+            ]
+        return out
+
+    def help_text(self, t: Translator, access: Access = Access.EVERYONE) -> str:
+        """The /help message for someone of this access level."""
+        lines = [t._("<b>What I can do</b>")]
+        lines += [f"/{c.name} — {t._(c.description)}" for c in self.commands]
+        staff = [c for c in self.staff if c.access <= access]
+        if staff:
+            lines += ["", t._("<b>Staff commands</b>")]
+            lines += [f"{html.escape(usage_line(c, t))} — {t._(c.description)}" for c in staff]
+        return "\n".join(lines)
+
+
+def declaration_problems(registry: Registry) -> list[str]:
+    """What is wrong with these declarations (empty when nothing)."""
+    problems: list[str] = []
+    names = [c.name for c in (*registry.commands, *registry.staff)]
+    if len(set(names)) != len(names):
+        problems.append(f"command names declared twice: {sorted(_twice(names))}")
+    unhandled = [c.name for c in (*registry.commands, *registry.staff) if not callable(c.run)]
+    if unhandled:
+        problems.append(f"commands without a handler: {sorted(unhandled)}")
+    if any(not c.description for c in (*registry.commands, *registry.staff)):
+        problems.append("a command without a help line")
+    if any(
+        c.access is not Access.EVERYONE or c.menu is not Menu.EVERYONE for c in registry.commands
+    ):
+        problems.append("everyone's commands are for everyone, in everyone's menu")
+    if any(c.access is Access.EVERYONE or c.menu is not Menu.STAFF for c in registry.staff):
+        problems.append("staff commands need a staff access level and the staff menu")
+    prefixes = [c.prefix for c in registry.callbacks]
+    if len(set(prefixes)) != len(prefixes):
+        problems.append(f"callback prefixes declared twice: {sorted(_twice(prefixes))}")
+    heads = {c.prefix for c in registry.callbacks if not c.whole}
+    if f"{FLOW_PREFIX}:" in heads:
+        problems.append("the flows' buttons own the prefix f:")
+    for callback in registry.callbacks:
+        if not callback.whole and not PREFIX.fullmatch(callback.prefix):
+            problems.append(f"a prefix is one word and a colon: {callback.prefix!r}")
+        if callback.whole and callback.prefix.partition(":")[0] + ":" in heads:
+            problems.append(f"{callback.prefix!r} starts with another callback's prefix")
+    return problems
+
+
+def _twice(items: Sequence[str]) -> set[str]:
+    return {i for i in items if items.count(i) > 1}

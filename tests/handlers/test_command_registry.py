@@ -1,0 +1,157 @@
+"""The command registry (`bot.handlers.commands`): every command has a handler and a help line in
+every language, every kind of button has its own prefix, and /help, the menus and the staff menus
+list exactly the registered commands of each access level; bad declarations are refused."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.core.engine import FLOW_PREFIX, button_data
+from bot.core.staff import Access
+from bot.handlers.commands import (
+    ALWAYS_ALLOWED,
+    CALLBACKS,
+    COMMANDS,
+    REGISTRY,
+    STAFF_COMMANDS,
+)
+from bot.handlers.entry import LANGUAGE_PREFIX
+from bot.handlers.registry import Callback, Menu, Registry, SlashCommand
+from bot.handlers.staff.kit import STAFF_PREFIX
+from bot.i18n import Catalogs
+from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
+from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
+from bot.messages.safety import SAFETY_PREFIX
+from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_OF_ROW, STEPS_PREFIX
+
+CATALOGS = Catalogs()
+ALL: tuple[SlashCommand[Any], ...] = (*COMMANDS, *STAFF_COMMANDS)
+LEVELS = (Access.EVERYONE, Access.COORDINATOR, Access.ADMIN, Access.SUPERADMIN)
+
+
+def test_every_command_has_a_handler_and_a_help_line_in_every_language() -> None:
+    for command in ALL:
+        assert callable(command.run), command.name
+        assert command.description, command.name
+        for language in CATALOGS.languages:
+            t = CATALOGS.translator(language)
+            if language != CATALOGS.languages[0]:  # the source language is the msgid itself
+                assert t._(command.description) != command.description, (command.name, language)
+                if command.usage and command.usage.isupper():
+                    assert t._(command.usage) != command.usage, (command.name, language)
+
+
+def test_names_are_unique_and_staff_commands_are_for_staff() -> None:
+    names = [c.name for c in ALL]
+    assert len(names) == len(set(names))
+    assert all(c.access is Access.EVERYONE and c.menu is Menu.EVERYONE for c in COMMANDS)
+    assert all(c.access > Access.EVERYONE and c.menu is Menu.STAFF for c in STAFF_COMMANDS)
+    assert {"help", "privacy", "language", "mydata", "forgetme", "cancel"} == ALWAYS_ALLOWED
+
+
+def test_every_callback_prefix_is_its_own() -> None:
+    prefixes = [c.prefix for c in CALLBACKS if not c.whole] + [f"{FLOW_PREFIX}:"]
+    assert len(prefixes) == len(set(prefixes))
+    for a in prefixes:
+        for b in prefixes:
+            assert a == b or not b.startswith(a), (a, b)
+    for whole in (c.prefix for c in CALLBACKS if c.whole):
+        assert not any(whole.startswith(p) for p in prefixes), whole
+
+
+@pytest.mark.parametrize(
+    ("data", "prefix"),
+    [
+        (f"{LANGUAGE_PREFIX}it", LANGUAGE_PREFIX),
+        (f"{STAFF_PREFIX}audit:*:2", STAFF_PREFIX),
+        (f"{CHECKIN_PREFIX}5:3", CHECKIN_PREFIX),
+        (f"{DOCUMENT_PREFIX}5:0", DOCUMENT_PREFIX),
+        (f"{STEPS_OF_ROW}7", STEPS_PREFIX),
+        (f"{PROPOSAL_PREFIX}9:r:", PROPOSAL_PREFIX),
+        (f"{SAFETY_PREFIX}keep", SAFETY_PREFIX),
+        (f"{SWITCH_PREFIX}3", RELAY_PREFIX),
+        (FIND_MENTOR, FIND_MENTOR),
+    ],
+)
+def test_a_press_finds_its_callback_by_its_data(data: str, prefix: str) -> None:
+    found = REGISTRY.callback(data)
+    assert found is not None and found.prefix == prefix
+
+
+@pytest.mark.parametrize(
+    "data", [button_data("tok", "x"), f"{FIND_MENTOR}x", "ci", "zz:1", "", "st", "lang"]
+)
+def test_other_data_finds_no_callback(data: str) -> None:
+    assert REGISTRY.callback(data) is None
+
+
+@pytest.mark.parametrize("access", LEVELS)
+def test_help_lists_exactly_the_commands_of_each_level(access: Access) -> None:
+    t = CATALOGS.translator("en")
+    text = REGISTRY.help_text(t, access)
+    listed = {line.split()[0][1:] for line in text.splitlines() if line.startswith("/")}
+    expected = {c.name for c in COMMANDS} | {c.name for c in STAFF_COMMANDS if c.access <= access}
+    assert listed == expected
+    assert ("Staff commands" in text) == (access > Access.EVERYONE)
+
+
+@pytest.mark.parametrize("access", LEVELS)
+def test_staff_menus_list_exactly_the_commands_of_each_level(access: Access) -> None:
+    for language in CATALOGS.languages:
+        menu = REGISTRY.staff_menu(CATALOGS.translator(language), access)
+        expected = [c.name for c in ALL if c.access <= access]
+        assert [name for name, _ in menu] == expected
+
+
+def test_everyones_menu_in_each_language_lists_everyones_commands() -> None:
+    menus = REGISTRY.menus(CATALOGS)
+    assert set(menus) == {None, *CATALOGS.languages}
+    for language, menu in menus.items():
+        t = CATALOGS.translator(language or CATALOGS.default)
+        assert list(menu) == [(c.name, t._(c.description)) for c in COMMANDS]
+
+
+async def _nothing(call: object) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("registry", "problem"),
+    [
+        (
+            lambda: Registry((SlashCommand("a", "A", _nothing), SlashCommand("a", "B", _nothing))),
+            "declared twice",
+        ),
+        (lambda: Registry((SlashCommand("a", "", _nothing),)), "help line"),
+        (
+            lambda: Registry((SlashCommand("a", "A", _nothing, Access.ADMIN),)),
+            "everyone's commands",
+        ),
+        (lambda: Registry(staff=(SlashCommand("a", "A", _nothing),)), "staff commands"),
+        (
+            lambda: Registry(callbacks=(Callback("x:", _nothing), Callback("x:", _nothing))),
+            "declared twice",
+        ),
+        (lambda: Registry(callbacks=(Callback("x:y:", _nothing),)), "one word and a colon"),
+        (lambda: Registry(callbacks=(Callback("f:", _nothing),)), "f:"),
+        (
+            lambda: Registry(
+                callbacks=(Callback("x:", _nothing), Callback("x:1", _nothing, whole=True))
+            ),
+            "starts with another",
+        ),
+    ],
+)
+def test_bad_declarations_are_refused(registry: Callable[[], Registry], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        registry()
+
+
+def test_a_staff_command_without_a_handler_is_refused() -> None:
+    broken = replace(STAFF_COMMANDS[0], run=None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="without a handler"):
+        Registry(COMMANDS, (broken,), CALLBACKS)
