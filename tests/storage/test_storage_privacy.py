@@ -28,7 +28,7 @@ from bot.core.models import (
     Role,
     ScheduledStep,
 )
-from bot.core.ports import UnitOfWorkFactory
+from bot.core.ports import UnitOfWork, UnitOfWorkFactory
 from bot.core.privacy import Erasure
 from bot.core.staff import AuditEntry, DraftKind, PersonFlag, StaffDraft
 from bot.storage.db import session_factory
@@ -79,89 +79,104 @@ async def world(uow: UnitOfWorkFactory) -> Pair:
         pair = await tx.pairs.add(
             Pair(program="college", mentee_id=ANNA, mentor_id=MARCO, started_at=T0)
         )
-        await tx.schedule.add_many(
-            [
-                ScheduledStep(
-                    pair_id=pair.id,
-                    person_id=who,
-                    role=role,
-                    curriculum="college",
-                    step_id="w1",
-                    position=0,
-                    due_at=T0,
-                )
-                for who, role in ((ANNA, Role.MENTEE), (MARCO, Role.MENTOR))
-            ]
-        )
-        steps = await tx.schedule.of_pair(pair.id)
-        for step in steps:
-            await tx.checkins.record(
-                CheckinAnswer(
-                    scheduled_step_id=step.id,
-                    pair_id=pair.id,
-                    person_id=step.person_id,
-                    step_id="w1",
-                    answer=f"answer of {step.person_id}",
-                    answered_at=T0,
-                )
-            )
-        await tx.training.record(
-            ModuleResult(
-                person_id=MARCO,
-                curriculum="training",
-                module_id="m1",
-                correct=3,
-                total=3,
-                passed=True,
-                completed_at=T0,
-            )
-        )
-        for who in (ANNA, MARCO):
-            await tx.safety.add_rating(
-                RelationshipRating(pair_id=pair.id, person_id=who, rating=4, at=T0)
-            )
-        request = await tx.matching.add_request(
-            MatchRequest(mentee_id=ANNA, program="college", created_at=T0)
-        )
-        await tx.matching.add_proposal(
-            Proposal(
-                request_id=request.id,
-                mentee_id=ANNA,
-                mentor_id=MARCO,
-                score=80.0,
-                created_at=T0,
-                deadline=T0 + timedelta(days=2),
-            )
-        )
-        for sender, receiver, n in ((ANNA, MARCO, 1), (MARCO, ANNA, 2)):
-            await tx.relay.add_many(
-                [
-                    RelayLink(
-                        pair_id=pair.id,
-                        sender_id=sender,
-                        source_chat_id=sender,
-                        source_message_id=n,
-                        target_chat_id=receiver,
-                        target_message_id=100 + n,
-                        created_at=T0,
-                    )
-                ]
-            )
-        await tx.flows.save(
-            FlowState(
-                user_id=MARCO,
-                flow="report",
-                state="report.reason",
-                data={"pairs": [[pair.id, "Annabel Quill"]], "pair": pair.id},
-                token="abc",
-                updated_at=T0,
-            )
-        )
-        await tx.flows.save(
-            FlowState(user_id=ANNA, flow="forget", state="forget.erased", updated_at=T0)
-        )
+        await _steps_and_answers(tx, pair)
+        await _requests_and_messages(tx, pair)
+        await _conversations(tx, pair)
         await tx.commit()
     return pair
+
+
+async def _steps_and_answers(tx: UnitOfWork, pair: Pair) -> None:
+    """A step for each side, their check-in answers, Marco's training, both ratings."""
+    await tx.schedule.add_many(
+        [
+            ScheduledStep(
+                pair_id=pair.id,
+                person_id=who,
+                role=role,
+                curriculum="college",
+                step_id="w1",
+                position=0,
+                due_at=T0,
+            )
+            for who, role in ((ANNA, Role.MENTEE), (MARCO, Role.MENTOR))
+        ]
+    )
+    steps = await tx.schedule.of_pair(pair.id)
+    for step in steps:
+        await tx.checkins.record(
+            CheckinAnswer(
+                scheduled_step_id=step.id,
+                pair_id=pair.id,
+                person_id=step.person_id,
+                step_id="w1",
+                answer=f"answer of {step.person_id}",
+                answered_at=T0,
+            )
+        )
+    await tx.training.record(
+        ModuleResult(
+            person_id=MARCO,
+            curriculum="training",
+            module_id="m1",
+            correct=3,
+            total=3,
+            passed=True,
+            completed_at=T0,
+        )
+    )
+    for who in (ANNA, MARCO):
+        await tx.safety.add_rating(
+            RelationshipRating(pair_id=pair.id, person_id=who, rating=4, at=T0)
+        )
+
+
+async def _requests_and_messages(tx: UnitOfWork, pair: Pair) -> None:
+    """Anna's request, its proposal to Marco, and a relayed message each way."""
+    request = await tx.matching.add_request(
+        MatchRequest(mentee_id=ANNA, program="college", created_at=T0)
+    )
+    await tx.matching.add_proposal(
+        Proposal(
+            request_id=request.id,
+            mentee_id=ANNA,
+            mentor_id=MARCO,
+            score=80.0,
+            created_at=T0,
+            deadline=T0 + timedelta(days=2),
+        )
+    )
+    for sender, receiver, n in ((ANNA, MARCO, 1), (MARCO, ANNA, 2)):
+        await tx.relay.add_many(
+            [
+                RelayLink(
+                    pair_id=pair.id,
+                    sender_id=sender,
+                    source_chat_id=sender,
+                    source_message_id=n,
+                    target_chat_id=receiver,
+                    target_message_id=100 + n,
+                    created_at=T0,
+                )
+            ]
+        )
+
+
+async def _conversations(tx: UnitOfWork, pair: Pair) -> None:
+    """Marco in the middle of a report naming Anna; Anna's finished /forgetme."""
+    await tx.flows.save(
+        FlowState(
+            user_id=MARCO,
+            flow="report",
+            state="report.reason",
+            data={"pairs": [[pair.id, "Annabel Quill"]], "pair": pair.id},
+            token="abc",
+            updated_at=T0,
+        )
+    )
+    await tx.flows.save(
+        FlowState(user_id=ANNA, flow="forget", state="forget.erased", updated_at=T0)
+    )
 
 
 async def test_records_hold_the_persons_own_rows_only(any_uow: UnitOfWorkFactory) -> None:
