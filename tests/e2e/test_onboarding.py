@@ -63,8 +63,9 @@ async def test_a_city_from_the_data_set_and_an_unknown_one(
     await bea.press("Business", expect=0)
     for _ in range(3):
         await bea.press("Done")
-    replies = await bea.say("Xqzzyville")
+    replies = await bea.say("Xqzzyville", expect=2)  # the hint, then the question again
     assert "bigger city near you" in (replies[0].text or "") and "UTC+2" in (replies[0].text or "")
+    assert "Which city are you in?" in (replies[1].text or "")
     replies = await bea.say("Bèrgamo")
     assert any("time of day" in (r.text or "") for r in replies)
     await bea.press("18:00")
