@@ -13,6 +13,7 @@ from functools import partial
 
 from bot.bootstrap import Core, build_core, purge_seen_updates, retention_of
 from bot.config import ClockSource, Settings, SettingsError, require_token, require_webhook
+from bot.core.parsing import timezones
 from bot.core.ports import Clock
 from bot.logs import log_bug
 from bot.sandbox.remote_clock import RemoteSandboxClock
@@ -123,4 +124,7 @@ async def wait_for_signal() -> None:
 async def run(settings: Settings, *, webhook: bool = False) -> None:
     """`mentorbot run [--webhook]`: serve until a signal arrives."""
     async with running_bot(settings, webhook=webhook):
+        # off the event loop: read the city data set before the first person needs it
+        preparing = asyncio.get_running_loop().run_in_executor(None, timezones.prepare)
         await wait_for_signal()
+        preparing.cancel()

@@ -253,6 +253,15 @@ def _suggest(text: str, index: _Index) -> tuple[str, ...]:
     return tuple(ranked[:MAX_SUGGESTIONS])
 
 
+def prepare() -> None:
+    """Build the lookup tables now (the GeoNames data set takes a second or two to read), so
+    that the first person who types an unusual city is not the one who waits for it. The
+    tables are cached: calling this again, or a lookup meanwhile, builds nothing twice."""
+    available = _available_zones()
+    _build_index(available)
+    city_index(available)
+
+
 def resolve_time_zone(text: str) -> ZoneMatch:
     """Resolve a typed city, country, IANA name, UTC/GMT or UTC offset to an IANA zone."""
     stripped = text.strip()

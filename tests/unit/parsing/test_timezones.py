@@ -234,3 +234,12 @@ def test_works_without_tz_database(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_time_zone("Timbuktu").zone is None
     assert "Europe/Rome" in resolve_time_zone("Rmoa").suggestions
     assert resolve_time_zone("🎂") == ZoneMatch(None, ())
+
+
+def test_prepare_builds_the_tables_a_lookup_then_reuses() -> None:
+    """`mentorbot run` reads the data set off the event loop at start (`timezones.prepare`): the
+    lookup that follows builds nothing again."""
+    timezones.prepare()
+    built = timezones.city_index.cache_info().misses
+    assert timezones.resolve_time_zone("Bèrgamo").zone == "Europe/Rome"
+    assert timezones.city_index.cache_info().misses == built
