@@ -235,6 +235,10 @@ CLOSED_BY_BLOCK = "blocked"
 """The closing reason of a pair one of whose people blocked the other (/block)."""
 CLOSED_BY_ERASURE = "forgotten"
 """The closing reason of a pair ended by /forgetme."""
+CLOSED_BY_BAN = "banned"
+"""The closing reason of the pairs of someone staff banned (/ban)."""
+CLOSED_BY_STAFF = "staff"
+"""The closing reason of a pair staff ended with /unpair and no reason of their own."""
 
 
 class PastOutcome(StrEnum):

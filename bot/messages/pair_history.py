@@ -13,18 +13,23 @@ from collections.abc import Sequence
 
 from babel.dates import format_date
 
-from bot.core.models import CLOSED_BY_BLOCK, CLOSED_BY_ERASURE, PastCouple, PastOutcome, Person
+from bot.core.models import (
+    CLOSED_BY_BAN,
+    CLOSED_BY_BLOCK,
+    CLOSED_BY_ERASURE,
+    CLOSED_BY_STAFF,
+    PastCouple,
+    PastOutcome,
+    Person,
+)
 from bot.i18n import N_, Translator
 from bot.messages.matching import DECLINE_REASONS
 from bot.messages.reasons import END_REASONS
 
-STAFF_ENDED = "staff"  # /unpair without a reason
-BANNED = "banned"  # /ban ends the banned person's pairs with this reason
-
 OTHER_REASONS = {
     CLOSED_BY_BLOCK: N_("blocked the other person"),
     CLOSED_BY_ERASURE: N_("asked for their data to be erased"),
-    BANNED: N_("a ban by the program team"),
+    CLOSED_BY_BAN: N_("a ban by the program team"),
 }
 
 
@@ -37,7 +42,7 @@ def reason_words(couple: PastCouple, t: Translator) -> str:
         return t._(labels[reason])
     if reason in OTHER_REASONS and couple.outcome is PastOutcome.ENDED:
         return t._(OTHER_REASONS[reason])
-    if not reason or reason == STAFF_ENDED:
+    if not reason or reason == CLOSED_BY_STAFF:
         return t._("no reason given")
     return reason
 

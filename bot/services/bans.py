@@ -13,10 +13,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.core.effects import Effect
-from bot.core.models import Pair, Person, RequestStatus, Role
+from bot.core.models import CLOSED_BY_BAN, Pair, Person, RequestStatus, Role
 from bot.core.ports import UnitOfWork
 from bot.core.staff import BANNED, PersonFlag
-from bot.messages.pair_history import BANNED as BANNED_REASON  # the pairs' closing reason
 from bot.services.matches import close_request
 from bot.services.matchmaking import Matchmaker
 from bot.services.pairs import end_pair
@@ -49,7 +48,7 @@ async def ban(
             await uow.persons.update(person)
         effects += (await matchmaker.withdraw(uow, person.id, now)).effects
     ended = [
-        await end_pair(uow, pair, by, BANNED_REASON, now)
+        await end_pair(uow, pair, by, CLOSED_BY_BAN, now)
         for pair in await uow.pairs.of_person(person.id)
     ]
     request = await uow.matching.open_request(person.id)

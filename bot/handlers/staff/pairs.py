@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.core.health import HealthBucket, health
 from bot.core.models import (
+    CLOSED_BY_STAFF,
     Pair,
     PairStatus,
     PastCouple,
@@ -165,7 +166,7 @@ async def unpair(call: StaffCall) -> None:
     if not words:
         raise call.usage()
     found = await call.pair(words[0])
-    reason = " ".join(words[1:]) or "staff"
+    reason = " ".join(words[1:]) or CLOSED_BY_STAFF
     await end_pair(call.uow, found, call.actor.user_id, reason, call.now)
     for person in await _both(call, found):
         call.tell(
