@@ -26,7 +26,7 @@ from bot.handlers.commands import REGISTRY
 from bot.handlers.dispatch import MentorbotDispatcher
 from bot.handlers.staff.kit import StaffServices
 from bot.handlers.staff.org import all_menus
-from bot.handlers.staff.wiring import build_staff_router
+from bot.handlers.staff.router import StaffRouter
 from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.broadcasts import BroadcastProgress
@@ -139,7 +139,7 @@ def build_dispatcher(settings: Settings, services: StaffServices) -> MentorbotDi
         services.matchmaker,
         staff=Staff(settings.superadmin_ids, settings.default_language),
         retention=retention_of(settings),
-        staff_router=build_staff_router(services),
+        staff_router=StaffRouter(services),
     )
 
 

@@ -4,7 +4,9 @@ A command: its name, its help line (an English msgid, translated when shown), it
 may use it (`access`; staff commands are refused by `bot.handlers.staff.router` to anyone below
 it, with one check, `Actor.allows`), its arguments (`usage`), its menu, and whether the age lock
 and a ban let it through. A staff command's own buttons (`st:<name>:…`) are declared with it
-(`press`) and authorised like it. A kind of button (`Callback`): its data prefix and handler.
+(`press`) and authorised like it, and so are what runs when its preview is confirmed (`confirm`)
+and the typed answer that completes its conversation (`answer`). A kind of button (`Callback`):
+its data prefix and handler.
 
 The dispatcher (`bot.handlers.dispatch`), the staff router, the Telegram menus (everyone's, per
 language, and each staff member's own) and `/help` for each role all read `REGISTRY`. To add a
@@ -18,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from bot.core.staff import Access
 from bot.handlers import entry
 from bot.handlers.registry import (
+    Answer,
     Callback,
     Menu,
     PersonCall,
@@ -39,6 +42,7 @@ from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
+from flows import age_lift
 
 __all__ = ["REGISTRY", "usage_line"]
 
@@ -149,7 +153,15 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON REASON"),
         S,
     ),
-    Staff("pair", N_("Pair a mentee with a mentor"), staff_pairs.pair, C, N_("MENTEE MENTOR"), S),
+    Staff(
+        "pair",
+        N_("Pair a mentee with a mentor"),
+        staff_pairs.pair,
+        C,
+        N_("MENTEE MENTOR"),
+        S,
+        confirm=staff_pairs.pair_confirmed,  # pairing again a couple with a history
+    ),
     Staff("unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), S),
     Staff(
         "match",
@@ -158,6 +170,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PROGRAM | publish | discard"),
         S,
+        confirm=staff_drafts.publish,
     ),
     Staff(
         "pairs",
@@ -204,6 +217,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PROGRAM mentees|mentors|all TEXT"),
         S,
+        confirm=staff_drafts.send_broadcast,
     ),
     Staff("stats", N_("Program figures and a chart"), staff_figures.stats, C, N_("[PROGRAM]"), S),
     Staff("program", N_("Your programs and their join links"), staff_org.program, C, menu=S),
@@ -231,6 +245,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PERSON REASON"),
         S,
+        answer=Answer(age_lift.READY, staff_locks.lift_answer),  # the reason asked by "Lift lock"
     ),
     Staff("ban", N_("Stop serving a person"), staff_people.ban, A, N_("PERSON REASON"), S),
     Staff("unban", N_("Serve a banned person again"), staff_people.unban, A, N_("PERSON"), S),

@@ -36,7 +36,6 @@ from bot.handlers.relay import Relay, Screen
 from bot.handlers.safety import SafetyCommands
 from bot.handlers.staff.kit import StaffServices
 from bot.handlers.staff.router import StaffRouter
-from bot.handlers.staff.wiring import build_staff_router
 from bot.handlers.step_history import StepHistory
 from bot.handlers.steps import PairCommands
 from bot.messages.texts import locked_reply
@@ -81,7 +80,7 @@ class MentorbotDispatcher:
             engine, matchmaker.catalogs, staff=staff, screen=screen or self.safety.screen
         )
         self.privacy = PrivacyCommands(engine, matchmaker.catalogs, staff, retention)
-        self.staff = staff_router or build_staff_router(
+        self.staff = staff_router or StaffRouter(
             StaffServices(
                 engine.programs, matchmaker.catalogs, staff.chat_ids, matchmaker, [], REGISTRY
             )

@@ -5,7 +5,10 @@ A `SlashCommand` is declared once: its name, who may use it (`access`), its argu
 shown in /help and in usage errors, and `args`, what the handler receives), its help line
 (`description`, an English msgid translated when shown), the menu it appears in, whether the
 age lock and a ban let it through, and its handler. A staff command may also own buttons whose
-data is `st:<name>:…` (`press`), authorised like the command itself.
+data is `st:<name>:…` (`press`), authorised like the command itself; what runs when its preview
+is confirmed (`confirm`: a staff draft whose kind is the command's name); and the typed answer
+that completes its conversation (`answer`: the flow's last state and what it completes). The
+staff router authorises a confirmation and an answer like the command itself.
 
 A `Callback` is a kind of button: its data prefix (one word and a colon, e.g. `ci:`), or the
 whole data for a one-off button, and its handler. The dispatcher finds a press's callback by the
@@ -53,6 +56,15 @@ def as_typed(args: str) -> str:
 
 
 @dataclass(frozen=True)
+class Answer(Generic[CallT]):
+    """A typed answer that completes a command's conversation: the flow's last `state`, and
+    what it completes (`run`, with the flow's data)."""
+
+    state: str
+    run: Callable[[CallT, dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
 class SlashCommand(Generic[CallT]):
     """A slash-command. `run` takes the call (a `PersonCall`, or a staff `StaffCall`);
     `press` runs the staff command's own buttons (`st:<name>:…`, with the parts after it)."""
@@ -67,6 +79,9 @@ class SlashCommand(Generic[CallT]):
     """Usable under the age lock and by a banned person (privacy rights, /help, /language)."""
     args: Callable[[str], str] = as_typed
     press: Callable[[CallT, list[str]], Awaitable[None]] | None = None
+    confirm: Callable[[CallT, dict[str, Any]], Awaitable[None]] | None = None
+    """Runs a confirmed preview of this command (its stored draft's data)."""
+    answer: Answer[CallT] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,7 @@ class Registry:
     callbacks: tuple[Callback, ...] = ()
     _by_name: dict[str, SlashCommand[Any]] = field(init=False, repr=False, compare=False)
     _callbacks: dict[str, Callback] = field(init=False, repr=False, compare=False)
+    _answers: dict[str, SlashCommand[Any]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         problems = declaration_problems(self)
@@ -123,6 +139,8 @@ class Registry:
         by_name = {c.name: c for c in (*self.commands, *self.staff)}
         object.__setattr__(self, "_by_name", by_name)
         object.__setattr__(self, "_callbacks", {c.prefix: c for c in self.callbacks})
+        answers = {c.answer.state: c for c in self.staff if c.answer is not None}
+        object.__setattr__(self, "_answers", answers)
 
     def command(self, name: str) -> SlashCommand[Any] | None:
         """The command of this name, if there is one."""
@@ -132,6 +150,17 @@ class Registry:
         """The staff command of this name (not everyone's), if there is one."""
         found = self._by_name.get(name)
         return found if found is not None and found.access > Access.EVERYONE else None
+
+    def confirmation(self, kind: str) -> SlashCommand[Any]:
+        """The staff command whose preview a draft of this kind confirms (it has `confirm`)."""
+        found = self.staff_command(kind)
+        if found is None or found.confirm is None:
+            raise KeyError(kind)
+        return found
+
+    def answered(self, state: str) -> SlashCommand[Any] | None:
+        """The staff command a typed answer in this flow state completes, if there is one."""
+        return self._answers.get(state)
 
     def always_allowed(self, name: str) -> bool:
         """True for a command the age lock and a ban let through."""
@@ -193,6 +222,11 @@ def declaration_problems(registry: Registry) -> list[str]:
         problems.append("everyone's commands are for everyone, in everyone's menu")
     if any(c.access is Access.EVERYONE or c.menu is not Menu.STAFF for c in registry.staff):
         problems.append("staff commands need a staff access level and the staff menu")
+    if any(c.confirm is not None or c.answer is not None for c in registry.commands):
+        problems.append("only staff commands have confirmations and typed answers")
+    states = [c.answer.state for c in registry.staff if c.answer is not None]
+    if len(set(states)) != len(states):
+        problems.append(f"typed answers declared twice: {sorted(_twice(states))}")
     prefixes = [c.prefix for c in registry.callbacks]
     if len(set(prefixes)) != len(prefixes):
         problems.append(f"callback prefixes declared twice: {sorted(_twice(prefixes))}")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.core.engine import FLOW_PREFIX, button_data
-from bot.core.staff import Access
+from bot.core.staff import Access, DraftKind
 from bot.handlers.commands import (
     ALWAYS_ALLOWED,
     CALLBACKS,
@@ -20,13 +20,14 @@ from bot.handlers.commands import (
     STAFF_COMMANDS,
 )
 from bot.handlers.entry import LANGUAGE_PREFIX
-from bot.handlers.registry import Callback, Menu, Registry, SlashCommand
+from bot.handlers.registry import Answer, Callback, Menu, Registry, SlashCommand
 from bot.handlers.staff.kit import STAFF_PREFIX
 from bot.i18n import Catalogs
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_OF_ROW, STEPS_PREFIX
+from flows import age_lift
 
 CATALOGS = Catalogs()
 ALL: tuple[SlashCommand[Any], ...] = (*COMMANDS, *STAFF_COMMANDS)
@@ -119,6 +120,13 @@ async def _nothing(call: object) -> None:
     return None
 
 
+async def _publish(call: object, data: dict[str, Any]) -> None:
+    return None
+
+
+C, S = Access.COORDINATOR, Menu.STAFF
+
+
 @pytest.mark.parametrize(
     ("registry", "problem"),
     [
@@ -135,6 +143,19 @@ async def _nothing(call: object) -> None:
         (
             lambda: Registry(callbacks=(Callback("x:", _nothing), Callback("x:", _nothing))),
             "declared twice",
+        ),
+        (
+            lambda: Registry((SlashCommand("a", "A", _nothing, confirm=_publish),)),
+            "only staff commands",
+        ),
+        (
+            lambda: Registry(
+                staff=(
+                    SlashCommand("a", "A", _nothing, C, menu=S, answer=Answer("x", _publish)),
+                    SlashCommand("b", "B", _nothing, C, menu=S, answer=Answer("x", _publish)),
+                )
+            ),
+            "typed answers declared twice",
         ),
         (lambda: Registry(callbacks=(Callback("x:y:", _nothing),)), "one word and a colon"),
         (lambda: Registry(callbacks=(Callback("f:", _nothing),)), "f:"),
@@ -155,3 +176,23 @@ def test_a_staff_command_without_a_handler_is_refused() -> None:
     broken = replace(STAFF_COMMANDS[0], run=None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="without a handler"):
         Registry(COMMANDS, (broken,), CALLBACKS)
+
+
+def test_every_kind_of_draft_is_confirmed_by_the_one_command_it_is_named_after() -> None:
+    confirmed = {c.name: c.confirm for c in STAFF_COMMANDS if c.confirm is not None}
+    assert set(confirmed) == {kind.value for kind in DraftKind}
+    for kind in DraftKind:
+        found = REGISTRY.confirmation(kind.value)
+        assert found.name == kind.value and found.confirm is confirmed[kind.value]
+    assert all(c.confirm is None and c.answer is None for c in COMMANDS)
+    with pytest.raises(KeyError):
+        REGISTRY.confirmation("pending")  # a command with no preview to confirm
+
+
+def test_every_typed_answer_completes_the_one_command_that_declares_it() -> None:
+    answers = [(c.answer.state, c.name) for c in STAFF_COMMANDS if c.answer is not None]
+    assert answers == [(age_lift.READY, "ageoverride")]
+    for state, name in answers:
+        found = REGISTRY.answered(state)
+        assert found is not None and found.name == name
+    assert REGISTRY.answered("no such state") is None

@@ -32,7 +32,7 @@ from bot.core.staff import Broadcast, DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, audience_label, esc, name_of
 from bot.handlers.staff.pairs import form_pair, past_of
-from bot.handlers.staff.router import ConfirmHandler, expired_text
+from bot.handlers.staff.router import expired_text
 from bot.services.batch_matching import Assignment, assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 
@@ -71,7 +71,7 @@ async def broadcast(call: StaffCall) -> None:
     )
 
 
-async def _send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
+async def send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
     program = call.program(str(data["program"]))
     audience = str(data["audience"])
     people = await recipients(call.uow, program.code, audience)
@@ -115,7 +115,7 @@ async def match(call: StaffCall) -> None:
             await call.audit("match discard", str(draft.data.get("program")), "draft")
             call.say(call.t._("The matching draft is discarded; nothing changed."))
         else:
-            await _publish(call, draft.data)
+            await publish(call, draft.data)
         return
     await _draft(call, call.program(word).code)
 
@@ -218,7 +218,7 @@ def _draft_lines(
     return lines
 
 
-async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
+async def publish(call: StaffCall, data: dict[str, Any]) -> None:
     program = call.program(str(data["program"]))
     made, skipped = 0, []
     raw = data.get("pairs")
@@ -256,9 +256,3 @@ async def _publish(call: StaffCall, data: dict[str, Any]) -> None:
         call.turn.answer(call.callback_id)
         call.turn.edit(call.message_id, call.t._("The matching draft was published."))
     call.turn.say("\n".join(lines))
-
-
-CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {
-    DraftKind.BROADCAST: _send_broadcast,
-    DraftKind.MATCH: _publish,
-}

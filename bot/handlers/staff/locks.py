@@ -22,7 +22,6 @@ from bot.handlers.staff.kit import (
     page_buttons,
     paginate,
 )
-from bot.handlers.staff.router import AnswerHandler
 from bot.i18n import Html, Translator
 from flows import age_lift
 
@@ -159,8 +158,3 @@ async def lift(call: StaffCall, person: Person, reason: str) -> None:
 
 def _date(when: object) -> str:
     return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"
-
-
-ANSWERS: dict[str, tuple[str, AnswerHandler]] = {age_lift.READY: ("ageoverride", lift_answer)}
-"""Typed answers completed by the staff router: flow state → (the command whose access it
-needs, the handler)."""

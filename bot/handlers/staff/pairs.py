@@ -24,7 +24,6 @@ from bot.core.programs import Program
 from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from bot.handlers.staff.router import ConfirmHandler
 from bot.i18n import Translator
 from bot.messages.pair_history import history_lines
 from bot.services.matches import form_pair as start_match
@@ -123,7 +122,7 @@ async def _ask_to_confirm(
     await ask_to_confirm(call, DraftKind.PAIR, data, text, call.t._("✅ Pair them again"))
 
 
-async def _confirmed(call: StaffCall, data: dict[str, Any]) -> None:
+async def pair_confirmed(call: StaffCall, data: dict[str, Any]) -> None:
     """Staff confirmed pairing a couple with a history: check everything again, then pair."""
     program = call.program(str(data.get("program")))
     found = await call.uow.persons.get_many([int(data["mentee"]), int(data["mentor"])])
@@ -293,6 +292,3 @@ async def _pairs_page(call: StaffCall, words: list[str], page: int) -> None:
     footer = call.t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
     text = "\n".join([title, *lines, footer]).rstrip()
     call.show(text, page_buttons("pairs", words[0] if words else "*", page, pages, call.t))
-
-
-CONFIRMATIONS: dict[DraftKind, ConfirmHandler] = {DraftKind.PAIR: _confirmed}

@@ -16,25 +16,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from bot.core.effects import Button, Keyboard, SetCommands
 from bot.core.events import ButtonPress, Command
 from bot.core.ports import UnitOfWork
-from bot.core.staff import Actor, DraftKind, actor_for
+from bot.core.staff import Actor, actor_for
 from bot.core.turn import Turn
 from bot.handlers.registry import Registry, SlashCommand
 from bot.handlers.staff.kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
 from bot.i18n import Translator
 
 log = logging.getLogger(__name__)
-
-ConfirmHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
-"""Runs a confirmed draft (its stored data)."""
-
-AnswerHandler = Callable[[StaffCall, dict[str, Any]], Awaitable[None]]
-"""Runs what a staff member's typed answer completed (the flow's data)."""
 
 CONFIRM = "ok"
 DISCARD = "no"
@@ -60,19 +53,11 @@ def menu_of(actor: Actor, chat_id: int, t: Translator, registry: Registry) -> Se
 class StaffRouter:
     """Authorises and runs staff commands and buttons."""
 
-    def __init__(
-        self,
-        services: StaffServices,
-        confirmations: Mapping[DraftKind, ConfirmHandler],
-        answers: Mapping[str, tuple[str, AnswerHandler]] | None = None,
-    ) -> None:
-        """The commands and their buttons come from `services.registry` (which checked that
-        each has a handler). `answers`: a staff flow's last state → (the command whose access
-        it needs, what completes it), run by `complete`."""
+    def __init__(self, services: StaffServices) -> None:
+        """The commands, their buttons, their confirmations and the typed answers that complete
+        their conversations all come from `services.registry` (which checked them)."""
         self.services = services
         self.registry = services.registry
-        self.confirmations = dict(confirmations)
-        self.answers = dict(answers or {})
 
     @property
     def handlers(self) -> dict[str, Callable[[StaffCall], Awaitable[None]]]:
@@ -134,11 +119,10 @@ class StaffRouter:
         """Finish a staff flow whose typed answer arrived in this turn (the dispatcher calls
         this after every event), authorised again from what is stored."""
         flow = turn.flow
-        found = self.answers.get(flow.state) if flow is not None else None
-        if flow is None or found is None:
+        spec = self.registry.answered(flow.state) if flow is not None else None
+        if flow is None or spec is None or spec.answer is None:
             return
         turn.set_flow(None)
-        spec = self._command(found[0])
         actor = await self.actor(uow, turn.person.id)
         if not actor.allows(spec.access):
             turn.say(self._not_allowed(turn, actor, spec))
@@ -146,7 +130,7 @@ class StaffRouter:
             return
         call = StaffCall(turn, uow, actor, spec, "", self.services)
         with contextlib.suppress(Refused):
-            await found[1](call, dict(flow.data))
+            await spec.answer.run(call, dict(flow.data))
 
     async def press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """A staff button: authorised again, from what is stored, before anything changes."""
@@ -198,14 +182,15 @@ class StaffRouter:
         if not confirmed:
             call.show(call.t._("Cancelled: nothing was sent or changed."))
             return
-        call.command = self._command(draft.kind.value)  # the expired text names it
+        call.command = self.registry.confirmation(draft.kind.value)  # the expired text names it
         call.args = ""
         if draft.expired(call.now):
             call.show(expired_text(call))
             return
         if not call.actor.allows(call.command.access):
             raise call.refuse(self._not_allowed(call.turn, call.actor, call.command))
-        await self.confirmations[draft.kind](call, draft.data)
+        assert call.command.confirm is not None  # `Registry.confirmation` found one
+        await call.command.confirm(call, draft.data)
 
     async def _cancel(self, turn: Turn, uow: UnitOfWork) -> bool:
         if turn.flow is not None:
@@ -216,12 +201,6 @@ class StaffRouter:
         await uow.staff.delete_draft(turn.person.id)
         turn.say(turn.t._("Cancelled: nothing was sent or changed."))
         return True
-
-    def _command(self, name: str) -> SlashCommand[StaffCall]:
-        found = self.registry.staff_command(name)
-        if found is None:
-            raise KeyError(name)
-        return found
 
     @staticmethod
     def _not_allowed(turn: Turn, actor: Actor, spec: SlashCommand[StaffCall]) -> str:

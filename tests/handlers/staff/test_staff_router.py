@@ -15,7 +15,6 @@ from bot.core.staff import Access, PersonFlag, StaffMember, StaffRole, actor_for
 from bot.handlers.commands import ALL_COMMANDS, BY_NAME, STAFF_COMMANDS, commands_for
 from bot.handlers.registry import Registry
 from bot.handlers.staff.router import StaffRouter
-from bot.handlers.staff.wiring import build_staff_router
 from tests.dialog import Bot, Dialog, answers
 from tests.factories import onboarded_person
 
@@ -50,7 +49,7 @@ def test_every_staff_command_has_a_handler_and_usage(bot: Bot) -> None:
     assert len(BY_NAME) == len(ALL_COMMANDS), "command names are unique"
     with pytest.raises(ValueError, match="without a handler"):
         Registry(staff=(replace(STAFF_COMMANDS[0], run=None),))  # type: ignore[arg-type]
-    assert build_staff_router(router.services).handlers.keys() == router.handlers.keys()
+    assert StaffRouter(router.services).handlers.keys() == router.handlers.keys()
 
 
 def test_access_levels_nest() -> None:
