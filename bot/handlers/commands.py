@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.core.parsing.arguments import Fields, Words, nothing
 from bot.core.staff import Access
 from bot.handlers import entry
 from bot.handlers.registry import (
@@ -135,6 +136,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         S,
         press=staff_people.pending_press,
+        args=Words(),
     ),
     Staff(
         "approve",
@@ -144,6 +146,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON"),
         S,
         press=staff_people.approve_press,
+        args=Words(1, 1),
     ),
     Staff(
         "reject",
@@ -152,6 +155,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PERSON REASON"),
         S,
+        args=Words(2, problem=N_("Please give the person and a reason (the person is told it).")),
     ),
     Staff(
         "pair",
@@ -161,8 +165,11 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("MENTEE MENTOR"),
         S,
         confirm=staff_pairs.pair_confirmed,  # pairing again a couple with a history
+        args=Words(2, 2),
     ),
-    Staff("unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), S),
+    Staff(
+        "unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), S, args=Words(1)
+    ),
     Staff(
         "match",
         N_("Draft pairs for a whole program, then publish"),
@@ -171,6 +178,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PROGRAM | publish | discard"),
         S,
         confirm=staff_drafts.publish,
+        args=Words(1, 1),
     ),
     Staff(
         "pairs",
@@ -180,6 +188,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         S,
         press=staff_pairs.pairs_press,
+        args=Words(),
     ),
     Staff(
         "user",
@@ -189,6 +198,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON"),
         S,
         press=staff_alerts.user_press,  # an alert's "open the case"
+        args=Words(1, 1),
     ),
     Staff(
         "pause",
@@ -198,9 +208,26 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PAIR"),
         S,
         press=staff_alerts.pause_press,  # an alert's "pause the pair"
+        args=Words(1, 1),
     ),
-    Staff("resume", N_("Resume a pair's curriculum"), staff_pairs.resume, C, N_("PAIR"), S),
-    Staff("push", N_("Send a pair's next step now"), staff_pairs.push, C, N_("PAIR"), S),
+    Staff(
+        "resume",
+        N_("Resume a pair's curriculum"),
+        staff_pairs.resume,
+        C,
+        N_("PAIR"),
+        S,
+        args=Words(1, 1),
+    ),
+    Staff(
+        "push",
+        N_("Send a pair's next step now"),
+        staff_pairs.push,
+        C,
+        N_("PAIR"),
+        S,
+        args=Words(1, 1),
+    ),
     Staff(
         "reports",
         N_("Open reports; resolve one with a note"),
@@ -209,6 +236,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[resolve ID NOTE]"),
         S,
         press=staff_alerts.reports_press,  # pages, and an alert's "show" and "done"
+        args=Words(),
     ),
     Staff(
         "broadcast",
@@ -218,9 +246,25 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PROGRAM mentees|mentors|all TEXT"),
         S,
         confirm=staff_drafts.send_broadcast,
+        args=Fields(3, problem=N_("Please give the program, the audience and the message.")),
     ),
-    Staff("stats", N_("Program figures and a chart"), staff_figures.stats, C, N_("[PROGRAM]"), S),
-    Staff("program", N_("Your programs and their join links"), staff_org.program, C, menu=S),
+    Staff(
+        "stats",
+        N_("Program figures and a chart"),
+        staff_figures.stats,
+        C,
+        N_("[PROGRAM]"),
+        S,
+        args=Words(0, 1),
+    ),
+    Staff(
+        "program",
+        N_("Your programs and their join links"),
+        staff_org.program,
+        C,
+        menu=S,
+        args=nothing,
+    ),
     Staff(
         "audit",
         N_("What staff did, newest first"),
@@ -228,6 +272,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         menu=S,
         press=staff_org.audit_press,
+        args=Words(0, 1),
     ),
     Staff(
         "locked",
@@ -237,6 +282,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         S,
         press=staff_locks.locked_press,
+        args=Words(0, 1),
     ),
     Staff(
         "ageoverride",
@@ -246,9 +292,26 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON REASON"),
         S,
         answer=Answer(age_lift.READY, staff_locks.lift_answer),  # the reason asked by "Lift lock"
+        args=Words(2, problem=N_("Please give the person and a reason.")),
     ),
-    Staff("ban", N_("Stop serving a person"), staff_people.ban, A, N_("PERSON REASON"), S),
-    Staff("unban", N_("Serve a banned person again"), staff_people.unban, A, N_("PERSON"), S),
+    Staff(
+        "ban",
+        N_("Stop serving a person"),
+        staff_people.ban,
+        A,
+        N_("PERSON REASON"),
+        S,
+        args=Words(2, problem=N_("Please give the person and a reason.")),
+    ),
+    Staff(
+        "unban",
+        N_("Serve a banned person again"),
+        staff_people.unban,
+        A,
+        N_("PERSON"),
+        S,
+        args=Words(1, 1),
+    ),
     Staff(
         "export",
         N_("Pairs and progress as a CSV file"),
@@ -256,6 +319,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("[PROGRAM]"),
         S,
+        args=Words(0, 1),
     ),
     Staff(
         "staff",
@@ -264,6 +328,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("add PERSON admin|coordinator [ORGANISATION] | remove PERSON | list"),
         S,
+        args=Words(),
     ),
 )
 """Commands for staff, by the least role that may use them, in the order of /help."""

@@ -77,7 +77,9 @@ class SlashCommand(Generic[CallT]):
     menu: Menu = Menu.EVERYONE
     always_allowed: bool = False
     """Usable under the age lock and by a banned person (privacy rights, /help, /language)."""
-    args: Callable[[str], str] = as_typed
+    args: Callable[[str], Any] = as_typed
+    """The shape of the arguments (`bot.core.parsing.arguments`: `Words`, `Fields`, `nothing`),
+    read before the handler runs; a bad shape is answered with the usage line."""
     press: Callable[[CallT, list[str]], Awaitable[None]] | None = None
     confirm: Callable[[CallT, dict[str, Any]], Awaitable[None]] | None = None
     """Runs a confirmed preview of this command (its stored draft's data)."""

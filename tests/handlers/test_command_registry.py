@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from bot.core.engine import FLOW_PREFIX, button_data
-from bot.core.staff import Access, DraftKind
+from bot.core.parsing.arguments import Fields, Words, nothing
+from bot.core.staff import Access, DraftKind, StaffMember, StaffRole
 from bot.handlers.commands import (
     ALWAYS_ALLOWED,
     CALLBACKS,
@@ -20,7 +22,7 @@ from bot.handlers.commands import (
     STAFF_COMMANDS,
 )
 from bot.handlers.entry import LANGUAGE_PREFIX
-from bot.handlers.registry import Answer, Callback, Menu, Registry, SlashCommand
+from bot.handlers.registry import Answer, Callback, Menu, Registry, SlashCommand, as_typed
 from bot.handlers.staff.kit import STAFF_PREFIX
 from bot.i18n import Catalogs
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
@@ -28,6 +30,7 @@ from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_OF_ROW, STEPS_PREFIX
 from flows import age_lift
+from tests.dialog import Bot, Dialog
 
 CATALOGS = Catalogs()
 ALL: tuple[SlashCommand[Any], ...] = (*COMMANDS, *STAFF_COMMANDS)
@@ -196,3 +199,55 @@ def test_every_typed_answer_completes_the_one_command_that_declares_it() -> None
         found = REGISTRY.answered(state)
         assert found is not None and found.name == name
     assert REGISTRY.answered("no such state") is None
+
+
+SHAPED = [c for c in STAFF_COMMANDS if c.args is not as_typed]
+
+
+def _admin() -> Dialog:
+    bot = Bot()
+    bot.store.staff.members[901] = StaffMember(
+        user_id=901,
+        organisation="college-mentors",
+        role=StaffRole.ADMIN,
+        added_at=datetime(2026, 5, 4, tzinfo=UTC),
+    )
+    return Dialog(bot, 901)
+
+
+def test_every_staff_command_declares_the_shape_of_its_arguments() -> None:
+    assert [c.name for c in STAFF_COMMANDS if c.args is as_typed] == []
+    for command in SHAPED:
+        assert isinstance(command.args, Words | Fields) or command.args is nothing, command.name
+
+
+@pytest.mark.parametrize(
+    "command", [c for c in SHAPED if isinstance(c.args, Words | Fields)], ids=lambda c: c.name
+)
+async def test_a_declared_shape_refuses_a_bad_shape_with_the_usage_line(
+    command: SlashCommand[Any],
+) -> None:
+    """Too few (or, for a bounded shape, too many) arguments, or an unclosed quote: the
+    declared usage line, after the declared problem, and the handler never runs."""
+    shape = command.args
+    t = CATALOGS.translator("en")
+    usage = f"Usage: /{command.name} {command.usage}".rstrip()
+    cases: list[tuple[str, str]] = []
+    if isinstance(shape, Words):
+        cases.append(("'unclosed", "I couldn't read the arguments (an unclosed quote?)."))
+        if shape.least:
+            cases.append((" ".join(["x"] * (shape.least - 1)), t._(shape.problem)))
+        if shape.most is not None:
+            cases.append((" ".join(["x"] * (shape.most + 1)), ""))
+    elif isinstance(shape, Fields):
+        cases.append((" ".join(["x"] * (shape.count - 1)), t._(shape.problem)))
+    for args, problem in cases:
+        dialog = _admin()
+        [reply] = await dialog.say(f"/{command.name} {args}".rstrip())
+        assert reply == (f"{problem}\n{usage}" if problem else usage), (command.name, args)
+        assert dialog.bot.store.staff.audit == {} and dialog.bot.store.staff.drafts == {}
+
+
+async def test_a_command_without_arguments_refuses_any() -> None:
+    [reply] = await _admin().say("/program college")
+    assert reply == "Usage: /program"

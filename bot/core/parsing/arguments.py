@@ -1,15 +1,25 @@
-"""Read the words after a command: shell-like splitting, pair references, ids and page numbers.
+"""Read the words after a command: shell-like splitting, pair references, ids and page numbers,
+and the shapes a command declares for its arguments (`Words`, `Fields`, `nothing`).
 
 Pure tokenising only: whether a person, pair or page exists is for the caller to look up.
 A number is read from decimal digits of any script ("١٢" is 12), the ones `int` reads.
+
+A shape is what a command of the registry declares as its `args`: the router reads the typed
+text with it before the handler runs, and answers a bad shape with the command's usage line
+(after the shape's `problem`, when it has one).
 """
 
 from __future__ import annotations
 
 import shlex
+from dataclasses import dataclass
 
 __all__ = [
+    "BadShape",
+    "Fields",
     "UnreadableArguments",
+    "Words",
+    "nothing",
     "page_number",
     "pair_ref",
     "person_id",
@@ -21,6 +31,56 @@ __all__ = [
 
 class UnreadableArguments(ValueError):
     """The arguments cannot be split (an unclosed quote)."""
+
+
+class BadShape(ValueError):
+    """The arguments are not of the declared shape; `problem` is what to say before the usage
+    line (an English msgid, translated when said; empty: the usage line alone)."""
+
+    def __init__(self, problem: str = "") -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words split like a shell would, at least `least` and at most `most` (None: any number)
+    of them. Too few says `problem` before the usage line; too many, the usage line alone."""
+
+    least: int = 0
+    most: int | None = None
+    problem: str = ""
+
+    def __call__(self, text: str) -> list[str]:
+        words = split_arguments(text)
+        if len(words) < self.least:
+            raise BadShape(self.problem)
+        if self.most is not None and len(words) > self.most:
+            raise BadShape()
+        return words
+
+
+@dataclass(frozen=True)
+class Fields:
+    """`count` fields split at white space, the last one the free text after the others
+    ("college all Hello  everyone" → `["college", "all", "Hello  everyone"]`); fewer says
+    `problem` before the usage line."""
+
+    count: int
+    problem: str = ""
+
+    def __call__(self, text: str) -> list[str]:
+        fields = text.split(maxsplit=self.count - 1)
+        if len(fields) < self.count:
+            raise BadShape(self.problem)
+        return fields
+
+
+def nothing(text: str) -> list[str]:
+    """No arguments at all (white space is nothing)."""
+    if text.strip():
+        raise BadShape()
+    return []
 
 
 def split_arguments(text: str) -> list[str]:

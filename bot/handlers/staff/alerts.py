@@ -37,7 +37,7 @@ async def pause_press(call: StaffCall, rest: list[str]) -> None:
     """⏸ Pause the pair: /pause #<pair>, with its checks and its audit entry."""
     pair_id = _number(call, rest)
     if pair_id is not None:
-        call.args = f"#{pair_id}"
+        call.read(f"#{pair_id}")
         await staff_pairs.pause(call)
 
 
@@ -45,7 +45,7 @@ async def user_press(call: StaffCall, rest: list[str]) -> None:
     """📂 Open the case: the /user card of the person who wrote, audited like /user."""
     person_id = _number(call, rest)
     if person_id is not None:
-        call.args = str(person_id)
+        call.read(str(person_id))
         await staff_people.user(call)
 
 

@@ -41,9 +41,7 @@ SHOWN_PAIRS = 30
 
 
 async def broadcast(call: StaffCall) -> None:
-    parts = call.args.split(maxsplit=2)
-    if len(parts) < 3:
-        raise call.usage(call.t._("Please give the program, the audience and the message."))
+    parts = call.words()
     program = call.program(parts[0])
     audience = parts[1].lower()
     if audience not in AUDIENCES:
@@ -98,10 +96,7 @@ async def send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
 
 
 async def match(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) != 1:
-        raise call.usage()
-    word = words[0].lower()
+    word = call.words()[0].lower()
     if word in ("publish", "discard"):
         draft = await call.uow.staff.draft(call.actor.user_id)
         if draft is None or draft.kind is not DraftKind.MATCH:

@@ -65,10 +65,7 @@ def labels(scope: str, t: Translator) -> ChartLabels:
 
 
 async def stats(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) > 1:
-        raise call.usage()
-    programs = call.programs_of(words)
+    programs = call.programs_of(call.words())
     if not programs:
         raise call.refuse(call.t._("Your organisation has no programs yet."))
     scope = ", ".join(p.code for p in programs)
@@ -82,10 +79,7 @@ async def stats(call: StaffCall) -> None:
 
 
 async def export(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) > 1:
-        raise call.usage()
-    programs = call.programs_of(words)
+    programs = call.programs_of(call.words())
     if not programs:
         raise call.refuse(call.t._("Your organisation has no programs yet."))
     scope = "-".join(p.code for p in programs)

@@ -12,15 +12,11 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.core.effects import Button, Keyboard, SendText
 from bot.core.models import Pair, PairStatus, Person, Role
-from bot.core.parsing.arguments import (
-    UnreadableArguments,
-    pair_ref,
-    person_id,
-    split_arguments,
-)
+from bot.core.parsing.arguments import BadShape, UnreadableArguments, pair_ref, person_id
 from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import Actor, AuditEntry, StaffRole
@@ -62,6 +58,8 @@ class StaffCall:
     services: StaffServices
     callback_id: str | None = None
     message_id: int | None = None
+    parsed: Any = None
+    """The arguments as the command's declared shape read them (`read`)."""
 
     @property
     def t(self) -> Translator:
@@ -102,14 +100,24 @@ class StaffCall:
         line = self.t._("Usage: {usage}", usage=usage_line(self.command, self.t))
         return self.refuse(f"{problem}\n{line}" if problem else line)
 
-    def words(self) -> list[str]:
-        """The arguments, split like a shell would ("Mia Rossi" in quotes stays one)."""
+    def read(self, args: str) -> None:
+        """Read `args` with the command's declared shape (`SlashCommand.args`) before its
+        handler runs; a bad shape is refused with the usage line (after what was wrong)."""
+        self.args = args
         try:
-            return split_arguments(self.args)
+            self.parsed = self.command.args(args)
         except UnreadableArguments:
             raise self.usage(
                 self.t._("I couldn't read the arguments (an unclosed quote?).")
             ) from None
+        except BadShape as bad:
+            raise self.usage(self.t._(bad.problem) if bad.problem else "") from None
+
+    def words(self) -> list[str]:
+        """The arguments as read by the command's shape (shell-like words: "Mia Rossi" in
+        quotes stays one; or `Fields`)."""
+        assert isinstance(self.parsed, list), "read before the handler runs"
+        return self.parsed
 
     async def audit(self, action: str, program: str | None, target: str, detail: str = "") -> None:
         """Write the action to the audit log (the organisation of `program`)."""

@@ -37,10 +37,7 @@ def who(person: Person, t: Translator) -> str:
 
 
 async def locked(call: StaffCall) -> None:
-    words = call.words()
-    if len(words) > 1:
-        raise call.usage()
-    await _page(call, words, 0)
+    await _page(call, call.words(), 0)
 
 
 async def locked_press(call: StaffCall, rest: list[str]) -> None:
@@ -93,8 +90,6 @@ async def _page(call: StaffCall, words: list[str], page: int) -> None:
 
 async def age_override(call: StaffCall) -> None:
     words = call.words()
-    if len(words) < 2:
-        raise call.usage(call.t._("Please give the person and a reason."))
     await lift(call, await _target(call, words[0]), " ".join(words[1:]))
 
 

@@ -153,8 +153,6 @@ async def _list(call: StaffCall) -> None:
 
 
 async def program(call: StaffCall) -> None:
-    if call.args.strip():
-        raise call.usage()
     bot = call.services.bot_username[0] if call.services.bot_username else "<your-bot>"
     lang = call.t.language
     lines = [call.t._("<b>Your programs</b>")]
@@ -186,7 +184,7 @@ def _audit_orgs(call: StaffCall) -> list[str] | None:
 async def audit(call: StaffCall) -> None:
     words = call.words()
     page = page_number(words[0]) if words else 0
-    if len(words) > 1 or page is None:
+    if page is None:
         raise call.usage()
     await _audit_page(call, page)
 

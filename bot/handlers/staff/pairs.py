@@ -92,8 +92,6 @@ async def form_pair(
 
 async def pair(call: StaffCall) -> None:
     words = call.words()
-    if len(words) != 2:
-        raise call.usage()
     mentee, mentor = await call.person(words[0]), await call.person(words[1])
     program = call.programs.get(mentee.program)
     assert program is not None  # `person` only finds people of the actor's programs
@@ -162,8 +160,6 @@ async def _both(call: StaffCall, found: Pair) -> list[Person]:
 
 async def unpair(call: StaffCall) -> None:
     words = call.words()
-    if not words:
-        raise call.usage()
     found = await call.pair(words[0])
     reason = " ".join(words[1:]) or CLOSED_BY_STAFF
     await end_pair(call.uow, found, call.actor.user_id, reason, call.now)
@@ -182,8 +178,6 @@ async def _pair_in(call: StaffCall, wanted: PairStatus) -> Pair:
     """The pair named by the command's one argument (/pause, /resume, /push), refused unless its
     status is `wanted` (active or paused)."""
     words = call.words()
-    if len(words) != 1:
-        raise call.usage()
     found = await call.pair(words[0])
     if found.status is wanted:
         return found

@@ -106,8 +106,6 @@ async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
 
 async def approve(call: StaffCall) -> None:
     words = call.words()
-    if len(words) != 1:
-        raise call.usage()
     await _approve(call, await call.person(words[0]))
 
 
@@ -150,8 +148,6 @@ async def _approve(call: StaffCall, person: Person) -> None:
 
 async def reject(call: StaffCall) -> None:
     words = call.words()
-    if len(words) < 2:
-        raise call.usage(call.t._("Please give the person and a reason (the person is told it)."))
     person = await call.person(words[0])
     reason = " ".join(words[1:])
     if person.role is not Role.MENTOR:
@@ -176,8 +172,6 @@ async def reject(call: StaffCall) -> None:
 
 async def user(call: StaffCall) -> None:
     words = call.words()
-    if len(words) != 1:
-        raise call.usage()
     person = await call.person(words[0])
     t = call.t
     flags = await call.uow.staff.flags([person.id])
@@ -267,8 +261,6 @@ async def _ban_target(call: StaffCall, word: str) -> Person:
 
 async def ban(call: StaffCall) -> None:
     words = call.words()
-    if len(words) < 2:
-        raise call.usage(call.t._("Please give the person and a reason."))
     person = await _ban_target(call, words[0])
     reason = " ".join(words[1:])
     banned = await ban_person(
@@ -298,8 +290,6 @@ async def ban(call: StaffCall) -> None:
 
 async def unban(call: StaffCall) -> None:
     words = call.words()
-    if len(words) != 1:
-        raise call.usage()
     person = await call.person(words[0])
     if not await call.uow.staff.unflag(person.id, BANNED):
         raise call.refuse(call.t._("{name} is not banned.", name=name_of(person)))

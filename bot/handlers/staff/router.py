@@ -110,8 +110,9 @@ class StaffRouter:
             turn.say(self._not_allowed(turn, actor, spec))
             log.info("user %s refused /%s", turn.person.id, spec.name)
             return True
-        call = StaffCall(turn, uow, actor, spec, spec.args(cmd.args), self.services)
+        call = StaffCall(turn, uow, actor, spec, cmd.args, self.services)
         with contextlib.suppress(Refused):
+            call.read(cmd.args)  # the declared shape, before the handler runs
             await spec.run(call)
         return True
 

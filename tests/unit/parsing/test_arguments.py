@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from bot.core.parsing.arguments import (
+    BadShape,
+    Fields,
     UnreadableArguments,
+    Words,
+    nothing,
     page_number,
     pair_ref,
     person_id,
@@ -70,3 +74,42 @@ def test_person_id(word: str, user_id: int | None) -> None:
 @pytest.mark.parametrize(("word", "index"), [("1", 0), ("3", 2), ("0", -1), ("x", None)])
 def test_page_number_counts_from_one(word: str, index: int | None) -> None:
     assert page_number(word) == index
+
+
+@pytest.mark.parametrize(
+    ("shape", "text", "read"),
+    [
+        (Words(), "", []),
+        (Words(1, 1), '"Mia Rossi"', ["Mia Rossi"]),
+        (Words(2), "P1 spam and more", ["P1", "spam", "and", "more"]),
+        (Words(0, 1), "college", ["college"]),
+        (Fields(3), "college all Hello  everyone ", ["college", "all", "Hello  everyone "]),
+        (Fields(3), 'college all "unclosed', ["college", "all", '"unclosed']),
+        (nothing, "  ", []),
+    ],
+)
+def test_a_shape_reads_its_arguments(shape: object, text: str, read: list[str]) -> None:
+    assert callable(shape) and shape(text) == read
+
+
+@pytest.mark.parametrize(
+    ("shape", "text", "problem"),
+    [
+        (Words(1, 1), "", ""),
+        (Words(1, 1), "a b", ""),
+        (Words(2, problem="Give a reason."), "P1", "Give a reason."),
+        (Words(2, 2, problem="Two."), "a b c", ""),  # too many: the usage line alone
+        (Fields(3, problem="Three."), "college all", "Three."),
+        (nothing, "x", ""),
+    ],
+)
+def test_a_bad_shape_says_its_problem(shape: object, text: str, problem: str) -> None:
+    assert callable(shape)
+    with pytest.raises(BadShape) as refused:
+        shape(text)
+    assert refused.value.problem == problem
+
+
+def test_words_cannot_read_an_unclosed_quote() -> None:
+    with pytest.raises(UnreadableArguments):
+        Words()('"Mia Rossi')
