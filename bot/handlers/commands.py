@@ -37,11 +37,12 @@ from bot.handlers.staff import org as staff_org
 from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import people as staff_people
 from bot.handlers.staff import reports as staff_reports
-from bot.handlers.staff.kit import STAFF_PREFIX, StaffCall
+from bot.handlers.staff.kit import StaffCall
 from bot.i18n import N_, Catalogs, Translator
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
+from bot.messages.staff import STAFF_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
 from flows import age_lift
 

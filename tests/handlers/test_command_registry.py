@@ -23,11 +23,11 @@ from bot.handlers.commands import (
 )
 from bot.handlers.entry import LANGUAGE_PREFIX
 from bot.handlers.registry import Answer, Callback, Menu, Registry, SlashCommand, as_typed
-from bot.handlers.staff.kit import STAFF_PREFIX
 from bot.i18n import Catalogs
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
+from bot.messages.staff import STAFF_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_OF_ROW, STEPS_PREFIX
 from flows import age_lift
 from tests.dialog import Bot, Dialog

@@ -12,11 +12,11 @@ from bot.core import effects as fx
 from bot.core.models import StepStatus
 from bot.handlers import entry
 from bot.handlers.commands import COMMANDS, help_text, menus
-from bot.handlers.staff import kit as staff_kit
 from bot.i18n import Catalogs
 from bot.messages import matching as matching_messages
 from bot.messages import relay as relay_messages
 from bot.messages import safety as safety_messages
+from bot.messages import staff as staff_kit
 from bot.messages import steps as sm
 from bot.services.curriculum import CurriculumDelivery
 from bot.services.pairs import end_pair, pause_pair, start_pair

@@ -30,9 +30,10 @@ from bot.core.models import PairStatus, Person, Role
 from bot.core.programs import Program
 from bot.core.staff import Broadcast, DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
-from bot.handlers.staff.kit import StaffCall, audience_label, esc, name_of
+from bot.handlers.staff.kit import StaffCall
 from bot.handlers.staff.pairs import form_pair, past_of
 from bot.handlers.staff.router import expired_text
+from bot.messages.staff import audience_label, esc, name_of
 from bot.services.batch_matching import Assignment, assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
 

@@ -8,8 +8,8 @@ import asyncio
 
 from bot.core.effects import SendDocument, SendPhoto
 from bot.handlers.staff.kit import StaffCall
-from bot.handlers.staff.pairs import bucket_label
 from bot.i18n import Translator
+from bot.messages.staff import bucket_label
 from bot.services.export import pairs_csv
 from bot.services.stats import Stats, program_stats
 from bot.services.stats_chart import ChartLabels, render_chart

@@ -1,6 +1,7 @@
 """What every staff command handler works with: the call (who, what, the unit of work), the
 argument readers (a person by display name or id, a program by code, a pair by `#id` or by one
-of its people), the organisation check on every target, the audit log and paginated lists.
+of its people), the organisation check on every target and the audit log. What staff read
+(names, statuses, paginated lists) is built in `bot/messages/staff.py`.
 
 A reader that cannot resolve its argument says why, with the command's usage line, and raises
 `Refused`; the router catches it, so a handler never half-runs on a bad argument.
@@ -8,25 +9,22 @@ A reader that cannot resolve its argument says why, with the command's usage lin
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.core.effects import Button, Keyboard, SendText
-from bot.core.models import Pair, PairStatus, Person, Role
+from bot.core.effects import Keyboard, SendText
+from bot.core.models import Pair, Person
 from bot.core.parsing.arguments import BadShape, UnreadableArguments, pair_ref, person_id
 from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
-from bot.core.staff import Actor, AuditEntry, StaffRole
+from bot.core.staff import Actor, AuditEntry
 from bot.core.turn import Turn
 from bot.handlers.registry import Registry, SlashCommand, usage_line
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n import Catalogs, Translator
+from bot.messages.staff import name_of
 from bot.services.matchmaking import Matchmaker
-
-STAFF_PREFIX = "st:"
-PAGE_SIZE = 10
 
 
 class Refused(Exception):
@@ -225,63 +223,3 @@ class StaffCall:
                 )
             )
         return pairs[0]
-
-
-def name_of(person: Person | None, fallback: int | None = None) -> str:
-    """A person's display name with their id, for staff."""
-    if person is None:
-        return f"#{fallback}" if fallback is not None else "?"
-    return f"{person.display_name or '—'} ({person.id})"
-
-
-def status_of(pair: Pair, t: Translator) -> str:
-    """A pair's status in words."""
-    return {
-        PairStatus.ACTIVE: t._("active"),
-        PairStatus.PAUSED: t._("paused"),
-        PairStatus.ENDED: t._("ended"),
-    }[pair.status]
-
-
-ROLE_LABELS = {
-    Role.MENTEE: N_("mentee"),
-    Role.MENTOR: N_("mentor"),
-    StaffRole.ADMIN: N_("admin"),
-    StaffRole.COORDINATOR: N_("coordinator"),
-}
-AUDIENCE_LABELS = {"mentees": N_("mentees"), "mentors": N_("mentors"), "all": N_("all")}
-
-
-def role_label(role: Role | StaffRole | None, t: Translator) -> str:
-    """A person's or a staff member's role in words ("—" when none yet)."""
-    return t._(ROLE_LABELS[role]) if role is not None else "—"
-
-
-def audience_label(audience: str, t: Translator) -> str:
-    """A broadcast audience (`mentees`, `mentors`, `all`) in words."""
-    label = AUDIENCE_LABELS.get(audience)
-    return t._(label) if label is not None else audience
-
-
-def page_buttons(command: str, key: str, page: int, pages: int, t: Translator) -> Keyboard:
-    """◀ / ▶ buttons that turn the page of a list (`st:<command>:<key>:<page>`)."""
-    row: list[Button] = []
-    if page > 0:
-        row.append(Button(t._("◀ Previous"), data=f"{STAFF_PREFIX}{command}:{key}:{page - 1}"))
-    if page + 1 < pages:
-        row.append(Button(t._("Next ▶"), data=f"{STAFF_PREFIX}{command}:{key}:{page + 1}"))
-    return (tuple(row),) if row else ()
-
-
-def paginate(lines: Sequence[str], page: int, title: str, t: Translator) -> tuple[str, int, int]:
-    """One page of a list: the text, the page shown (clamped) and the number of pages."""
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    footer = t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
-    return "\n".join([title, *shown, footer]).rstrip(), page, pages
-
-
-def esc(text: str) -> str:
-    """Escape text people typed, for HTML messages."""
-    return html.escape(text, quote=False)

@@ -14,26 +14,12 @@ from typing import Any
 from bot.core.effects import Button
 from bot.core.models import AgeStatus, Person
 from bot.core.parsing.arguments import whole_number
-from bot.handlers.staff.kit import (
-    PAGE_SIZE,
-    STAFF_PREFIX,
-    StaffCall,
-    name_of,
-    page_buttons,
-    paginate,
-)
-from bot.i18n import Html, Translator
+from bot.handlers.staff.kit import StaffCall
+from bot.i18n import Html
+from bot.messages.staff import PAGE_SIZE, STAFF_PREFIX, name_of, page_buttons, paginate, who
 from flows import age_lift
 
 LIFT = "lift"
-
-
-def who(person: Person, t: Translator) -> str:
-    """How staff read a locked person: their name if they chose one, else their reference
-    (the number the refusal gave them to quote)."""
-    if person.display_name:
-        return name_of(person)
-    return t._("reference {id}", id=person.id)
 
 
 async def locked(call: StaffCall) -> None:

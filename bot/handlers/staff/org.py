@@ -10,16 +10,9 @@ from bot.core.effects import Effect, SetCommands
 from bot.core.parsing.arguments import page_number, whole_number
 from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
-from bot.handlers.staff.kit import (
-    StaffCall,
-    StaffServices,
-    esc,
-    name_of,
-    page_buttons,
-    paginate,
-    role_label,
-)
+from bot.handlers.staff.kit import StaffCall, StaffServices
 from bot.handlers.staff.router import menu_of
+from bot.messages.staff import esc, name_of, page_buttons, paginate, role_label
 
 
 async def menu_effect(

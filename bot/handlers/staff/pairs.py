@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.health import HealthBucket, health
+from bot.core.health import health
 from bot.core.models import (
     CLOSED_BY_STAFF,
     Pair,
@@ -23,21 +23,12 @@ from bot.core.models import (
 from bot.core.programs import Program
 from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
-from bot.handlers.staff.kit import StaffCall, esc, name_of, page_buttons, paginate, status_of
-from bot.i18n import Translator
+from bot.handlers.staff.kit import StaffCall
 from bot.messages.pair_history import history_lines
+from bot.messages.staff import bucket_label, esc, name_of, page_buttons, paginate, status_of
 from bot.services.matches import form_pair as start_match
 from bot.services.matches import has_room, mentor_pair
 from bot.services.pairs import PairError, end_pair, pause_pair, resume_pair
-
-
-def bucket_label(bucket: HealthBucket, t: Translator) -> str:
-    """A health bucket in words, with its colour."""
-    return {
-        HealthBucket.ON_TRACK: t._("🟢 on track"),
-        HealthBucket.NEEDS_CHECK_IN: t._("🟡 needs check-in"),
-        HealthBucket.AT_RISK: t._("🔴 at risk"),
-    }[bucket]
 
 
 async def past_of(call: StaffCall, mentee: Person, mentor: Person) -> list[PastCouple]:

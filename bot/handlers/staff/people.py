@@ -19,10 +19,11 @@ from bot.core.models import (
 )
 from bot.core.parsing.arguments import person_id
 from bot.core.staff import BANNED, REJECTED, PersonFlag
-from bot.handlers.staff.kit import (
+from bot.handlers.staff.kit import StaffCall
+from bot.i18n import Html
+from bot.messages.staff import (
     PAGE_SIZE,
     STAFF_PREFIX,
-    StaffCall,
     esc,
     name_of,
     page_buttons,
@@ -30,7 +31,6 @@ from bot.handlers.staff.kit import (
     role_label,
     status_of,
 )
-from bot.i18n import Html
 from bot.services.bans import ban as ban_person
 
 

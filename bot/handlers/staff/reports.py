@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from bot.core.models import Person, Report, ReportStatus
 from bot.core.parsing.arguments import report_ref
-from bot.handlers.staff.kit import PAGE_SIZE, StaffCall, esc, name_of, page_buttons
+from bot.handlers.staff.kit import StaffCall
+from bot.messages.staff import PAGE_SIZE, esc, name_of, page_buttons
 
 
 async def reports(call: StaffCall) -> None:

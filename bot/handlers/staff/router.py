@@ -24,8 +24,9 @@ from bot.core.ports import UnitOfWork
 from bot.core.staff import Actor, actor_for
 from bot.core.turn import Turn
 from bot.handlers.registry import Registry, SlashCommand
-from bot.handlers.staff.kit import STAFF_PREFIX, Refused, StaffCall, StaffServices
+from bot.handlers.staff.kit import Refused, StaffCall, StaffServices
 from bot.i18n import Translator
+from bot.messages.staff import STAFF_PREFIX
 
 log = logging.getLogger(__name__)
 
