@@ -3,7 +3,9 @@
 The operator lists the offered codes (the `LANGUAGES` setting, e.g. `en,it`); everything that
 names languages reads this registry: onboarding's and /language's buttons, the command menus,
 the curriculum schema (a text in every offered language) and the curricula checker. A language's
-names and plural rules come from CLDR through Babel; a code Babel does not know (a pseudo-language
+names come from CLDR through Babel, and so does `plural_forms`, the rule a new catalog of the
+language is created with (`pybabel init` writes it in the catalog's `Plural-Forms` header, and a
+catalog's translations follow its own header). A code Babel does not know (a pseudo-language
 such as `xx`, used to test translations) is offered when configuration names it
 (`LANGUAGE_NAMES=xx=Pseudo`) and gets the source language's plural rule.
 """

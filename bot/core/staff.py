@@ -139,11 +139,6 @@ BANNED = "banned"
 REJECTED = "rejected"
 
 
-def organisation_of(program: Program) -> str:
-    """The organisation that owns a program."""
-    return program.organisation
-
-
 def organisations(programs: ProgramCatalog) -> list[str]:
     """Every organisation named by a program, in a stable order."""
     return sorted({p.organisation for p in programs})

@@ -15,8 +15,6 @@ command, add one line here (and write its handler); to add a button, add its `Ca
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from bot.core.parsing.arguments import Fields, Words, nothing
 from bot.core.staff import Access
 from bot.handlers import entry
@@ -38,7 +36,7 @@ from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import people as staff_people
 from bot.handlers.staff import reports as staff_reports
 from bot.handlers.staff.kit import StaffCall
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n import N_
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
@@ -354,25 +352,3 @@ CALLBACKS: tuple[Callback, ...] = (
 """Every kind of button but the flows' own (`f:`, `bot.core.engine`)."""
 
 REGISTRY = Registry(COMMANDS, STAFF_COMMANDS, CALLBACKS)
-ALL_COMMANDS: tuple[SlashCommand[PersonCall] | SlashCommand[StaffCall], ...] = (
-    COMMANDS + STAFF_COMMANDS
-)
-BY_NAME = {c.name: c for c in ALL_COMMANDS}
-ALWAYS_ALLOWED = frozenset(c.name for c in COMMANDS if c.always_allowed)
-"""What someone age-locked or banned may still use: their privacy rights, /help, /language,
-and /cancel (the /forgetme prompt offers it)."""
-
-
-def commands_for(access: Access) -> list[SlashCommand[PersonCall] | SlashCommand[StaffCall]]:
-    """Everyone's commands, then the staff commands this access level may use."""
-    return REGISTRY.for_access(access)
-
-
-def menus(catalogs: Catalogs) -> Mapping[str | None, Sequence[tuple[str, str]]]:
-    """Command menus per language (None = the default language), for setMyCommands."""
-    return REGISTRY.menus(catalogs)
-
-
-def help_text(t: Translator, access: Access = Access.EVERYONE) -> str:
-    """The /help message for someone of this access level."""
-    return REGISTRY.help_text(t, access)

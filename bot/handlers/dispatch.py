@@ -1,8 +1,10 @@
 """What an event means for a person: commands, buttons, answers, and sensible defaults.
 
-Pure: it reads and changes only the Turn. Order of precedence: blocking signals, edits, the ban,
-the age lock (nothing gets past it but the commands and buttons declared for it), commands and
-buttons (looked up in the registry, `bot.handlers.commands`), the active flow, defaults.
+It records what to save and say on the Turn and reads through the unit of work. Order of
+precedence: blocking signals, edits, the ban (a /forgetme button still passes), then commands and
+buttons looked up in the registry (`bot.handlers.commands`): staff ones go to the staff router
+first, the /forgetme flow's buttons pass too, and otherwise the age lock lets through only what
+is declared for it; then the active flow, then defaults.
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ staff banning someone, a person asking to be forgotten, a banned mentor):
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +26,7 @@ from bot.core.matching import free_places
 from bot.core.models import (
     MatchRequest,
     Pair,
+    PairStatus,
     Person,
     Proposal,
     ProposalStatus,
@@ -36,10 +39,16 @@ from bot.messages.matching import matched_messages
 from bot.services.pairs import start_pair
 
 
+def current_load(pairs: Iterable[Pair]) -> tuple[frozenset[int], Counter[int]]:
+    """Of these pairs, those that have not ended: the mentees who have their mentor (one at a
+    time), and how many mentees each mentor has (what counts against their capacity)."""
+    current = [p for p in pairs if p.status is not PairStatus.ENDED]
+    return frozenset(p.mentee_id for p in current), Counter(p.mentor_id for p in current)
+
+
 async def active_pairs(uow: UnitOfWork, mentor_id: int) -> int:
     """The mentor's pairs that have not ended."""
-    pairs = await uow.pairs.of_person(mentor_id)
-    return sum(1 for p in pairs if p.mentor_id == mentor_id)
+    return current_load(await uow.pairs.of_person(mentor_id))[1][mentor_id]
 
 
 async def mentor_pair(uow: UnitOfWork, mentee_id: int) -> Pair | None:

@@ -43,7 +43,6 @@ from bot.services.privacy_export import export_bytes, personal_document
 
 log = logging.getLogger(__name__)
 
-FORGOTTEN = CLOSED_BY_ERASURE  # the closing reason of a pair ended by /forgetme
 PURGE_BATCH = 5000  # rows purged per transaction (short write locks on SQLite)
 
 
@@ -109,7 +108,7 @@ class Privacy:
         partners = {p.id: p for p in await uow.persons.get_many(partner_ids)}
         effects: list[Effect] = []
         for pair in ending:
-            await end_pair(uow, pair, me, FORGOTTEN, now)
+            await end_pair(uow, pair, me, CLOSED_BY_ERASURE, now)
             partner = partners.get(pair.partner_of(me))
             if partner is not None:
                 effects.append(self._ended(partner, pair))

@@ -44,7 +44,6 @@ from bot.services.safety_alert import (
 log = logging.getLogger(__name__)
 
 CONTEXT_MESSAGES = 10  # the pair's latest relayed messages copied to staff with an alert
-BLOCKED = CLOSED_BY_BLOCK
 PRIORITY_REASONS = frozenset({"unsafe", "harassment"})
 
 
@@ -238,7 +237,7 @@ class Safeguarding:
                 reporter_id=person.id,
                 pair_id=pair.id,
                 reported_id=partner_id,
-                reason=BLOCKED,
+                reason=CLOSED_BY_BLOCK,
                 created_at=now,
             )
         )
@@ -253,7 +252,7 @@ class Safeguarding:
         )
         ended_pair = replace(pair, status=PairStatus.ENDED)
         effects = await self._alert(uow, AlertKind.BLOCK, stored, person, ended_pair, [line])
-        ended = await end_pair(uow, pair, person.id, BLOCKED, now)
+        ended = await end_pair(uow, pair, person.id, CLOSED_BY_BLOCK, now)
         if partner is not None:
             pt = self.catalogs.translator(partner.language)
             effects.insert(

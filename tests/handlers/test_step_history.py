@@ -11,7 +11,7 @@ import pytest
 from bot.core import effects as fx
 from bot.core.models import StepStatus
 from bot.handlers import entry
-from bot.handlers.commands import COMMANDS, help_text, menus
+from bot.handlers.commands import COMMANDS, REGISTRY
 from bot.i18n import Catalogs
 from bot.messages import matching as matching_messages
 from bot.messages import relay as relay_messages
@@ -272,10 +272,10 @@ def test_button_prefixes_do_not_collide() -> None:
 def test_steps_is_in_everyones_menu_and_help() -> None:
     assert [c.name for c in COMMANDS].count("steps") == 1
     catalogs = Catalogs()
-    for language, menu in menus(catalogs).items():
+    for language, menu in REGISTRY.menus(catalogs).items():
         assert any(name == "steps" for name, _ in menu), language
     it = catalogs.translator("it")
-    assert "/steps — Rileggi i passi del tuo percorso" in help_text(it)
+    assert "/steps — Rileggi i passi del tuo percorso" in REGISTRY.help_text(it)
 
 
 async def test_paused_and_ended_mentorships(quick: Path) -> None:

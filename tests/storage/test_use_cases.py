@@ -15,6 +15,7 @@ import pytest
 from bot.core.effects import SendText
 from bot.core.matching import free_places
 from bot.core.models import (
+    Pair,
     PairStatus,
     Person,
     ProposalStatus,
@@ -27,7 +28,14 @@ from bot.core.programs import ProgramCatalog, load_programs
 from bot.core.staff import BANNED
 from bot.i18n import Catalogs
 from bot.services.bans import ban
-from bot.services.matches import close_request, form_pair, has_room, mentor_pair, withdraw
+from bot.services.matches import (
+    close_request,
+    current_load,
+    form_pair,
+    has_room,
+    mentor_pair,
+    withdraw,
+)
 from bot.services.matchmaking import Matchmaker
 from bot.services.pairs import end_pair, start_pair
 from tests.storage.test_storage_matching import T0, add_proposals, add_request, hours, proposal
@@ -70,6 +78,23 @@ async def add_members(
                 make_person(n, role=Role.MENTEE, display_name=f"Mentee {n}", **DONE)
             )
         await tx.commit()
+
+
+def test_current_load_counts_only_pairs_that_have_not_ended() -> None:
+    """One count of who has a mentor and how full each mentor is, for /match's pool as for
+    `active_pairs` (a paused pair still holds its place; an ended one does not)."""
+    pairs = [
+        Pair(id=1, program="p", mentee_id=10, mentor_id=20, started_at=T0),
+        Pair(
+            id=2, program="p", mentee_id=11, mentor_id=20, started_at=T0, status=PairStatus.PAUSED
+        ),
+        Pair(
+            id=3, program="p", mentee_id=12, mentor_id=21, started_at=T0, status=PairStatus.ENDED
+        ),
+    ]
+    paired, load = current_load(pairs)
+    assert paired == {10, 11}
+    assert load[20] == 2 and load[21] == 0
 
 
 def test_free_places_is_capacity_minus_pairs_never_below_zero() -> None:

@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.parsing.folding import place_key, place_keys
 
-__all__ = ["CityIndex", "city_index", "city_zone", "MIN_ALTERNATE_POPULATION"]
+__all__ = ["CityIndex", "city_index", "MIN_ALTERNATE_POPULATION"]
 
 MIN_ALTERNATE_POPULATION = 50_000
 _ALTERNATE_BEATS_PRIMARY = 8  # times bigger
@@ -174,13 +174,3 @@ def city_index(available: frozenset[str]) -> CityIndex:
     finally:
         if collecting:
             gc.enable()
-
-
-def city_zone(key: str, available: frozenset[str]) -> str | None:
-    """The zone of a city or single-zone country called `key` (folded), if the data set has it."""
-    index = city_index(available)
-    zone = index.zone(key)
-    if zone is not None:
-        return zone
-    zones = index.country_zones(key)
-    return zones[0] if len(zones) == 1 else None

@@ -46,8 +46,6 @@ _KNOWN_PLACE_BONUS = 10.0  # a hand-kept or IANA name counts as a big city in su
 _MAX_WORDS = 8
 _MAX_NGRAM = 4
 
-_ALIASES = ALIASES  # the hand-kept names, by their old name here
-_AMBIGUOUS = AMBIGUOUS
 
 _OFFSET = re.compile(r"(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(00))?", re.ASCII)
 

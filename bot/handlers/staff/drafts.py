@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.matching import Profile, profile_of
-from bot.core.models import PairStatus, Person, Role
+from bot.core.models import Person, Role
 from bot.core.programs import Program
 from bot.core.staff import Broadcast, DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
@@ -36,6 +36,7 @@ from bot.handlers.staff.router import expired_text
 from bot.messages.staff import audience_label, esc, name_of
 from bot.services.batch_matching import Assignment, assign
 from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
+from bot.services.matches import current_load
 
 MAX_BROADCAST = 4000
 SHOWN_PAIRS = 30
@@ -124,13 +125,7 @@ async def _pool(
     code = program.code
     people = await call.uow.staff.people([code])
     banned = await call.uow.staff.banned(p.id for p in people)
-    current = [
-        p for p in await call.uow.staff.pairs_of([code]) if p.status is not PairStatus.ENDED
-    ]
-    paired = {p.mentee_id for p in current}
-    active: dict[int, int] = {}
-    for pair in current:
-        active[pair.mentor_id] = active.get(pair.mentor_id, 0) + 1
+    paired, active = current_load(await call.uow.staff.pairs_of([code]))  # one program each
     matchmaker = call.services.matchmaker
     mentees = [
         profile_of(p, at=call.now)

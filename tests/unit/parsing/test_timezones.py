@@ -7,7 +7,7 @@ import zoneinfo
 
 import pytest
 
-from bot.core.parsing import timezones
+from bot.core.parsing import place_names, timezones
 from bot.core.parsing.timezones import ZoneMatch, resolve_time_zone
 
 
@@ -221,7 +221,7 @@ def test_every_resolved_zone_loads() -> None:
 def test_alias_and_suggestion_targets_exist() -> None:
     available = zoneinfo.available_timezones()
     legacy = {"Europe/Kyiv": "Europe/Kiev"}
-    for zone in [*timezones._ALIASES.values(), *sum(timezones._AMBIGUOUS.values(), ())]:
+    for zone in [*place_names.ALIASES.values(), *sum(place_names.AMBIGUOUS.values(), ())]:
         assert zone in available or legacy.get(zone) in available, zone
 
 
