@@ -67,8 +67,12 @@ def paginate(lines: Sequence[str], page: int, title: str, t: Translator) -> tupl
     pages = max(1, -(-len(lines) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    footer = t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
-    return "\n".join([title, *shown, footer]).rstrip(), page, pages
+    return "\n".join([title, *shown, page_footer(page, pages, t)]).rstrip(), page, pages
+
+
+def page_footer(page: int, pages: int, t: Translator) -> str:
+    """ "Page 2 of 5" under a list of several pages ("" when there is one)."""
+    return t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
 
 
 def esc(text: str) -> str:

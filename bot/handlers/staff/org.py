@@ -12,7 +12,7 @@ from bot.core.ports import UnitOfWork
 from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
 from bot.handlers.staff.kit import StaffCall, StaffServices
 from bot.handlers.staff.router import menu_of
-from bot.messages.staff import esc, name_of, page_buttons, paginate, role_label
+from bot.messages.staff import esc, name_of, page_buttons, page_footer, paginate, role_label
 
 
 async def menu_effect(
@@ -205,6 +205,5 @@ async def _audit_page(call: StaffCall, page: int) -> None:
     ]
     title = call.t._("<b>Audit log</b> ({n} entries, newest first)", n=total)
     text, _, _ = paginate(lines, 0, title, call.t)
-    if pages > 1:
-        text += "\n" + call.t._("Page {page} of {pages}", page=page + 1, pages=pages)
+    text = "\n".join([text, page_footer(page, pages, call.t)]).rstrip()
     call.show(text, page_buttons("audit", "*", page, pages, call.t))

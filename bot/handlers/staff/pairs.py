@@ -25,7 +25,15 @@ from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall
 from bot.messages.pair_history import history_lines
-from bot.messages.staff import bucket_label, esc, name_of, page_buttons, paginate, status_of
+from bot.messages.staff import (
+    bucket_label,
+    esc,
+    name_of,
+    page_buttons,
+    page_footer,
+    paginate,
+    status_of,
+)
 from bot.services.matches import form_pair as start_match
 from bot.services.matches import has_room, mentor_pair
 from bot.services.pairs import PairError, end_pair, pause_pair, resume_pair
@@ -274,6 +282,5 @@ async def _pairs_page(call: StaffCall, words: list[str], page: int) -> None:
             f"{status_of(item, call.t)} · {bucket_label(bucket, call.t)} · "
             + call.t._("last activity {when}", when=last)
         )
-    footer = call.t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
-    text = "\n".join([title, *lines, footer]).rstrip()
+    text = "\n".join([title, *lines, page_footer(page, pages, call.t)]).rstrip()
     call.show(text, page_buttons("pairs", words[0] if words else "*", page, pages, call.t))

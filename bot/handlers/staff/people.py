@@ -27,6 +27,7 @@ from bot.messages.staff import (
     esc,
     name_of,
     page_buttons,
+    page_footer,
     paginate,
     role_label,
     status_of,
@@ -87,8 +88,7 @@ async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
         f"• {esc(name_of(m))} — {esc(m.program or '')} — {await training_line(call, m)}"
         for m in shown
     ]
-    footer = call.t._("Page {page} of {pages}", page=page + 1, pages=pages) if pages > 1 else ""
-    text = "\n".join([title, *lines, footer]).rstrip()
+    text = "\n".join([title, *lines, page_footer(page, pages, call.t)]).rstrip()
     approve = tuple(
         (
             Button(

@@ -10,7 +10,7 @@ from dataclasses import replace
 from bot.core.models import Person, Report, ReportStatus
 from bot.core.parsing.arguments import report_ref
 from bot.handlers.staff.kit import StaffCall
-from bot.messages.staff import PAGE_SIZE, esc, name_of, page_buttons
+from bot.messages.staff import PAGE_SIZE, esc, name_of, page_buttons, page_footer
 
 
 async def reports(call: StaffCall) -> None:
@@ -76,7 +76,7 @@ async def _page(call: StaffCall, page: int) -> None:
             + (f"\n  “{esc(report.text[:300])}”" if report.text else "")
         )
     if pages > 1:
-        lines.append(call.t._("Page {page} of {pages}", page=page + 1, pages=pages))
+        lines.append(page_footer(page, pages, call.t))
     lines.append(call.t._("Resolve one with /reports resolve ID NOTE"))
     call.show("\n".join(lines), page_buttons("reports", "*", page, pages, call.t))
 
