@@ -10,9 +10,8 @@ forgotten person are released once resolved long enough.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Table, Text, cast, delete, or_, select, update
+from sqlalchemy import Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import ReportStatus
@@ -21,21 +20,16 @@ from bot.core.staff import DRAFT_WORDS, draft_without_words
 from bot.storage.privacy_erase import SqlErasure
 from bot.storage.privacy_records import SqlPersonalRecords
 from bot.storage.repositories import rowcount
-from bot.storage.tables import FlowStateRow, OutboxRow, ReportRow, StaffDraftRow
+from bot.storage.tables import FlowStateRow, OutboxRow, ReportRow, StaffDraftRow, table_of
 
 __all__ = ["SqlPrivacyRepository"]
 
 
-def _t(row: type[Any]) -> Table:
-    table: Table = row.__table__
-    return table
-
-
 _flows, _outbox, _reports, _drafts = (
-    _t(FlowStateRow),
-    _t(OutboxRow),
-    _t(ReportRow),
-    _t(StaffDraftRow),
+    table_of(FlowStateRow),
+    table_of(OutboxRow),
+    table_of(ReportRow),
+    table_of(StaffDraftRow),
 )
 _OPEN = ReportStatus.OPEN.value
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, Text, cast, delete, or_, select, update
+from sqlalchemy import ColumnElement, Text, cast, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import AgeStatus, ReportStatus
@@ -44,21 +44,29 @@ from bot.storage.tables import (
     ScheduledStepRow,
     StaffDraftRow,
     TrainingResultRow,
+    table_of,
 )
 
 __all__ = ["SqlErasure"]
 
 
-def _t(row: type[Any]) -> Table:
-    table: Table = row.__table__
-    return table
-
-
-_persons, _flows, _outbox = _t(PersonRow), _t(FlowStateRow), _t(OutboxRow)
-_pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRow)
-_training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
-_links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
-_drafts, _flags, _audit = _t(StaffDraftRow), _t(PersonFlagRow), _t(AuditLogRow)
+_persons, _flows, _outbox = table_of(PersonRow), table_of(FlowStateRow), table_of(OutboxRow)
+_pairs, _steps, _answers = (
+    table_of(PairRow),
+    table_of(ScheduledStepRow),
+    table_of(CheckinAnswerRow),
+)
+_training, _requests, _proposals = (
+    table_of(TrainingResultRow),
+    table_of(MatchRequestRow),
+    table_of(ProposalRow),
+)
+_links, _reports, _ratings = (
+    table_of(RelayLinkRow),
+    table_of(ReportRow),
+    table_of(RelationshipRatingRow),
+)
+_drafts, _flags, _audit = table_of(StaffDraftRow), table_of(PersonFlagRow), table_of(AuditLogRow)
 _OPEN = ReportStatus.OPEN.value
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, Table, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.models import RelationshipRating, RelayLink
@@ -30,21 +30,29 @@ from bot.storage.tables import (
     ReportRow,
     ScheduledStepRow,
     TrainingResultRow,
+    table_of,
 )
 from bot.storage.training import _result_from_row
 
 __all__ = ["SqlPersonalRecords"]
 
 
-def _t(row: type[Any]) -> Table:
-    table: Table = row.__table__
-    return table
-
-
-_pairs, _steps, _answers = _t(PairRow), _t(ScheduledStepRow), _t(CheckinAnswerRow)
-_training, _requests, _proposals = _t(TrainingResultRow), _t(MatchRequestRow), _t(ProposalRow)
-_links, _reports, _ratings = _t(RelayLinkRow), _t(ReportRow), _t(RelationshipRatingRow)
-_flags = _t(PersonFlagRow)
+_pairs, _steps, _answers = (
+    table_of(PairRow),
+    table_of(ScheduledStepRow),
+    table_of(CheckinAnswerRow),
+)
+_training, _requests, _proposals = (
+    table_of(TrainingResultRow),
+    table_of(MatchRequestRow),
+    table_of(ProposalRow),
+)
+_links, _reports, _ratings = (
+    table_of(RelayLinkRow),
+    table_of(ReportRow),
+    table_of(RelationshipRatingRow),
+)
+_flags = table_of(PersonFlagRow)
 
 
 class SqlPersonalRecords:

@@ -19,7 +19,7 @@ table module, so the metadata Alembic and the tests read is always complete:
 
 from __future__ import annotations
 
-from bot.storage.tables.base import NAMING_CONVENTION, Base, UtcDateTime, json_type
+from bot.storage.tables.base import NAMING_CONVENTION, Base, UtcDateTime, json_type, table_of
 from bot.storage.tables.matching import (
     PROPOSAL_STATUSES,
     REQUEST_STATUSES,
@@ -49,6 +49,7 @@ from bot.storage.tables.staff import (
 )
 
 __all__ = [
+    "table_of",
     "NAMING_CONVENTION",
     "OUTBOX_LANES",
     "OUTBOX_STATUSES",

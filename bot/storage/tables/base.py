@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, MetaData
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Integer, MetaData, Table
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator, TypeEngine
@@ -70,3 +70,9 @@ def one_of(column: str, values: tuple[str, ...]) -> str:
     """The SQL of a CHECK that `column` holds one of `values`."""
     quoted = ", ".join(f"'{v}'" for v in values)
     return f"{column} IN ({quoted})"
+
+
+def table_of(row: type[Any]) -> Table:
+    """The Core `Table` of a mapped row class, for the repositories' SQL expressions."""
+    table: Table = row.__table__
+    return table
