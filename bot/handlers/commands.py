@@ -21,7 +21,6 @@ from bot.handlers import entry
 from bot.handlers.registry import (
     Answer,
     Callback,
-    Menu,
     PersonCall,
     Registry,
     SlashCommand,
@@ -124,7 +123,7 @@ COMMANDS: tuple[Everyone, ...] = (
 """Everyone's commands, in the order of their menu and of /help."""
 
 
-C, A, S = Access.COORDINATOR, Access.ADMIN, Menu.STAFF
+C, A = Access.COORDINATOR, Access.ADMIN
 
 STAFF_COMMANDS: tuple[Staff, ...] = (
     Staff(
@@ -133,7 +132,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.pending,
         C,
         N_("[PROGRAM]"),
-        S,
         press=staff_people.pending_press,
         args=Words(),
     ),
@@ -143,7 +141,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.approve,
         C,
         N_("PERSON"),
-        S,
         press=staff_people.approve_press,
         args=Words(1, 1),
     ),
@@ -153,7 +150,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.reject,
         C,
         N_("PERSON REASON"),
-        S,
         args=Words(2, problem=N_("Please give the person and a reason (the person is told it).")),
     ),
     Staff(
@@ -162,20 +158,16 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.pair,
         C,
         N_("MENTEE MENTOR"),
-        S,
         confirm=staff_pairs.pair_confirmed,  # pairing again a couple with a history
         args=Words(2, 2),
     ),
-    Staff(
-        "unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), S, args=Words(1)
-    ),
+    Staff("unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), args=Words(1)),
     Staff(
         "match",
         N_("Draft pairs for a whole program, then publish"),
         staff_drafts.match,
         C,
         N_("PROGRAM | publish | discard"),
-        S,
         confirm=staff_drafts.publish,
         args=Words(1, 1),
     ),
@@ -185,7 +177,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.pairs,
         C,
         N_("[PROGRAM]"),
-        S,
         press=staff_pairs.pairs_press,
         args=Words(),
     ),
@@ -195,7 +186,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.user,
         C,
         N_("PERSON"),
-        S,
         press=staff_alerts.user_press,  # an alert's "open the case"
         args=Words(1, 1),
     ),
@@ -205,7 +195,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.pause,
         C,
         N_("PAIR"),
-        S,
         press=staff_alerts.pause_press,  # an alert's "pause the pair"
         args=Words(1, 1),
     ),
@@ -215,7 +204,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.resume,
         C,
         N_("PAIR"),
-        S,
         args=Words(1, 1),
     ),
     Staff(
@@ -224,7 +212,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.push,
         C,
         N_("PAIR"),
-        S,
         args=Words(1, 1),
     ),
     Staff(
@@ -233,7 +220,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_reports.reports,
         C,
         N_("[resolve ID NOTE]"),
-        S,
         press=staff_alerts.reports_press,  # pages, and an alert's "show" and "done"
         args=Words(),
     ),
@@ -243,7 +229,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_drafts.broadcast,
         C,
         N_("PROGRAM mentees|mentors|all TEXT"),
-        S,
         confirm=staff_drafts.send_broadcast,
         args=Fields(3, problem=N_("Please give the program, the audience and the message.")),
     ),
@@ -253,7 +238,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_figures.stats,
         C,
         N_("[PROGRAM]"),
-        S,
         args=Words(0, 1),
     ),
     Staff(
@@ -261,7 +245,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("Your programs and their join links"),
         staff_org.program,
         C,
-        menu=S,
         args=nothing,
     ),
     Staff(
@@ -269,7 +252,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("What staff did, newest first"),
         staff_org.audit,
         C,
-        menu=S,
         press=staff_org.audit_press,
         args=Words(0, 1),
     ),
@@ -279,7 +261,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_locks.locked,
         C,
         N_("[PROGRAM]"),
-        S,
         press=staff_locks.locked_press,
         args=Words(0, 1),
     ),
@@ -289,7 +270,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_locks.age_override,
         C,
         N_("PERSON REASON"),
-        S,
         answer=Answer(age_lift.READY, staff_locks.lift_answer),  # the reason asked by "Lift lock"
         args=Words(2, problem=N_("Please give the person and a reason.")),
     ),
@@ -299,7 +279,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.ban,
         A,
         N_("PERSON REASON"),
-        S,
         args=Words(2, problem=N_("Please give the person and a reason.")),
     ),
     Staff(
@@ -308,7 +287,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.unban,
         A,
         N_("PERSON"),
-        S,
         args=Words(1, 1),
     ),
     Staff(
@@ -317,7 +295,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_figures.export,
         A,
         N_("[PROGRAM]"),
-        S,
         args=Words(0, 1),
     ),
     Staff(
@@ -326,7 +303,6 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_org.staff,
         A,
         N_("add PERSON admin|coordinator [ORGANISATION] | remove PERSON | list"),
-        S,
         args=Words(),
     ),
 )

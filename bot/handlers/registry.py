@@ -74,7 +74,6 @@ class SlashCommand(Generic[CallT]):
     run: Callable[[CallT], Awaitable[None]]
     access: Access = Access.EVERYONE
     usage: str = ""
-    menu: Menu = Menu.EVERYONE
     always_allowed: bool = False
     """Usable under the age lock and by a banned person (privacy rights, /help, /language)."""
     args: Callable[[str], Any] = as_typed
@@ -84,6 +83,11 @@ class SlashCommand(Generic[CallT]):
     confirm: Callable[[CallT, dict[str, Any]], Awaitable[None]] | None = None
     """Runs a confirmed preview of this command (its stored draft's data)."""
     answer: Answer[CallT] | None = None
+
+    @property
+    def menu(self) -> Menu:
+        """The menu that lists it, from who may use it: everyone's, or each staff member's own."""
+        return Menu.EVERYONE if self.access is Access.EVERYONE else Menu.STAFF
 
 
 @dataclass(frozen=True)
@@ -218,12 +222,10 @@ def declaration_problems(registry: Registry) -> list[str]:
         problems.append(f"commands without a handler: {sorted(unhandled)}")
     if any(not c.description for c in (*registry.commands, *registry.staff)):
         problems.append("a command without a help line")
-    if any(
-        c.access is not Access.EVERYONE or c.menu is not Menu.EVERYONE for c in registry.commands
-    ):
-        problems.append("everyone's commands are for everyone, in everyone's menu")
-    if any(c.access is Access.EVERYONE or c.menu is not Menu.STAFF for c in registry.staff):
-        problems.append("staff commands need a staff access level and the staff menu")
+    if any(c.access is not Access.EVERYONE for c in registry.commands):
+        problems.append("everyone's commands are for everyone")
+    if any(c.access is Access.EVERYONE for c in registry.staff):
+        problems.append("staff commands need a staff access level")
     if any(c.confirm is not None or c.answer is not None for c in registry.commands):
         problems.append("only staff commands have confirmations and typed answers")
     states = [c.answer.state for c in registry.staff if c.answer is not None]

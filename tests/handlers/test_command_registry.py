@@ -128,7 +128,7 @@ async def _publish(call: object, data: dict[str, Any]) -> None:
     return None
 
 
-C, S = Access.COORDINATOR, Menu.STAFF
+C = Access.COORDINATOR
 
 
 @pytest.mark.parametrize(
@@ -155,8 +155,8 @@ C, S = Access.COORDINATOR, Menu.STAFF
         (
             lambda: Registry(
                 staff=(
-                    SlashCommand("a", "A", _nothing, C, menu=S, answer=Answer("x", _publish)),
-                    SlashCommand("b", "B", _nothing, C, menu=S, answer=Answer("x", _publish)),
+                    SlashCommand("a", "A", _nothing, C, answer=Answer("x", _publish)),
+                    SlashCommand("b", "B", _nothing, C, answer=Answer("x", _publish)),
                 )
             ),
             "typed answers declared twice",
