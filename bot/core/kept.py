@@ -147,7 +147,16 @@ KEPT: tuple[Kept, ...] = (
             "staff_drafts.*",
             "broadcasts.created_by",
             "broadcasts.staff_chat_id",
+            "staff_groups.*",
         ),
+    ),
+    Kept(
+        N_(
+            "Your conversations with the program team (/team, and the alerts, reports and "
+            "approvals about you): when each was opened and closed, and which messages belong "
+            "to it (their ids), never their words."
+        ),
+        ("cases.*", "case_messages.*"),
     ),
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.ports import (
+    CaseRepository,
     CheckinRepository,
     FlowRepository,
     MatchingRepository,
@@ -32,6 +33,7 @@ from bot.core.ports import (
     UnitOfWorkFactory,
     UpdateLog,
 )
+from bot.storage.cases import SqlCaseRepository
 from bot.storage.matching import SqlMatchingRepository
 from bot.storage.outbox import SqlOutbox
 from bot.storage.pairs import SqlPairRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     safety: SafetyRepository
     privacy: PrivacyRepository
     staff: StaffRepository
+    cases: CaseRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -94,6 +97,7 @@ class SqlUnitOfWork:
         self.safety = SqlSafetyRepository(session)
         self.privacy = SqlPrivacyRepository(session)
         self.staff = SqlStaffRepository(session)
+        self.cases = SqlCaseRepository(session)
         return self
 
     async def __aexit__(

@@ -22,6 +22,7 @@ from bot.core.models import (
     ScheduledStep,
 )
 from bot.core.ports import (
+    CaseRepository,
     CheckinRepository,
     FlowRepository,
     MatchingRepository,
@@ -36,6 +37,7 @@ from bot.core.ports import (
     TrainingRepository,
     UpdateLog,
 )
+from tests.fakes.cases import CaseState, _Cases
 from tests.fakes.matching import _Matching, _Relay, _Safety
 from tests.fakes.outbox import _Outbox, _Row
 from tests.fakes.pairs import _Checkins, _Pairs, _Schedule, _Training
@@ -66,6 +68,7 @@ class MemoryStore:
         self.ratings: dict[RatingKey, RelationshipRating] = {}
         self.held: HeldReports = {}
         self.staff = StaffState()
+        self.cases = CaseState()
 
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self)
@@ -90,6 +93,7 @@ class FakeUnitOfWork:
     safety: SafetyRepository
     privacy: PrivacyRepository
     staff: StaffRepository
+    cases: CaseRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self.store = store
@@ -111,6 +115,7 @@ class FakeUnitOfWork:
         self._ratings = dict(self.store.ratings)
         self._held = dict(self.store.held)
         self._staff = self.store.staff.copy()
+        self._cases = self.store.cases.copy()
         self.persons = _Persons(self._persons)
         self.flows = _Flows(self._flows)
         self.updates = _Updates(self._updates)
@@ -124,6 +129,7 @@ class FakeUnitOfWork:
         self.safety = _Safety(self._reports, self._ratings)
         self.privacy = _Privacy(self)
         self.staff = _Staff(self._staff, self._persons, self._pairs, self._schedule)
+        self.cases = _Cases(self._cases)
         return self
 
     async def __aexit__(
@@ -150,6 +156,7 @@ class FakeUnitOfWork:
         self.store.ratings = dict(self._ratings)
         self.store.held = dict(self._held)
         self.store.staff = self._staff.copy()
+        self.store.cases = self._cases.copy()
         self._outbox = copy.deepcopy(self._outbox)
         self.outbox = _Outbox(self._outbox)
         self.committed = True

@@ -10,6 +10,7 @@ import X`); the modules are:
 - `matching`: requests, proposals, past couples
 - `relay`: the copy ↔ original message map
 - `safety`: reports and relationship ratings
+- `cases`: the staff inbox's cases and staff groups
 - `staff`: staff members, drafts, broadcasts, flags, audit, cross-program reads
 - `privacy`: one person's records, erasure, retention purges
 - `unit_of_work`: one transaction over all of the above
@@ -18,6 +19,7 @@ import X`); the modules are:
 
 from __future__ import annotations
 
+from bot.core.ports.cases import CaseRepository
 from bot.core.ports.chat import ChatApi, Clock
 from bot.core.ports.matching import MatchingRepository
 from bot.core.ports.outbox import Outbox
@@ -35,6 +37,7 @@ from bot.core.ports.staff import StaffRepository
 from bot.core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "CaseRepository",
     "ChatApi",
     "CheckinRepository",
     "Clock",

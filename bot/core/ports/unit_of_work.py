@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
+from bot.core.ports.cases import CaseRepository
 from bot.core.ports.matching import MatchingRepository
 from bot.core.ports.outbox import Outbox
 from bot.core.ports.pairs import (
@@ -37,6 +38,7 @@ class UnitOfWork(Protocol):
     safety: SafetyRepository
     privacy: PrivacyRepository
     staff: StaffRepository
+    cases: CaseRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

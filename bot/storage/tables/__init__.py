@@ -15,11 +15,19 @@ table module, so the metadata Alembic and the tests read is always complete:
 - `matching`: match requests, proposals
 - `safety`: reports, relationship ratings
 - `staff`: staff members, audit log, staff drafts, broadcasts, person flags
+- `cases`: the staff inbox's cases, team message ids, staff groups
 """
 
 from __future__ import annotations
 
 from bot.storage.tables.base import NAMING_CONVENTION, Base, UtcDateTime, json_type, table_of
+from bot.storage.tables.cases import (
+    CASE_KINDS,
+    CASE_STATUSES,
+    CaseMessageRow,
+    CaseRow,
+    StaffGroupRow,
+)
 from bot.storage.tables.matching import (
     PROPOSAL_STATUSES,
     REQUEST_STATUSES,
@@ -49,6 +57,11 @@ from bot.storage.tables.staff import (
 )
 
 __all__ = [
+    "CASE_KINDS",
+    "CASE_STATUSES",
+    "CaseMessageRow",
+    "CaseRow",
+    "StaffGroupRow",
     "table_of",
     "NAMING_CONVENTION",
     "OUTBOX_LANES",
