@@ -21,6 +21,7 @@ from bot.services import relay as rules
 from bot.services import relay_links
 from bot.services import relay_routes as routes
 from bot.services.alerts import Staff, staff_alerts
+from bot.services.broadcasts import is_broadcast
 from flows.relay import CHOOSE_PARTNER, CONFIRM_SHARE, NAME, SEND
 
 SET_ASIDE = "set_aside"  # the flow that was open when the relay asked (see `_continue`)
@@ -77,6 +78,9 @@ class Relay:
                 text=event.caption,
                 album=event.media_group_id,
             )
+        if await self._answers_broadcast(uow, event):
+            turn.say(msg.reply_to_broadcast(turn.t))
+            return
         where = await routes.route(uow, turn.person, event.reply_to_message_id)
         if isinstance(where, routes.NotPaired | routes.Paused | routes.Ended | routes.Unplaced):
             await self._cannot(turn, uow, where, replied=event.reply_to_message_id is not None)
@@ -86,6 +90,13 @@ class Relay:
             await self._hold(turn, uow, relayed.message_id, where.pairs)
         else:
             await self._relay(turn, uow, relayed, where.pair, where.reply_to)
+
+    async def _answers_broadcast(self, uow: UnitOfWork, event: TextMessage | MediaMessage) -> bool:
+        """True for a reply to a broadcast of the program team: it is for no partner."""
+        reply_to = event.reply_to_message_id
+        return reply_to is not None and is_broadcast(
+            await uow.outbox.tag_of(event.chat_id, reply_to)
+        )
 
     async def _cannot(
         self,

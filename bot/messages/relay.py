@@ -34,6 +34,14 @@ def not_paired(t: Translator, role: Role | None, waiting: bool) -> str:
     )
 
 
+def reply_to_broadcast(t: Translator) -> str:
+    """The answer to a reply to a broadcast: the team's messages are not a conversation."""
+    return t._(
+        "That message is from the program team, so your reply hasn't been passed on to anyone. "
+        "To write to the program team, send /team."
+    )
+
+
 def paused(t: Translator) -> str:
     """The answer to a message for a paused pair."""
     return t._(

@@ -21,6 +21,7 @@ from bot.core import effects as fx
 from bot.core.effects import EditText, Effect, SendText
 from bot.core.models import Person, Role
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from bot.core.programs import Program
 from bot.core.staff import Broadcast
 from bot.i18n import Catalogs, Translator
 
@@ -72,10 +73,23 @@ def progress_text(broadcast: Broadcast, t: Translator) -> str:
     )
 
 
+def from_the_team(program: Program, text: str, t: Translator) -> str:
+    """A broadcast as its recipients read it: headed by the program team's name, so that it
+    never looks like a message of their partner (`text` is HTML already)."""
+    header = t._("📣 <b>{program} team</b>", program=program.name.get(t.language))
+    return f"{header}\n\n{text}"
+
+
 def broadcast_effects(
-    broadcast: Broadcast, people: Sequence[Person], text: str, t: Translator
+    broadcast: Broadcast,
+    people: Sequence[Person],
+    text: str,
+    program: Program,
+    catalogs: Catalogs,
+    t: Translator,
 ) -> list[Effect]:
-    """The progress message, then the message for every recipient."""
+    """The progress message (in the staff member's language, `t`), then the message for every
+    recipient, headed in their own language."""
     effects: list[Effect] = [
         SendText(
             chat_id=broadcast.staff_chat_id,
@@ -84,9 +98,19 @@ def broadcast_effects(
         )
     ]
     effects += [
-        SendText(chat_id=p.chat_id, text=text, tag=f"{ITEM_TAG}{broadcast.id}") for p in people
+        SendText(
+            chat_id=p.chat_id,
+            text=from_the_team(program, text, catalogs.translator(p.language)),
+            tag=f"{ITEM_TAG}{broadcast.id}",
+        )
+        for p in people
     ]
     return effects
+
+
+def is_broadcast(tag: str | None) -> bool:
+    """True for the outbox tag of a broadcast's message to a participant."""
+    return bool(tag) and str(tag).startswith(ITEM_TAG)
 
 
 class BroadcastProgress:

@@ -255,6 +255,17 @@ class SqlOutbox:
         )
         return int(result.scalar_one())
 
+    async def tag_of(self, chat_id: int, message_id: int) -> str | None:
+        """The tag of the effect sent as message `message_id` of `chat_id`, if any."""
+        result = await self._session.execute(
+            select(_c.payload)
+            .where(_c.chat_id == chat_id, _c.status == "sent", _c.message_id == message_id)
+            .limit(1)
+        )
+        payload = result.scalar_one_or_none()
+        tag = payload.get("tag") if isinstance(payload, dict) else None
+        return tag if isinstance(tag, str) else None
+
     async def _set(self, item_id: int, attempt: int | None, what: str, **values: Any) -> None:
         """Record an outcome on the item if it is still claimed (by the claim that counted
         `attempt`, when given)."""

@@ -8,8 +8,8 @@ from collections import Counter
 
 from bot.core.models import Role
 from bot.sandbox.client import SandboxClient
-from tests.e2e.harness import User
-from tests.e2e.staff_world import COORD_A, MIA, World, staff_bot, world
+from tests.e2e.harness import REPLY_TIMEOUT, User, seed_pair
+from tests.e2e.staff_world import COORD_A, MIA, NED, World, staff_bot, world
 from tests.factories import onboarded_person
 
 __all__ = ["staff_bot", "world"]  # the fixtures
@@ -58,7 +58,9 @@ async def test_broadcast_to_500_mentees_without_429_and_with_progress(
     recipients = [MIA, *range(FIRST, FIRST + PEOPLE)]
     assert delivered == Counter(recipients), "every recipient gets exactly one copy"
     received = await client.bot_messages(FIRST + PEOPLE - 1)
-    assert received[-1].text == "Orientation &lt;b&gt;Friday&lt;/b&gt; 6pm"
+    assert received[-1].text == (
+        "📣 <b>College First Year team</b>\n\nOrientation &lt;b&gt;Friday&lt;/b&gt; 6pm"
+    )
     assert world.bot.core is not None
     assert world.bot.core.sender.rate_limited_429 == 0
     async with world.bot.core.conversations.uows() as uow:
@@ -85,3 +87,36 @@ async def test_a_recipient_who_blocked_the_bot_is_counted_and_progress_completes
     async with world.bot.core.conversations.uows() as uow:
         record = await uow.staff.get_broadcast(1)
     assert record is not None and (record.sent, record.failed, record.total) == (2, 1, 3)
+
+
+async def test_a_broadcast_is_headed_by_the_team_and_a_reply_to_it_reaches_no_partner(
+    world: World, client: SandboxClient
+) -> None:
+    await seed_pair(world.bot, MIA, NED, "college")
+    preview = await world.ask(COORD_A, "/broadcast college mentees Orientation on Friday")
+    assert "📣 <b>College First Year team</b>" in preview  # staff see what people will read
+    await User(client, COORD_A).press("Send to", expect=0)
+    received = await client.wait_for_messages(
+        MIA, lambda m: "Orientation" in (m.text or ""), timeout=REPLY_TIMEOUT
+    )
+    broadcast = received[0]
+    assert broadcast.text == "📣 <b>College First Year team</b>\n\nOrientation on Friday"
+    before = len(await client.bot_messages(NED))
+    await asyncio.sleep(0.5)  # the sender notes the broadcast's message id once sent
+    sent = await client.send_text(
+        MIA, "Will there be food?", reply_to_message_id=broadcast.message_id
+    )
+    answer = await client.wait_for_messages(
+        MIA, count=1, since=sent.message_id, timeout=REPLY_TIMEOUT
+    )
+    assert "To write to the program team, send /team." in (answer[0].text or "")
+    assert "reply hasn't been passed on to anyone" in (answer[0].text or "")
+    await asyncio.sleep(0.3)
+    assert len(await client.bot_messages(NED)) == before, "the partner sees none of it"
+    again = await client.send_text(MIA, "Hello Ned")  # not a reply: for the partner as ever
+    assert again.message_id
+    for _ in range(100):
+        if any("Hello Ned" in (m.text or "") for m in await client.bot_messages(NED)):
+            break
+        await asyncio.sleep(0.05)
+    assert any("Hello Ned" in (m.text or "") for m in await client.bot_messages(NED))

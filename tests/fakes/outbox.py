@@ -141,3 +141,10 @@ class _Outbox:
 
     async def pending_count(self) -> int:
         return sum(r.status in ("pending", "sending") for r in self.rows)
+
+    async def tag_of(self, chat_id: int, message_id: int) -> str | None:
+        for row in self.rows:
+            if (row.item.chat_id, row.status, row.message_id) == (chat_id, "sent", message_id):
+                tag = row.item.payload.get("tag")
+                return tag if isinstance(tag, str) else None
+        return None

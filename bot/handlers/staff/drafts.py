@@ -35,7 +35,7 @@ from bot.handlers.staff.pairs import form_pair, past_of
 from bot.handlers.staff.router import expired_text
 from bot.messages.staff import audience_label, esc, name_of
 from bot.services.batch_matching import Assignment, assign
-from bot.services.broadcasts import AUDIENCES, broadcast_effects, recipients
+from bot.services.broadcasts import AUDIENCES, broadcast_effects, from_the_team, recipients
 from bot.services.matches import current_load
 
 MAX_BROADCAST = 4000
@@ -66,7 +66,7 @@ async def broadcast(call: StaffCall) -> None:
         call,
         DraftKind.BROADCAST,
         {"program": program.code, "audience": audience, "text": text},
-        f"{preview}\n\n{esc(text)}",
+        f"{preview}\n\n{from_the_team(program, esc(text), call.t)}",
         call.t._("📣 Send to {n} people", n=len(people)),
     )
 
@@ -88,7 +88,11 @@ async def send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
             created_at=call.now,
         )
     )
-    call.turn.effects.extend(broadcast_effects(record, people, esc(str(data["text"])), call.t))
+    call.turn.effects.extend(
+        broadcast_effects(
+            record, people, esc(str(data["text"])), program, call.services.catalogs, call.t
+        )
+    )
     await call.audit("broadcast", program.code, audience, f"{len(people)} people")
     if call.callback_id is not None:
         call.turn.answer(call.callback_id, call.t._("Sending…"))
