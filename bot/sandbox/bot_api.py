@@ -14,7 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox import methods_core, methods_edit, methods_media, methods_send  # noqa: F401
+from bot.sandbox import (  # noqa: F401
+    methods_core,
+    methods_edit,
+    methods_forum,
+    methods_media,
+    methods_send,
+)
 from bot.sandbox.errors import BotApiError, HtmlErrorPage, not_found_method, unauthorized
 from bot.sandbox.params import Params, loggable, read_params
 from bot.sandbox.registry import BotCall, lookup

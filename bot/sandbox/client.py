@@ -11,15 +11,19 @@ from typing import Any
 
 import aiohttp
 
+from bot.sandbox.client_groups import GroupsClientMixin
 from bot.sandbox.client_types import (
     Button,
     CallbackAnswer,
     ChatMessage,
     ClockState,
+    GroupInfo,
+    GroupPost,
     PressResult,
     RequestRecord,
     SandboxEvent,
     SentUpdate,
+    TopicInfo,
     UserInfo,
 )
 
@@ -28,12 +32,15 @@ __all__ = [
     "CallbackAnswer",
     "ChatMessage",
     "ClockState",
+    "GroupInfo",
+    "GroupPost",
     "PressResult",
     "RequestRecord",
     "SandboxClient",
     "SandboxClientError",
     "SandboxEvent",
     "SentUpdate",
+    "TopicInfo",
     "UserInfo",
 ]
 
@@ -50,8 +57,9 @@ class SandboxClientError(Exception):
         self.message = message
 
 
-class SandboxClient:
-    """``async with SandboxClient(url) as sandbox: ...`` — ``url`` like ``http://127.0.0.1:8081``."""
+class SandboxClient(GroupsClientMixin):
+    """``async with SandboxClient(url) as sandbox: ...`` — ``url`` like ``http://127.0.0.1:8081``.
+    Supergroups and topics: see :class:`~bot.sandbox.client_groups.GroupsClientMixin`."""
 
     def __init__(self, base_url: str, *, session: aiohttp.ClientSession | None = None) -> None:
         self.base_url = base_url.rstrip("/")

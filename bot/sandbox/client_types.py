@@ -69,6 +69,10 @@ class ChatMessage:
     reply_keyboard: tuple[tuple[str, ...], ...] | None = None
     contact: dict[str, Any] | None = field(default=None, compare=False)
     location: dict[str, Any] | None = field(default=None, compare=False)
+    pinned: bool = False
+    from_user_id: int | None = None  # in a group: the member who wrote (None: the bot)
+    thread_id: int | None = None  # in a forum: the topic (None: General)
+    service: dict[str, Any] | None = field(default=None, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatMessage:
@@ -98,6 +102,10 @@ class ChatMessage:
             reply_keyboard=tuple(tuple(row) for row in keyboard) if keyboard else None,
             contact=data.get("contact"),
             location=data.get("location"),
+            pinned=bool(data.get("pinned", False)),
+            from_user_id=data.get("from_user_id"),
+            thread_id=data.get("thread_id"),
+            service=data.get("service"),
         )
 
     @property
@@ -192,3 +200,59 @@ class RequestRecord:
             at=str(data["at"]),
             description=data.get("description"),
         )
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    """A forum topic: ``thread_id`` is its ``message_thread_id``."""
+
+    thread_id: int
+    name: str
+    closed: bool
+    icon_color: int
+    created_by_bot: bool
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TopicInfo:
+        return cls(
+            thread_id=int(data["thread_id"]),
+            name=str(data["name"]),
+            closed=bool(data["closed"]),
+            icon_color=int(data["icon_color"]),
+            created_by_bot=bool(data["created_by_bot"]),
+        )
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    """A supergroup: members as ``{user_id: status}``, the bot's status and the rights it holds
+    (the names of those granted), and its topics."""
+
+    id: int
+    title: str
+    is_forum: bool
+    members: dict[int, str]
+    bot_status: str
+    bot_rights: frozenset[str]
+    topics: tuple[TopicInfo, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GroupInfo:
+        return cls(
+            id=int(data["id"]),
+            title=str(data["title"]),
+            is_forum=bool(data["is_forum"]),
+            members={int(m["user_id"]): str(m["status"]) for m in data["members"]},
+            bot_status=str(data["bot_status"]),
+            bot_rights=frozenset(k for k, v in data["bot_rights"].items() if v),
+            topics=tuple(TopicInfo.from_dict(t) for t in data["topics"]),
+        )
+
+
+@dataclass(frozen=True)
+class GroupPost:
+    """What a member's action in a group produced: the stored message, and the update the bot
+    got (None: the bot does not receive it, e.g. in privacy mode)."""
+
+    message_id: int
+    update_id: int | None

@@ -14,8 +14,8 @@ from bot.sandbox.errors import ControlError
 from bot.sandbox.web_common import (
     int_field,
     json_body,
-    path_chat,
     path_int,
+    path_log,
     query_number,
     sandbox_of,
     str_field,
@@ -62,7 +62,7 @@ async def forward_message(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
-async def _media_body(request: web.Request) -> tuple[dict[str, Any], bytes | None, str | None]:
+async def media_body(request: web.Request) -> tuple[dict[str, Any], bytes | None, str | None]:
     """(fields, file content, content type) from JSON or multipart."""
     if request.content_type == "multipart/form-data":
         form = await request.post()
@@ -90,7 +90,7 @@ async def _media_body(request: web.Request) -> tuple[dict[str, Any], bytes | Non
 
 def _media_handler(kind: str) -> Any:
     async def handler(request: web.Request) -> web.Response:
-        fields, data, content_type = await _media_body(request)
+        fields, data, content_type = await media_body(request)
         result = user_actions.send_media(
             sandbox_of(request),
             path_int(request, "user_id"),
@@ -164,16 +164,23 @@ async def unblock(request: web.Request) -> web.Response:
 
 
 async def chat_messages(request: web.Request) -> web.Response:
-    chat = path_chat(request)
+    """A chat's messages (a private chat or a group); ``thread_id`` keeps one forum topic's
+    (``thread_id=0``: General's, those in no topic)."""
+    chat = path_log(request)
     since = int(query_number(request, "since", 0))
     include_deleted = request.query.get("include_deleted", "").lower() in ("1", "true", "yes")
-    messages = [m.to_control() for m in chat.all(include_deleted) if m.message_id > since]
-    return web.json_response(messages)
+    messages = [m for m in chat.all(include_deleted) if m.message_id > since]
+    if request.query.get("thread_id"):
+        thread = int(query_number(request, "thread_id", 0)) or None
+        messages = [m for m in messages if m.thread_id == thread]
+    if request.query.get("pinned", "").lower() in ("1", "true", "yes"):
+        messages = [m for m in messages if m.pinned]
+    return web.json_response([m.to_control() for m in messages])
 
 
 async def callback_answers(request: web.Request) -> web.Response:
-    chat = path_chat(request)
-    return web.json_response(sandbox_of(request).callback_answers.get(chat.user.id, []))
+    chat = path_log(request)
+    return web.json_response(sandbox_of(request).callback_answers.get(chat.id, []))
 
 
 def add_user_routes(app: web.Application) -> None:

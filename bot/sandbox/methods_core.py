@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from bot.sandbox.errors import QUERY_TOO_OLD, bad_request
+from bot.sandbox.groups import GroupChat
 from bot.sandbox.registry import BotCall, method
 from bot.sandbox.state import Sandbox
 
@@ -103,7 +104,7 @@ def scope_key(sandbox: Sandbox, scope: Any) -> str:
     if kind in ("chat", "chat_administrators", "chat_member"):
         raw_chat_id = scope.get("chat_id")
         chat = sandbox.resolve_chat(raw_chat_id if isinstance(raw_chat_id, int | str) else None)
-        chat_id = chat.user.id
+        chat_id = chat.id
         if kind != "chat_member":
             return f"{kind}:{chat_id}"
         user_id = scope.get("user_id")
@@ -152,7 +153,9 @@ async def delete_my_commands(call: BotCall) -> bool:
 @method("getChat")
 async def get_chat(call: BotCall) -> dict[str, Any]:
     chat = call.sandbox.resolve_chat(call.params.chat_id())
-    return chat.user.to_chat_full_info()
+    if isinstance(chat, GroupChat):
+        call.sandbox.ensure_not_blocked(chat)  # 403 once the bot has left or been removed
+    return chat.to_chat_full_info()
 
 
 @method("getFile")
@@ -190,7 +193,7 @@ async def answer_callback_query(call: BotCall) -> bool:
     if params.has("url"):
         answer["url"] = params.get_str("url")
     sandbox.callback_answers.setdefault(pending.chat_id, []).append(answer)
-    chat = sandbox.chats.get(pending.chat_id)
+    chat = sandbox.chat_log(pending.chat_id)
     message = chat.get(pending.message_id) if chat else None
     extra = {"message": message.to_control()} if message else {}
     sandbox.events.emit(pending.chat_id, "callback_answer", callback_answer=answer, **extra)
@@ -205,5 +208,5 @@ async def send_chat_action(call: BotCall) -> bool:
     sandbox.ensure_not_blocked(chat)
     if action not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
-    sandbox.events.emit(chat.user.id, "chat_action", action=action)
+    sandbox.events.emit(chat.id, "chat_action", action=action)
     return True

@@ -111,5 +111,5 @@ async def delete_message(call: BotCall) -> bool:
     if sandbox.clock.timestamp() - message.date > DELETE_WINDOW_SECONDS:
         raise bad_request("message can't be deleted")
     message.deleted = True
-    sandbox.events.emit(chat.user.id, "delete", message=message.to_control())
+    sandbox.events.emit(chat.id, "delete", message=message.to_control())
     return True

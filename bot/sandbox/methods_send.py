@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.sandbox import sending
 from bot.sandbox.errors import bad_request
-from bot.sandbox.models import ChatLog, StoredMessage
+from bot.sandbox.models import MessageLog, StoredMessage
 from bot.sandbox.registry import BotCall, method
 
 
@@ -59,7 +59,7 @@ async def send_location(call: BotCall) -> dict[str, Any]:
     return sandbox.render(message)
 
 
-def _source(call: BotCall, message_id: int, missing: str) -> tuple[ChatLog, StoredMessage]:
+def _source(call: BotCall, message_id: int, missing: str) -> tuple[MessageLog, StoredMessage]:
     chat = call.sandbox.resolve_chat(call.params.chat_id("from_chat_id"), "from_chat_id")
     message = chat.get(message_id)
     if message is None:
@@ -90,7 +90,7 @@ async def forward_message(call: BotCall) -> dict[str, Any]:
     out.reply_to = None
     if original.protect_content:
         raise bad_request("message can't be forwarded")
-    sender = sandbox.bot_user() if original.from_bot else source_chat.user.to_user()
+    sender = sandbox.sender_of(source_chat, original)
     sandbox.count_send(out.chat, paid=out.paid_broadcast)
     message = sending.store(
         call,
@@ -119,7 +119,7 @@ def _copy(
 
 
 def _can_copy(original: StoredMessage) -> None:
-    if original.protect_content:
+    if original.protect_content or original.service is not None:
         raise bad_request("message can't be copied")
 
 
@@ -158,7 +158,7 @@ async def copy_messages(call: BotCall) -> list[dict[str, Any]]:
         raise bad_request("message identifiers must be in strictly increasing order")
     source_chat = sandbox.resolve_chat(params.chat_id("from_chat_id"), "from_chat_id")
     originals = [m for m in (source_chat.get(i) for i in ids) if m is not None]
-    originals = [m for m in originals if not m.protect_content]
+    originals = [m for m in originals if not m.protect_content and m.service is None]
     if not originals:
         raise bad_request("message to copy not found")
     out = sending.prepare(call, with_markup=False)

@@ -1,4 +1,4 @@
-"""Users, their private chats with the bot, and stored messages with their two renderings:
+"""Users, their chats with the bot, and stored messages with their two renderings:
 the Bot API ``Message`` object and the control API's flat chat-message dict."""
 
 from __future__ import annotations
@@ -99,6 +99,10 @@ class StoredMessage:
     forward_origin: dict[str, Any] | None = None
     protect_content: bool = False
     deleted: bool = False
+    sender_id: int | None = None  # in a group: the member who wrote (None: the bot)
+    thread_id: int | None = None  # in a forum: the topic (its creation message's id)
+    service: dict[str, Any] | None = None  # a service message's field, e.g. forum_topic_created
+    pinned: bool = False
 
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
@@ -137,6 +141,7 @@ class StoredMessage:
             "copied": self.copied,
             "forwarded": self.forwarded,
             "deleted": self.deleted,
+            "pinned": self.pinned,
             "date": self.date,
         }
         optional = {
@@ -149,6 +154,9 @@ class StoredMessage:
             "reply_keyboard": self.reply_keyboard,
             "contact": self.media.get("contact"),
             "location": self.media.get("location"),
+            "from_user_id": self.sender_id,
+            "thread_id": self.thread_id,
+            "service": self.service,
         }
         out.update({k: v for k, v in optional.items() if v is not None})
         return out
@@ -156,21 +164,25 @@ class StoredMessage:
 
 def render_message(
     message: StoredMessage,
-    chat: SandboxUser,
-    bot_user: dict[str, Any],
-    reply_to: StoredMessage | None = None,
+    chat: dict[str, Any],
+    sender: dict[str, Any],
+    reply_to: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The Bot API ``Message`` object for ``message`` (``reply_to`` is rendered one level)."""
+    """The Bot API ``Message`` object for ``message`` in ``chat`` (a ``Chat`` object) written by
+    ``sender`` (a ``User``); ``reply_to`` is the rendered message it answers, if any."""
     out: dict[str, Any] = {
         "message_id": message.message_id,
-        "from": bot_user if message.from_bot else chat.to_user(),
-        "chat": chat.to_chat(),
+        "from": sender,
+        "chat": chat,
         "date": message.date,
     }
+    if message.thread_id is not None:
+        out["message_thread_id"] = message.thread_id
+        out["is_topic_message"] = True
     if message.forward_origin is not None:
         out["forward_origin"] = message.forward_origin
     if reply_to is not None:
-        out["reply_to_message"] = render_message(reply_to, chat, bot_user)
+        out["reply_to_message"] = reply_to
     if message.edit_date is not None:
         out["edit_date"] = message.edit_date
     if message.protect_content:
@@ -186,22 +198,40 @@ def render_message(
         out["caption"] = message.caption
         if message.caption_entities:
             out["caption_entities"] = message.caption_entities
+    if message.service is not None:
+        out.update(message.service)
     if message.inline_keyboard:
         out["reply_markup"] = {"inline_keyboard": message.inline_keyboard}
     return out
 
 
-class ChatLog:
-    """The messages of one private chat, in order; message ids count up from 1."""
+class MessageLog:
+    """The messages of one chat, in order; message ids count up from 1."""
 
-    def __init__(self, user: SandboxUser) -> None:
-        self.user = user
+    def __init__(self) -> None:
         self._messages: dict[int, StoredMessage] = {}
         self._last_id = 0
+        self.pin_order: list[int] = []  # pinned message ids, the latest last
+
+    @property
+    def id(self) -> int:
+        raise NotImplementedError
+
+    def to_chat(self) -> dict[str, Any]:
+        """The Bot API ``Chat`` object."""
+        raise NotImplementedError
+
+    def to_chat_full_info(self) -> dict[str, Any]:
+        """The Bot API ``ChatFullInfo`` object (``getChat``)."""
+        raise NotImplementedError
 
     def next_id(self) -> int:
         self._last_id += 1
         return self._last_id
+
+    def peek_id(self) -> int:
+        """The id the next message will get."""
+        return self._last_id + 1
 
     def add(self, message: StoredMessage) -> StoredMessage:
         self._messages[message.message_id] = message
@@ -214,6 +244,24 @@ class ChatLog:
 
     def all(self, include_deleted: bool = False) -> list[StoredMessage]:
         return [m for m in self._messages.values() if include_deleted or not m.deleted]
+
+
+class ChatLog(MessageLog):
+    """The private chat of one user with the bot (chat id == user id)."""
+
+    def __init__(self, user: SandboxUser) -> None:
+        super().__init__()
+        self.user = user
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    def to_chat(self) -> dict[str, Any]:
+        return self.user.to_chat()
+
+    def to_chat_full_info(self) -> dict[str, Any]:
+        return self.user.to_chat_full_info()
 
 
 def utf16_len(text: str) -> int:

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from bot.sandbox.bot_api import add_bot_api_routes
 from bot.sandbox.clock import SandboxClock
+from bot.sandbox.control_groups import add_group_routes
 from bot.sandbox.control_system import add_system_routes
 from bot.sandbox.control_users import add_user_routes
 from bot.sandbox.ratelimit import RateLimits
@@ -36,6 +37,7 @@ def build_app(sandbox: Sandbox, host: str = "127.0.0.1") -> web.Application:
     app[ALLOWED_HOSTS_KEY] = allowed_hosts(host)
     add_bot_api_routes(app)
     add_user_routes(app)
+    add_group_routes(app)
     add_system_routes(app)
     add_webhook_delivery(app)
     add_webchat_routes(app)

@@ -12,7 +12,8 @@ from bot.sandbox.events import EventLog
 from bot.sandbox.faults import FaultBoard
 from bot.sandbox.files import FileStore
 from bot.sandbox.formatting import check_formatted
-from bot.sandbox.models import ChatLog, SandboxUser, StoredMessage, render_message
+from bot.sandbox.groups import GroupChat
+from bot.sandbox.models import ChatLog, MessageLog, SandboxUser, StoredMessage, render_message
 from bot.sandbox.ratelimit import RateLimiter, RateLimits
 from bot.sandbox.spec import BotApiSpec
 from bot.sandbox.updates import UpdateQueue
@@ -40,12 +41,17 @@ LEGACY_HIDDEN_USER = ".forward_origin.sender_user_name: required by MessageOrigi
 `sender_user_name`, which the Bot API documents as required (aiogram issue #1840): Telegram
 really sends it, and a framework that trusts the documentation cannot decode the update."""
 
-TELEGRAM_DEVIATIONS = frozenset({LEGACY_HIDDEN_USER})
+NEWER_ADMIN_RIGHT = ".can_send_welcome_messages: not a field of ChatMemberAdministrator"
+"""Telegram sends `can_send_welcome_messages` in ChatMemberAdministrator, a field newer than
+api.json, and aiogram 3.31 requires it: the sandbox sends it, and always tolerates it."""
+
+TELEGRAM_DEVIATIONS = frozenset({LEGACY_HIDDEN_USER, NEWER_ADMIN_RIGHT})
 """Departures from the Bot API description that Telegram itself is known to make."""
 
 
 class Sandbox:
-    """Everything the fake Telegram knows. One bot; private chats only (chat id == user id).
+    """Everything the fake Telegram knows. One bot; private chats (chat id == user id) in
+    ``chats`` and supergroups (negative ids) in ``groups``.
 
     ``spec`` turns on strict checking: every call, result and update is validated against the
     Bot API spec and problems are appended to :attr:`spec_violations` (answers are unchanged).
@@ -83,6 +89,7 @@ class Sandbox:
         self.bot_id = DEFAULT_BOT_ID
         self.users: dict[int, SandboxUser] = {}
         self.chats: dict[int, ChatLog] = {}
+        self.groups: dict[int, GroupChat] = {}
         self.files = FileStore()
         self.updates = UpdateQueue()
         self.events = EventLog()
@@ -95,6 +102,7 @@ class Sandbox:
         self.spec_violations.clear()
         self.known_deviations.clear()
         self._tolerated.clear()
+        self._tolerated.add(NEWER_ADMIN_RIGHT)
 
     def close(self) -> None:
         """Release long polls (getUpdates, events) so the server can stop promptly."""
@@ -164,25 +172,43 @@ class Sandbox:
 
     # ------------------------------------------------------------------ chats & messages
 
-    def resolve_chat(self, chat_id: int | str | None, field: str = "chat_id") -> ChatLog:
-        """The private chat for ``chat_id`` or 400 ``chat_id is empty`` / ``chat not found``."""
+    def chat_log(self, chat_id: int) -> MessageLog | None:
+        """The private chat or supergroup with ``chat_id``, if any."""
+        return self.chats.get(chat_id) or self.groups.get(chat_id)
+
+    def bot_chat(self, chat_id: int) -> MessageLog | None:
+        """A chat the bot can name: a private chat, or a group it is or was a member of."""
+        found = self.chat_log(chat_id)
+        if isinstance(found, GroupChat) and not found.known_to_bot:
+            return None
+        return found
+
+    def resolve_chat(self, chat_id: int | str | None, field: str = "chat_id") -> MessageLog:
+        """The chat for ``chat_id`` or 400 ``chat_id is empty`` / ``chat not found``."""
         if chat_id is None:
             raise bad_request(f"{field} is empty")
         if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
             chat_id = int(chat_id)
-        if isinstance(chat_id, int) and chat_id in self.chats:
-            return self.chats[chat_id]
-        raise bad_request(CHAT_NOT_FOUND)
+        found = self.bot_chat(chat_id) if isinstance(chat_id, int) else None
+        if found is None:
+            raise bad_request(CHAT_NOT_FOUND)
+        return found
 
-    def ensure_not_blocked(self, chat: ChatLog) -> None:
-        if chat.user.blocked:
+    def ensure_not_blocked(self, chat: MessageLog) -> None:
+        """403 when the bot can't write to ``chat``: blocked by the user, or not a member of
+        (or removed from) the group."""
+        if isinstance(chat, ChatLog) and chat.user.blocked:
             raise forbidden(BLOCKED)
+        if isinstance(chat, GroupChat):
+            refusal = chat.send_refusal()
+            if refusal is not None:
+                raise refusal
 
-    def count_send(self, chat: ChatLog, *, paid: bool = False) -> None:
+    def count_send(self, chat: MessageLog, *, paid: bool = False) -> None:
         """Enforce flood limits for one send-like call to ``chat`` (429 when exceeded);
         ``paid``: the call passed ``allow_paid_broadcast`` (the 1000/s overall limit applies)."""
         if self.rate_limiter is not None:
-            self.rate_limiter.check(chat.user.id, paid=paid)
+            self.rate_limiter.check(chat.id, paid=paid)
 
     def check_text(self, text: str | None, parse_mode: str | None) -> str:
         if text is None or not text.strip():
@@ -202,7 +228,7 @@ class Sandbox:
             check_formatted(caption, parse_mode)
 
     def reply_target(
-        self, chat: ChatLog, reply_parameters: Any, reply_to_message_id: int | None
+        self, chat: MessageLog, reply_parameters: Any, reply_to_message_id: int | None
     ) -> int | None:
         """The id of the message being replied to, validated like Telegram does."""
         allow_missing = False
@@ -210,7 +236,7 @@ class Sandbox:
             target = reply_parameters.get("message_id")
             allow_missing = bool(reply_parameters.get("allow_sending_without_reply"))
             other_chat = reply_parameters.get("chat_id")
-            if other_chat is not None and str(other_chat) != str(chat.user.id):
+            if other_chat is not None and str(other_chat) != str(chat.id):
                 self.resolve_chat(other_chat if isinstance(other_chat, int | str) else None)
                 return None  # a reply to another chat becomes an external reply (not modelled)
         elif reply_parameters is not None:
@@ -225,25 +251,41 @@ class Sandbox:
             raise bad_request("message to be replied not found")
         return target
 
-    def new_message(self, chat: ChatLog, *, from_bot: bool, **fields: Any) -> StoredMessage:
+    def new_message(self, chat: MessageLog, *, from_bot: bool, **fields: Any) -> StoredMessage:
         message = StoredMessage(
             message_id=chat.next_id(),
-            chat_id=chat.user.id,
+            chat_id=chat.id,
             date=self.clock.timestamp(),
             from_bot=from_bot,
             **fields,
         )
         chat.add(message)
-        self.events.emit(chat.user.id, "message", message=message.to_control())
+        self.events.emit(chat.id, "message", message=message.to_control())
         return message
 
-    def render(self, message: StoredMessage) -> dict[str, Any]:
-        """The Bot API ``Message`` object for a stored message."""
-        chat = self.chats[message.chat_id]
+    def render(self, message: StoredMessage, *, with_reply: bool = True) -> dict[str, Any]:
+        """The Bot API ``Message`` object for a stored message. As Telegram does, a message in a
+        forum topic that answers nothing in particular is a reply to the topic's creation."""
+        chat = self.chat_log(message.chat_id)
+        assert chat is not None, f"no chat {message.chat_id}"
         reply_to = None
-        if message.reply_to_message_id is not None:
-            reply_to = chat.get(message.reply_to_message_id)
-        return render_message(message, chat.user, self.bot_user(), reply_to)
+        if with_reply:
+            target_id = message.reply_to_message_id
+            if target_id is None and message.thread_id not in (None, message.message_id):
+                target_id = message.thread_id
+            target = chat.get(target_id) if target_id is not None else None
+            reply_to = self.render(target, with_reply=False) if target is not None else None
+        return render_message(message, chat.to_chat(), self.sender_of(chat, message), reply_to)
+
+    def sender_of(self, chat: MessageLog, message: StoredMessage) -> dict[str, Any]:
+        """The ``User`` who wrote ``message``."""
+        if message.from_bot:
+            return self.bot_user()
+        if isinstance(chat, ChatLog):
+            return chat.user.to_user()
+        user = self.users.get(message.sender_id or 0)
+        assert user is not None, f"message {message.message_id} has no sender"
+        return user.to_user()
 
     def mark_edited(self, message: StoredMessage) -> None:
         message.edit_date = self.clock.timestamp()

@@ -135,14 +135,37 @@ def send_media(
     """The user sends a file of ``kind`` (stored, downloadable with ``getFile``); items of an
     album share a ``media_group_id`` and arrive as separate updates, as from Telegram."""
     chat = _writable_chat(sandbox, user_id)
+    if reply_to_message_id is not None and chat.get(reply_to_message_id) is None:
+        raise ControlError(400, f"no message {reply_to_message_id} in chat {user_id}")
+    fields = media_fields(
+        sandbox, kind, data=data, caption=caption, file_name=file_name, mime_type=mime_type
+    )
+    return _post(
+        sandbox,
+        chat,
+        media_group_id=media_group_id,
+        reply_to_message_id=reply_to_message_id,
+        **fields,
+    )
+
+
+def media_fields(
+    sandbox: Sandbox,
+    kind: str,
+    *,
+    data: bytes | None = None,
+    caption: str | None = None,
+    file_name: str | None = None,
+    mime_type: str | None = None,
+) -> dict[str, Any]:
+    """Store a file a user sends and return the stored message's fields (kind, media,
+    file_id, caption); 400 for an unknown kind or a bad caption."""
     if kind not in USER_MEDIA_KINDS:
         raise ControlError(400, f"unsupported media kind {kind!r}")
     if caption is not None and len(caption) > MAX_CAPTION:
         raise ControlError(400, f"caption longer than {MAX_CAPTION} characters")
     if caption is not None and kind in _NO_CAPTION:
         raise ControlError(400, f"a {kind} has no caption")
-    if reply_to_message_id is not None and chat.get(reply_to_message_id) is None:
-        raise ControlError(400, f"no message {reply_to_message_id} in chat {user_id}")
     if kind == "photo":
         stored = sandbox.files.add(data or TINY_PNG, kind="photo", mime_type=mime_type)
         media: dict[str, Any] = {"photo": sandbox.files.photo_sizes(stored)}
@@ -154,16 +177,7 @@ def send_media(
             mime_type=mime_type,
         )
         media = user_media_object(kind, stored)
-    return _post(
-        sandbox,
-        chat,
-        kind=kind,
-        media=media,
-        file_id=stored.file_id,
-        caption=caption,
-        media_group_id=media_group_id,
-        reply_to_message_id=reply_to_message_id,
-    )
+    return {"kind": kind, "media": media, "file_id": stored.file_id, "caption": caption}
 
 
 def user_media_object(kind: str, stored: StoredFile) -> dict[str, Any]:

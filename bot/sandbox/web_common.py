@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.errors import ControlError
-from bot.sandbox.models import ChatLog
+from bot.sandbox.models import ChatLog, MessageLog
 from bot.sandbox.state import Sandbox
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,15 @@ def path_chat(request: web.Request) -> ChatLog:
     """The chat named by the path's ``chat_id`` (404 when there is none)."""
     chat_id = path_int(request, "chat_id")
     chat = sandbox_of(request).chats.get(chat_id)
+    if chat is None:
+        raise ControlError(404, f"no chat {chat_id}")
+    return chat
+
+
+def path_log(request: web.Request) -> MessageLog:
+    """The private chat or group named by the path's ``chat_id`` (404 when there is none)."""
+    chat_id = path_int(request, "chat_id")
+    chat = sandbox_of(request).chat_log(chat_id)
     if chat is None:
         raise ControlError(404, f"no chat {chat_id}")
     return chat
