@@ -139,6 +139,19 @@ BANNED = "banned"
 REJECTED = "rejected"
 
 
+@dataclass(frozen=True, kw_only=True)
+class StaffNote:
+    """A staff member's note about a person (`/note`), shown in their case file with its
+    author's name (as Telegram gave it when the note was written) and date."""
+
+    id: int = 0
+    person_id: int
+    author_id: int
+    author_name: str
+    text: str
+    at: datetime
+
+
 def organisations(programs: ProgramCatalog) -> list[str]:
     """Every organisation named by a program, in a stable order."""
     return sorted({p.organisation for p in programs})

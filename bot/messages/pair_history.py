@@ -18,6 +18,7 @@ from bot.core.models import (
     CLOSED_BY_BLOCK,
     CLOSED_BY_ERASURE,
     CLOSED_BY_STAFF,
+    Pair,
     PastCouple,
     PastOutcome,
     Person,
@@ -49,13 +50,31 @@ def reason_words(couple: PastCouple, t: Translator) -> str:
 
 def history_line(couple: PastCouple, mentee: Person, mentor: Person, t: Translator) -> str:
     """One past attempt of the two, as a sentence without its leading bullet."""
+    return _line(couple, mentee.id, mentor.id, t)
+
+
+def ended_line(pair: Pair, t: Translator) -> str:
+    """How an ended pair ended, as a sentence ("ended on 3 Nov 2026 by the mentee: “Not a good
+    fit”")."""
+    couple = PastCouple(
+        mentee_id=pair.mentee_id,
+        mentor_id=pair.mentor_id,
+        outcome=PastOutcome.ENDED,
+        at=pair.ended_at or pair.started_at,
+        by=pair.ended_by,
+        reason=pair.end_reason,
+    )
+    return _line(couple, pair.mentee_id, pair.mentor_id, t)
+
+
+def _line(couple: PastCouple, mentee_id: int, mentor_id: int, t: Translator) -> str:
     date = format_date(couple.at, "d MMM yyyy", locale=t.language)
     reason = reason_words(couple, t)
     if couple.outcome is PastOutcome.DECLINED:
         return t._("declined on {date} by the mentor: “{reason}”", date=date, reason=reason)
-    if couple.by == mentee.id:
+    if couple.by == mentee_id:
         return t._("ended on {date} by the mentee: “{reason}”", date=date, reason=reason)
-    if couple.by == mentor.id:
+    if couple.by == mentor_id:
         return t._("ended on {date} by the mentor: “{reason}”", date=date, reason=reason)
     return t._("ended on {date} by the program team: “{reason}”", date=date, reason=reason)
 

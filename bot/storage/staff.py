@@ -11,7 +11,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.models import AgeStatus, Pair, Person, ScheduledStep, StepStatus
+from bot.core.models import AgeStatus, Pair, Person, Report, ScheduledStep, StepStatus
 from bot.core.staff import (
     BANNED,
     AuditEntry,
@@ -24,6 +24,7 @@ from bot.core.staff import (
 )
 from bot.storage.pairs import _pair_from_row
 from bot.storage.repositories import _person_from_row, chunks, dialect_insert, rowcount
+from bot.storage.safety import _report_from_row
 from bot.storage.schedule import _select_steps, _step_from_row
 from bot.storage.tables import (
     AuditLogRow,
@@ -31,6 +32,7 @@ from bot.storage.tables import (
     PairRow,
     PersonFlagRow,
     PersonRow,
+    ReportRow,
     ScheduledStepRow,
     StaffDraftRow,
     StaffMemberRow,
@@ -46,6 +48,7 @@ _flags = cast(Table, PersonFlagRow.__table__)
 _persons = cast(Table, PersonRow.__table__)
 _pairs = cast(Table, PairRow.__table__)
 _steps = cast(Table, ScheduledStepRow.__table__)
+_reports = cast(Table, ReportRow.__table__)
 
 
 class SqlStaffRepository:
@@ -271,6 +274,17 @@ class SqlStaffRepository:
             .order_by(_steps.c.pair_id, _steps.c.position, _steps.c.role)
         )
         return [_step_from_row(row) for row in result]
+
+    # -- a person's case file ----------------------------------------------------------------
+
+    async def reports_of(self, person_id: int) -> list[Report]:
+        r = _reports.c
+        result = await self._session.execute(
+            select(_reports)
+            .where(or_(r.reporter_id == person_id, r.reported_id == person_id))
+            .order_by(r.created_at, r.id)
+        )
+        return [_report_from_row(row) for row in result.mappings()]
 
 
 def _member_from_row(row: Any) -> StaffMember:

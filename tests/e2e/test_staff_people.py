@@ -70,10 +70,11 @@ async def test_user_shows_profile_pair_and_progress_never_messages(
     await client.send_text(MIA, "my secret plans for the weekend")
     await said(client, NED, "my secret plans")
     profile = await world.ask(COORD_A, "/user Mia")
-    assert "Mia (1501)" in profile and "mentee" in profile and "college" in profile
-    assert f"Pair #{pair.id} with Ned (1502)" in profile and "step 0 of 24" in profile
+    assert "<b>Mia</b> · mentee" in profile and "College First Year" in profile
+    assert "with Ned (mentor)" in profile and "step 0 of 24" in profile
+    assert f"#{pair.id}" not in profile and "1501" not in profile  # names, never ids
     assert "secret" not in profile
-    assert "approved on" in await world.ask(COORD_A, f"/user {NED}")
+    assert "Approved on" in await world.ask(COORD_A, f"/user {NED}")
 
 
 async def test_ban_ends_pairs_and_unban_restores(world: World, client: SandboxClient) -> None:

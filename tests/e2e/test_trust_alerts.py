@@ -168,7 +168,7 @@ async def test_a_block_is_one_labelled_alert_and_show_labels_each_copy(
         assert await uow.staff.audit(None, 20) == []
     assert_labelled(await shown(client, alert), alert)
     await client.press(STAFF, alert.message_id, button_text="📂 Open Mia's case")
-    card = await client.wait_for_messages(STAFF, containing("Role: mentee"), timeout=15)
+    card = await client.wait_for_messages(STAFF, containing("Mia</b> · mentee"), timeout=15)
     assert "Mia" in (card[0].text or "")
     await client.press(STAFF, alert.message_id, button_text="✅ Mark handled")
     await client.wait_for_messages(STAFF, containing("Alert #1 is marked handled"), timeout=15)

@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from bot.core.models import Pair, Person, ScheduledStep, StepStatus
+from bot.core.models import Pair, Person, Report, ScheduledStep, StepStatus
 from bot.core.staff import (
     BANNED,
     AuditEntry,
@@ -39,11 +39,13 @@ class _Staff:
         persons: dict[int, Person],
         pairs: dict[int, Pair],
         schedule: dict[int, ScheduledStep],
+        reports: dict[int, Report] | None = None,
     ) -> None:
         self.state = state
         self._persons = persons
         self._pairs = pairs
         self._schedule = schedule
+        self._reports = reports if reports is not None else {}
 
     async def member(self, user_id: int) -> StaffMember | None:
         return self.state.members.get(user_id)
@@ -162,3 +164,7 @@ class _Staff:
             if s.status is StepStatus.SENT and s.pair_id in pair_ids
         ]
         return sorted(found, key=lambda s: (s.pair_id, s.position, s.role.value))
+
+    async def reports_of(self, person_id: int) -> list[Report]:
+        found = [r for r in self._reports.values() if person_id in (r.reporter_id, r.reported_id)]
+        return sorted(found, key=lambda r: (r.created_at, r.id))

@@ -128,7 +128,7 @@ class FakeUnitOfWork:
         self.relay = _Relay(self._relay)
         self.safety = _Safety(self._reports, self._ratings)
         self.privacy = _Privacy(self)
-        self.staff = _Staff(self._staff, self._persons, self._pairs, self._schedule)
+        self.staff = _Staff(self._staff, self._persons, self._pairs, self._schedule, self._reports)
         self.cases = _Cases(self._cases)
         return self
 

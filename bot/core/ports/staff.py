@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from bot.core.models import Pair, Person, ScheduledStep
-from bot.core.staff import AuditEntry, Broadcast, PersonFlag, StaffDraft, StaffMember
+from bot.core.models import Pair, Person, Report, ScheduledStep
+from bot.core.staff import (
+    AuditEntry,
+    Broadcast,
+    PersonFlag,
+    StaffDraft,
+    StaffMember,
+)
 
 
 class StaffRepository(Protocol):
@@ -88,4 +94,8 @@ class StaffRepository(Protocol):
 
     async def sent_steps(self, programs: Sequence[str]) -> list[ScheduledStep]:
         """The delivered curriculum steps of these programs' pairs."""
+        ...
+
+    async def reports_of(self, person_id: int) -> list[Report]:
+        """Every report by or about a person (open and resolved), oldest first."""
         ...

@@ -42,11 +42,38 @@ async def pause_press(call: StaffCall, rest: list[str]) -> None:
 
 
 async def user_press(call: StaffCall, rest: list[str]) -> None:
-    """📂 Open the case: the /user card of the person who wrote, audited like /user."""
+    """📂 Open the case: the /user card of the person who wrote, audited like /user; the case
+    card's "Message" and "Add a note" buttons say how to write to the person or add a note."""
+    if rest[:1] in (["msg"], ["note"]):
+        person_id = _number(call, rest[1:])
+        if person_id is not None:
+            await _how_to(call, rest[0], person_id)
+        return
     person_id = _number(call, rest)
     if person_id is not None:
         call.read(str(person_id))
         await staff_people.user(call)
+
+
+async def _how_to(call: StaffCall, what: str, person_id: int) -> None:
+    person = await call.person(str(person_id))
+    name = person.display_name or ""
+    word = f'"{name}"' if " " in name else name
+    if what == "msg":
+        text = call.t._(
+            "To write to {name}, send: /msg {word} your message. They read it as from the "
+            "program team, never from their partner.",
+            name=name,
+            word=word,
+        )
+    else:
+        text = call.t._(
+            "To add a note to {name}'s case file, send: /note {word} your note. Only staff "
+            "read it.",
+            name=name,
+            word=word,
+        )
+    call.say(text)
 
 
 async def reports_press(call: StaffCall, rest: list[str]) -> None:

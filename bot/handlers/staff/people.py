@@ -13,9 +13,7 @@ from dataclasses import replace
 from bot.core.effects import Button
 from bot.core.models import (
     Person,
-    RequestStatus,
     Role,
-    StepStatus,
 )
 from bot.core.parsing.arguments import person_id
 from bot.core.staff import BANNED, REJECTED, PersonFlag
@@ -29,10 +27,9 @@ from bot.messages.staff import (
     page_buttons,
     page_footer,
     paginate,
-    role_label,
-    status_of,
 )
 from bot.services.bans import ban as ban_person
+from bot.services.case_file import case_file
 
 
 async def training_line(call: StaffCall, person: Person) -> str:
@@ -171,62 +168,18 @@ async def reject(call: StaffCall) -> None:
 
 
 async def user(call: StaffCall) -> None:
-    words = call.words()
-    person = await call.person(words[0])
-    t = call.t
-    flags = await call.uow.staff.flags([person.id])
-    lines = [
-        f"<b>{esc(name_of(person))}</b>",
-        t._(
-            "Role: {role} · program: {program} · language: {language}",
-            role=role_label(person.role, t),
-            program=person.program or "—",
-            language=person.language,
-        ),
-        t._("Signed up: {when}", when=_date(person.onboarded_at)),
-    ]
-    if person.role is Role.MENTOR:
-        approved = (
-            t._("approved on {when}", when=_date(person.approved_at))
-            if person.approved_at
-            else t._("not approved")
-        )
-        lines.append(
-            f"{approved} · {await training_line(call, person)} · "
-            + t._("capacity {n}", n=person.capacity or 0)
-        )
-    if person.is_age_locked:
-        lines.append(t._("🔒 Locked by the age check"))
-    if person.blocked_bot:
-        lines.append(t._("Has blocked the bot"))
-    for flag in flags:
-        label = t._("Banned") if flag.kind == BANNED else t._("Not approved")
-        lines.append(
-            t._(
-                "{label} on {when}: {reason}", label=label, when=_date(flag.at), reason=flag.reason
-            )
-        )
-    request = await call.uow.matching.open_request(person.id)
-    if request is not None and request.status is RequestStatus.WAITING:
-        lines.append(t._("Waiting for a mentor since {when}", when=_date(request.created_at)))
-    for pair in await call.pairs_of(person):
-        partner = await call.uow.persons.get(pair.partner_of(person.id))
-        rows = [r for r in await call.uow.schedule.of_pair(pair.id) if r.person_id == person.id]
-        done = sum(1 for r in rows if r.status is StepStatus.SENT)
-        lines.append(
-            t._(
-                "Pair #{id} with {partner} ({status}) · step {done} of {total} · "
-                "last activity {when}",
-                id=pair.id,
-                partner=name_of(partner, pair.partner_of(person.id)),
-                status=status_of(pair, t),
-                done=done,
-                total=len(rows),
-                when=_date(pair.last_activity_at or pair.started_at),
-            )
-        )
+    """The person's whole case file (several messages when long; the buttons on the last)."""
+    person = await call.person(call.words()[0])
+    await show_case(call, person)
+
+
+async def show_case(call: StaffCall, person: Person) -> None:
+    texts, buttons = await case_file(call.uow, call.programs, person, call.t, call.now)
     await call.audit("user", person.program, name_of(person))  # who looked at whom
-    call.say("\n".join(lines))
+    if call.callback_id is not None:
+        call.turn.answer(call.callback_id)
+    for n, text in enumerate(texts, 1):
+        call.turn.say(text, buttons if n == len(texts) else ())
 
 
 async def _ban_target(call: StaffCall, word: str) -> Person:
@@ -296,7 +249,3 @@ async def unban(call: StaffCall) -> None:
     await call.audit("unban", person.program, name_of(person))
     call.tell(person, lambda t: t._("The program team has restored your access. Welcome back!"))
     call.say(call.t._("{name} can use the service again.", name=name_of(person)))
-
-
-def _date(when: object) -> str:
-    return when.strftime("%Y-%m-%d") if hasattr(when, "strftime") else "—"

@@ -255,7 +255,7 @@ async def test_roles_statuses_and_audiences_are_translated(bot: Bot) -> None:
     await admin.say("/language")
     await admin.press("Italiano")
     [card] = await admin.say("/user P3")
-    assert "mentore" in card and "(attiva)" in card and "mentor ·" not in card
+    assert "mentore" in card and "· attiva ·" in card and "mentor ·" not in card
     [preview] = await admin.say("/broadcast college all Ciao")
     assert "(tutti)" in preview
     await admin.say("/cancel")
