@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.sandbox.errors import NOT_MODIFIED, bad_request
+from bot.sandbox.groups import GroupChat
 from bot.sandbox.keyboards import validate_reply_markup
 from bot.sandbox.models import StoredMessage
 from bot.sandbox.registry import BotCall, method
@@ -108,7 +109,12 @@ async def delete_message(call: BotCall) -> bool:
     message = chat.get(message_id)
     if message is None:
         raise bad_request("message to delete not found")
-    if sandbox.clock.timestamp() - message.date > DELETE_WINDOW_SECONDS:
+    moderator = isinstance(chat, GroupChat) and chat.bot_can("can_delete_messages")
+    if (
+        message.kind == "forum_topic_created"  # deleteForumTopic removes a topic
+        or (not message.from_bot and not moderator and isinstance(chat, GroupChat))
+        or (not moderator and sandbox.clock.timestamp() - message.date > DELETE_WINDOW_SECONDS)
+    ):
         raise bad_request("message can't be deleted")
     message.deleted = True
     sandbox.events.emit(chat.id, "delete", message=message.to_control())
