@@ -82,8 +82,10 @@ class Conversations:
                     await uow.commit()
                     self.on_committed()
                     return
-                if stored is None and isinstance(event, BotBlocked | BotUnblocked):
-                    await uow.commit()
+                if stored is None and (
+                    event.group or isinstance(event, BotBlocked | BotUnblocked)
+                ):
+                    await uow.commit()  # someone we do not know, in a group: ignored
                     return
                 person = stored or Person(
                     id=event.user.id,
@@ -99,6 +101,10 @@ class Conversations:
                     turn.expired_flow = flow.flow
                     log.info("flow %s of user %s expired", flow.flow, event.user.id)
                 await self._dispatcher.dispatch(turn, uow)
+                if stored is not None and event.group:  # their private chat stays theirs
+                    turn.person = replace(
+                        turn.person, chat_id=stored.chat_id, language=stored.language
+                    )
                 if not turn.forgotten:
                     await self._store(uow, turn, stored, flow)
                 await uow.outbox.add(turn.effects, now)

@@ -56,6 +56,8 @@ class SendText:
     relay: RelayTag | None = None
     tag: str | None = None  # who wants to know once it is sent (a broadcast counts its progress)
     safety: bool = False  # the safety lane: goes before the chat's queued routine messages
+    thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
+    pin: bool = False  # once sent, pinned silently (a failed pin is logged; the send counts)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +99,7 @@ class CopyMessage:
     caption: str | None = None
     reply_to_message_id: int | None = None
     relay: RelayTag | None = None
+    thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,6 +111,7 @@ class CopyMessages:
     from_chat_id: int
     message_ids: tuple[int, ...]
     relay: RelayTag | None = None
+    thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,6 +132,7 @@ class SendDocument:
     content: bytes
     caption: str | None = None
     safety: bool = False  # the safety lane, as for SendText
+    thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +143,7 @@ class SendPhoto:
     filename: str
     content: bytes
     caption: str | None = None
+    thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -147,6 +153,32 @@ class SetCommands:
 
     chat_id: int
     commands: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseTopic:
+    """Close a forum topic of a supergroup (`closeForumTopic`): members can no longer write in
+    it until it is reopened."""
+
+    chat_id: int
+    thread_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenTopic:
+    """Reopen a closed forum topic (`reopenForumTopic`)."""
+
+    chat_id: int
+    thread_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditTopic:
+    """Rename a forum topic (`editForumTopic`; a name of 1-128 characters)."""
+
+    chat_id: int
+    thread_id: int
+    name: str
 
 
 Effect = (
@@ -160,6 +192,9 @@ Effect = (
     | EditCaption
     | SetCommands
     | EditButtons
+    | CloseTopic
+    | ReopenTopic
+    | EditTopic
 )
 
 _BY_NAME: dict[str, type[Any]] = {
@@ -175,6 +210,9 @@ _BY_NAME: dict[str, type[Any]] = {
         EditCaption,
         SetCommands,
         EditButtons,
+        CloseTopic,
+        ReopenTopic,
+        EditTopic,
     )
 }
 

@@ -37,12 +37,18 @@ class UserRef:
 
 @dataclass(frozen=True, kw_only=True)
 class Inbound:
-    """Fields every inbound event carries."""
+    """Fields every inbound event carries.
+
+    `group`: the event happened in a supergroup (`chat_id` is the group's, `user` the member
+    who acted), not in the person's private chat; `thread_id` is then the forum topic's
+    message_thread_id for a message in a topic (None: the group's general chat)."""
 
     update_id: int
     user: UserRef
     chat_id: int
     at: datetime
+    thread_id: int | None = None
+    group: bool = False
 
     @property
     def kind(self) -> str:
@@ -108,6 +114,27 @@ class BotBlocked(Inbound):
 @dataclass(frozen=True, kw_only=True)
 class BotUnblocked(Inbound):
     """The person unblocked (or started) the bot again."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicClosed(Inbound):
+    """A member closed a forum topic of a supergroup (`thread_id`; `user` closed it)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicReopened(Inbound):
+    """A member reopened a forum topic of a supergroup (`thread_id`; `user` reopened it)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BotGroupStatus(Inbound):
+    """The bot's membership of a supergroup changed (added, promoted, restricted, removed):
+    `status` is Telegram's ("member", "administrator", "left", "kicked", "restricted"...),
+    `can_manage_topics` whether it may now create, close and rename topics; `user` made the
+    change."""
+
+    status: str
+    can_manage_topics: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -334,3 +334,15 @@ class PairMembers:
     def partner_of(self, person_id: int) -> int:
         """The other person of the pair."""
         return self.mentor_id if person_id == self.mentee_id else self.mentee_id
+
+
+@dataclass(frozen=True)
+class GroupRights:
+    """What the bot is and may do in a supergroup, as Telegram says now (`Forums.rights`)."""
+
+    title: str
+    is_forum: bool  # the supergroup has topics enabled
+    is_admin: bool  # the bot is an administrator
+    can_manage_topics: bool
+    can_pin_messages: bool
+    can_delete_messages: bool

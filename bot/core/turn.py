@@ -61,16 +61,31 @@ class Turn:
         """Replace (or clear, with None) the person's active flow."""
         self.flow = flow
 
+    @property
+    def reply_chat(self) -> int:
+        """Where this turn's answers go: the group (for an event in a supergroup), else the
+        person's private chat."""
+        return self.event.chat_id if self.event.group else self.person.chat_id
+
+    @property
+    def reply_thread(self) -> int | None:
+        """The forum topic this turn's answers go to (None: no topic, or a private chat)."""
+        return self.event.thread_id if self.event.group else None
+
     def say(self, text: str, buttons: Keyboard = ()) -> None:
-        """Send a message to the person."""
-        self.effects.append(SendText(chat_id=self.person.chat_id, text=text, buttons=buttons))
+        """Send a message to the person (in the group's topic, for an event in a group)."""
+        self.effects.append(
+            SendText(
+                chat_id=self.reply_chat, text=text, buttons=buttons, thread_id=self.reply_thread
+            )
+        )
 
     def edit(self, message_id: int | None, text: str, buttons: Keyboard = ()) -> None:
         """Edit a message the bot sent earlier (skipped when Telegram gave no message id)."""
         if message_id is not None:
             self.effects.append(
                 EditText(
-                    chat_id=self.person.chat_id, message_id=message_id, text=text, buttons=buttons
+                    chat_id=self.reply_chat, message_id=message_id, text=text, buttons=buttons
                 )
             )
 
@@ -78,7 +93,7 @@ class Turn:
         """Replace only the buttons of a message the bot sent earlier; its text stays."""
         if message_id is not None:
             self.effects.append(
-                EditButtons(chat_id=self.person.chat_id, message_id=message_id, buttons=buttons)
+                EditButtons(chat_id=self.reply_chat, message_id=message_id, buttons=buttons)
             )
 
     def answer_stale(self, callback_id: str) -> None:

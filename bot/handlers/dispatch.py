@@ -1,8 +1,9 @@
 """What an event means for a person: commands, buttons, answers, and sensible defaults.
 
 It records what to save and say on the Turn and reads through the unit of work. Order of
-precedence: blocking signals, edits, the ban (a /forgetme button still passes), then commands and
-buttons looked up in the registry (`bot.handlers.commands`): staff ones go to the staff router
+precedence: events from a group (the staff inbox's, `bot.handlers.inbox`), blocking signals,
+edits, the ban (a /forgetme button still passes), then commands and buttons looked up in the
+registry (`bot.handlers.commands`): staff ones go to the staff router
 first, the /forgetme flow's buttons pass too, and otherwise the age lock lets through only what
 is declared for it; then the active flow, then defaults.
 """
@@ -31,6 +32,7 @@ from bot.core.privacy import Retention
 from bot.core.turn import Turn
 from bot.handlers.commands import REGISTRY
 from bot.handlers.entry import begin_onboarding
+from bot.handlers.inbox import Inbox
 from bot.handlers.matching import MatchingCommands
 from bot.handlers.privacy import PrivacyCommands
 from bot.handlers.registry import PersonCall, Registry
@@ -58,6 +60,7 @@ class MentorbotDispatcher:
     privacy: PrivacyCommands
     staff: StaffRouter
     registry: Registry
+    inbox: Inbox
 
     def __init__(
         self,
@@ -88,10 +91,14 @@ class MentorbotDispatcher:
             )
         )
         self.registry = self.staff.registry
+        self.inbox = Inbox(self.staff)
 
     async def dispatch(self, turn: Turn, uow: UnitOfWork) -> None:
         """Decide and record what this event does."""
         event = turn.event
+        if event.group:  # a staff supergroup: the inbox's business
+            await self.inbox.group_event(turn, uow)
+            return
         if isinstance(event, BotBlocked | BotUnblocked):
             turn.set_person(replace(turn.person, blocked_bot=isinstance(event, BotBlocked)))
             if isinstance(event, BotBlocked):

@@ -14,13 +14,13 @@ import X`); the modules are:
 - `staff`: staff members, drafts, broadcasts, flags, audit, cross-program reads
 - `privacy`: one person's records, erasure, retention purges
 - `unit_of_work`: one transaction over all of the above
-- `chat`: the chat app (`ChatApi`) and the `Clock`
+- `chat`: the chat app (`ChatApi`), its forum supergroups (`Forums`) and the `Clock`
 """
 
 from __future__ import annotations
 
 from bot.core.ports.cases import CaseRepository
-from bot.core.ports.chat import ChatApi, Clock
+from bot.core.ports.chat import ChatApi, Clock, Forums
 from bot.core.ports.matching import MatchingRepository
 from bot.core.ports.outbox import Outbox
 from bot.core.ports.pairs import (
@@ -42,6 +42,7 @@ __all__ = [
     "CheckinRepository",
     "Clock",
     "FlowRepository",
+    "Forums",
     "MatchingRepository",
     "Outbox",
     "PairRepository",

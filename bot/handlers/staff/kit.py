@@ -10,14 +10,15 @@ A reader that cannot resolve its argument says why, with the command's usage lin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.core.effects import Keyboard, SendText
-from bot.core.models import Pair, Person
+from bot.core.errors import TemporaryFailure
+from bot.core.models import GroupRights, Pair, Person
 from bot.core.parsing.arguments import BadShape, UnreadableArguments, pair_ref, person_id
-from bot.core.ports import UnitOfWork
+from bot.core.ports import Forums, UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import Actor, AuditEntry
 from bot.core.turn import Turn
@@ -31,10 +32,42 @@ class Refused(Exception):
     """The command cannot run; `message` was already said to the staff member."""
 
 
+class LateForums:
+    """The transport's `Forums`, known only once it starts (`fill`); the core is built before.
+    Until then the chat app cannot be asked: `rights` and `open_topic` raise
+    `TemporaryFailure`."""
+
+    def __init__(self, forums: Forums | None = None) -> None:
+        self._forums = forums
+
+    def fill(self, forums: Forums) -> None:
+        """The transport started: its `Forums` answers from now on."""
+        self._forums = forums
+
+    @property
+    def filled(self) -> bool:
+        return self._forums is not None
+
+    def _ready(self) -> Forums:
+        if self._forums is None:
+            raise TemporaryFailure("the chat app is not connected yet")
+        return self._forums
+
+    async def rights(self, chat_id: int) -> GroupRights | None:
+        return await self._ready().rights(chat_id)
+
+    async def open_topic(self, chat_id: int, name: str) -> int:
+        return await self._ready().open_topic(chat_id, name)
+
+    async def username(self) -> str:
+        return await self._ready().username()
+
+
 @dataclass(frozen=True)
 class StaffServices:
-    """What the handlers share: programs, catalogs, the bot's username (join links) and the
-    command registry."""
+    """What the handlers share: programs, catalogs, the bot's username (join links), the
+    command registry and the chat app's forum supergroups (`forums`, filled in when the
+    transport starts)."""
 
     programs: ProgramCatalog
     catalogs: Catalogs
@@ -42,6 +75,7 @@ class StaffServices:
     matchmaker: Matchmaker
     bot_username: list[str]  # filled in once the transport knows it (a one-item box)
     registry: Registry  # every command and button (bot.handlers.commands.REGISTRY)
+    forums: LateForums = field(default_factory=LateForums)
 
 
 @dataclass
