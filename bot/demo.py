@@ -4,19 +4,22 @@ internet. Ctrl-C stops both."""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import aiohttp
 from pydantic import SecretStr
 
 from bot.config import Settings, load_settings
 from bot.demo_seed import MENTEE, MENTOR, STAFF_MEMBER, seed_demo
 from bot.runtime import running_bot, wait_for_signal
-from bot.sandbox.server import start_sandbox
+from bot.sandbox.server import RunningSandbox, start_sandbox
 from bot.sandbox.webchat.routes import WEBCHAT_KEY
 
 log = logging.getLogger(__name__)
@@ -25,6 +28,8 @@ DEMO_DATABASE_FILE = Path("var/demo.sqlite3")
 DEMO_DATABASE = f"sqlite+aiosqlite:///./{DEMO_DATABASE_FILE}"
 DEMO_ZONE = ZoneInfo("Europe/Rome")
 DEMO_MORNING = 9
+DEMO_TITLE = "mentorbot demo"
+PROBE_SECONDS = 2.0
 
 
 def morning_after(now: datetime) -> datetime:
@@ -142,28 +147,70 @@ def demo_settings(base: Settings, *, database_url: str | None, api_url: str) -> 
     return base.model_copy(update=overrides)
 
 
+async def other_demo(port: int) -> int | None:
+    """Whether a `mentorbot demo` answers on `port`: the process id its web chat reports (0 if
+    it reports none), or None when what holds the port is something else or does not answer."""
+    url = f"http://127.0.0.1:{port}/chat/api/state"
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PROBE_SECONDS)) as session,
+            session.get(url) as response,
+        ):
+            state = await response.json()
+    except (aiohttp.ClientError, OSError, TimeoutError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("title") != DEMO_TITLE:
+        return None
+    process = state.get("process")
+    return process if isinstance(process, int) else 0
+
+
+def busy_port_message(port: int, reason: str, demo_process: int | None) -> str:
+    """Why the demo cannot start, and what to do (nothing was changed)."""
+    if demo_process is None:
+        return (
+            f"mentorbot demo: cannot listen on 127.0.0.1:{port} ({reason}); "
+            "stop what uses that port or pick another with --port"
+        )
+    which = f" (process {demo_process})" if demo_process else ""
+    kill = f", or run `kill {demo_process}`" if demo_process else ""
+    return (
+        f"mentorbot demo: another mentorbot demo{which} is already running on port {port}, "
+        f"its web chat at http://127.0.0.1:{port}/chat/. Nothing was changed: its database is "
+        f"untouched. Stop it with Ctrl-C in its terminal{kill}; or run this one beside it on "
+        f"another port: mentorbot demo --port {port + 1}"
+    )
+
+
+async def claim_port(port: int) -> RunningSandbox:
+    """Start the sandbox: binding its port is the first thing the demo does, so a second demo
+    stops here, before it touches any file (the running one's database above all)."""
+    try:
+        return await start_sandbox("127.0.0.1", port)
+    except OSError as exc:
+        busy = exc.errno == errno.EADDRINUSE
+        reason = "already in use" if busy else exc.strerror or str(exc)
+        demo_process = await other_demo(port) if busy else None
+        raise SystemExit(busy_port_message(port, reason, demo_process)) from None
+
+
 async def run_demo(
     settings: Settings, *, port: int = 8081, database_url: str | None = None
 ) -> None:
-    """Start the sandbox, then the bot against it, seed the demo, and run until Ctrl-C."""
-    if database_url is None:
-        fresh_database()
+    """Take the port (the sandbox), then start from a fresh database, start the bot against the
+    sandbox, seed the demo, and run until Ctrl-C."""
+    sandbox = await claim_port(port)
     try:
-        sandbox = await start_sandbox("127.0.0.1", port)
-    except OSError as exc:
-        reason = "already in use" if exc.errno == errno.EADDRINUSE else exc.strerror or exc
-        raise SystemExit(
-            f"mentorbot demo: cannot listen on 127.0.0.1:{port} ({reason}); "
-            "stop what uses that port or pick another with --port"
-        ) from None
-    try:
+        webchat = sandbox.runner.app[WEBCHAT_KEY]
+        webchat.title = DEMO_TITLE
+        webchat.process = os.getpid()
+        if database_url is None:
+            await asyncio.to_thread(fresh_database)
         clock = sandbox.sandbox.clock
         clock.set(morning_after(clock.now()))
         chosen = demo_settings(settings, database_url=database_url, api_url=sandbox.url)
         async with running_bot(chosen, clock=clock) as core:
             await seed_demo(core, sandbox.sandbox)
-            webchat = sandbox.runner.app[WEBCHAT_KEY]
-            webchat.title = "mentorbot demo"
             webchat.guide = walkthrough()
             webchat.open_chats = [MENTEE.id, MENTOR.id, STAFF_MEMBER.id]
             print(instructions(sandbox.url, [p.code for p in core.programs]), flush=True)

@@ -43,11 +43,14 @@ TYPING_SECONDS = 5.0  # Telegram shows a chat action for 5 seconds or until a me
 class Webchat:
     """Mutable web chat settings: ``guide`` is the walkthrough the page shows (the demo sets
     it; a list of ``{"title": str, "text": str, "chat": user id or None, "say": optional text
-    the page offers to send as them}``); ``open_chats`` are the chats a first visit opens."""
+    the page offers to send as them}``); ``open_chats`` are the chats a first visit opens;
+    ``process`` is the id of the `mentorbot demo` process serving it (a second demo names it
+    when it finds the port taken), None for a bare sandbox."""
 
     title: str = "mentorbot sandbox"
     guide: list[dict[str, Any]] = field(default_factory=list)
     open_chats: list[int] = field(default_factory=list)
+    process: int | None = None
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
 
 
@@ -89,6 +92,7 @@ async def state(request: web.Request) -> web.Response:
             "clock": sandbox.clock.as_dict(),
             "guide": webchat.guide,
             "open": webchat.open_chats,
+            "process": webchat.process,
             "seq": sandbox.events.last_seq,
         }
     )
