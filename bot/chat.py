@@ -1,7 +1,8 @@
 """`mentorbot chat --as NAME`: talk to the bot in the sandbox from a terminal.
 
-The bot's messages appear as they arrive (HTML tags stripped); inline buttons are numbered and
-typing the number presses the button. Lines starting with `:` are client commands (`:help`).
+The bot's messages appear as they arrive (HTML tags stripped); their buttons (inline, or a reply
+keyboard) are numbered, and `:2` presses button 2. A number typed alone is a message like any
+other (an age, an hour, a step's answer). Lines starting with `:` are client commands (`:help`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from bot.sandbox.client import SandboxClient, SandboxClientError
 from bot.sandbox.client_types import ChatMessage, SandboxEvent
 
 _TAG = re.compile(r"<[^>]+>")
+_PRESS = re.compile(r":\s*(\d+)")
+PRESS_HINT = "   (press a button with :1, :2…; a number alone is sent as a message)"
 HELP = """Client commands:
-  1, 2, ...          press that button of the latest message with buttons
+  :1, :2, ...        press that button of the latest message with buttons
+                     (a number alone, such as 2, is sent to the bot as a message)
   :photo PATH        send a photo      :doc PATH   send a document
   :edit N TEXT       edit your message number N
   :block / :unblock  block or unblock the bot
@@ -45,17 +49,15 @@ class TerminalChat:
         body = plain(message.text or message.caption or f"[{message.kind}]")
         prefix = "bot (edited)" if edited else "bot"
         lines = [f"\n{prefix} #{message.message_id}: {body}"]
-        buttons = [b for row in message.buttons for b in row]
-        if buttons:
+        labels = [plain(label) for label in button_labels(message)]
+        if labels:
             self.keyboard_message = message
-            for row_start in range(0, len(buttons), 3):
-                row = buttons[row_start : row_start + 3]
+            for row_start in range(0, len(labels), 3):
+                row = labels[row_start : row_start + 3]
                 lines.append(
-                    "   "
-                    + "   ".join(
-                        f"[{row_start + i + 1}] {plain(b.text)}" for i, b in enumerate(row)
-                    )
+                    "   " + "   ".join(f"[{row_start + i + 1}] {b}" for i, b in enumerate(row))
                 )
+            lines.append(PRESS_HINT)
         print("\n".join(lines), flush=True)
 
     async def follow(self, since: int) -> None:
@@ -96,18 +98,8 @@ class TerminalChat:
         return True
 
     async def _act(self, line: str) -> None:
-        if line.isdigit() and self.keyboard_message is not None:
-            buttons = [b for row in self.keyboard_message.buttons for b in row]
-            index = int(line) - 1
-            if not 0 <= index < len(buttons):
-                raise ValueError(f"there is no button {line}")
-            button = buttons[index]
-            if button.url:
-                print(f"  (link: {button.url})")
-                return
-            await self.client.press(
-                self.user_id, self.keyboard_message.message_id, callback_data=button.callback_data
-            )
+        if (press := _PRESS.fullmatch(line)) is not None:
+            await self._press(int(press.group(1)))
         elif line.startswith(":photo "):
             content, file_name = await asyncio.to_thread(_read_file, line.split(" ", 1)[1])
             await self.client.send_photo(self.user_id, content, file_name=file_name)
@@ -126,6 +118,38 @@ class TerminalChat:
         else:
             sent = await self.client.send_text(self.user_id, line)
             print(f"you #{sent.message_id}: {line}", flush=True)
+
+    async def _press(self, number: int) -> None:
+        """Press button `number` of the latest message with buttons: an inline button sends its
+        callback, a reply keyboard's button sends its text (as Telegram does)."""
+        message = self.keyboard_message
+        if message is None:
+            raise ValueError("no buttons to press yet; a number alone is sent as a message")
+        count = len(button_labels(message))
+        if not 1 <= number <= count:
+            raise ValueError(
+                f"there is no button {number} (the buttons are numbered 1 to {count})"
+            )
+        inline = [b for row in message.buttons for b in row]
+        if not inline:
+            text = button_labels(message)[number - 1]
+            sent = await self.client.send_text(self.user_id, text)
+            print(f"you #{sent.message_id}: {text}", flush=True)
+            return
+        button = inline[number - 1]
+        if button.url:
+            print(f"  (link: {button.url})")
+            return
+        await self.client.press(
+            self.user_id, message.message_id, callback_data=button.callback_data
+        )
+
+
+def button_labels(message: ChatMessage) -> list[str]:
+    """The labels of a message's buttons in reading order: its inline buttons, or else its reply
+    keyboard's."""
+    inline = [b.text for row in message.buttons for b in row]
+    return inline or [text for row in message.reply_keyboard or () for text in row]
 
 
 def _read_file(path_text: str) -> tuple[bytes, str]:

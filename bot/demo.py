@@ -108,7 +108,7 @@ def instructions(url: str, codes: list[str]) -> str:
 
 mentorbot demo is running: the bot, a local Telegram-compatible sandbox and a fresh database
 with staff ({STAFF_MEMBER.name}) and trained volunteer mentors ({MENTOR.name} and others).
-Follow the walkthrough on the page, or chat from a terminal (buttons show as numbers):
+Follow the walkthrough on the page, or chat from a terminal (type :1 to press button [1]):
     .venv/bin/mentorbot chat --as {MENTEE.name}
     .venv/bin/mentorbot chat --as {MENTOR.name}
 

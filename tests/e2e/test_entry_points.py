@@ -38,11 +38,11 @@ async def test_terminal_client_onboards_by_numbers(
         assert await chat.handle_line("/start college")
         await client.wait_for_messages(user.id, lambda m: bool(m.buttons))
         await wait_until(lambda: chat.keyboard_message is not None)
-        assert await chat.handle_line("2")  # [2] Italiano
+        assert await chat.handle_line(":2")  # [2] Italiano (a plain 2 would be a message)
         await client.wait_for_messages(user.id, lambda m: "d'accordo" in str(m.buttons))
         await wait_until(lambda: _seen(chat))
         assert "[1] Sono d'accordo" in capsys.readouterr().out
-        assert await chat.handle_line("9")  # no such button: a friendly error, nothing sent
+        assert await chat.handle_line(":9")  # no such button: a friendly error, nothing sent
         assert "there is no button 9" in capsys.readouterr().out
         assert not await chat.handle_line(":quit")
     finally:
