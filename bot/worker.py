@@ -9,7 +9,11 @@ when the worker dies, one of them takes over, first making what the dead worker 
 claimable again. The scheduled rows themselves are claimed with `FOR UPDATE SKIP LOCKED`, so
 even two workers at once (a network partition) would not queue a step twice.
 
-APScheduler 3 is only the in-process timer: due work lives in our tables.
+APScheduler 3 is only the in-process timer: due work lives in our tables. A round can take longer
+than its tick (after the demo's or a test's clock jumps a week, or after downtime: many steps
+come due at once); the next tick then finds it still running and passes quietly (one round at a
+time, no backlog), where APScheduler would warn at every tick. A round still running after
+`stuck_after` seconds is a real problem: that one is logged.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from enum import StrEnum
 
@@ -34,6 +39,8 @@ Jobs = Mapping[str, tuple[Job, float]]
 
 RETRY_EVERY = 2.0  # seconds between a standby's attempts to take the lease (and lease checks)
 SHUTDOWN_DRAIN_SECONDS = 10.0
+STUCK_AFTER = 300.0  # seconds: a round still running this long is logged (once per round)
+OVERLAPPING_TICKS = 3  # instances APScheduler may start: the extra ones return at once
 
 
 class Role(StrEnum):
@@ -53,12 +60,16 @@ class Worker:
         *,
         retry_every: float = RETRY_EVERY,
         drain_seconds: float = SHUTDOWN_DRAIN_SECONDS,
+        stuck_after: float = STUCK_AFTER,
     ) -> None:
         self._core = core
         self._jobs = dict(jobs)
         self._lease = lease
         self._retry_every = retry_every
         self._drain_seconds = drain_seconds
+        self._stuck_after = stuck_after
+        self._started: dict[str, float] = {}  # job id -> when its round under way started
+        self._reported: set[str] = set()  # jobs whose round under way was logged as stuck
         self._stop = asyncio.Event()
         self._watch: asyncio.Task[None] | None = None
         self._sender: asyncio.Task[None] | None = None
@@ -128,14 +139,17 @@ class Worker:
             log_bug(log, "worker: the first delivery round failed", exc)
         scheduler = AsyncIOScheduler(timezone="UTC")
         for job_id, (job, every) in self._jobs.items():
+            # Ticks missed while the loop was busy collapse into one run (coalesce), never
+            # "missed" (no grace limit); a tick during a long round is skipped by `_tracked`
+            # (quietly), which needs APScheduler to let it start.
             scheduler.add_job(
-                self._tracked(job),
+                self._tracked(job_id, job),
                 "interval",
                 name=job_id,
                 seconds=every,
                 id=job_id,
                 coalesce=True,
-                max_instances=1,
+                max_instances=OVERLAPPING_TICKS,
                 misfire_grace_time=None,
             )
         scheduler.start()
@@ -143,20 +157,34 @@ class Worker:
         self.role = Role.WORKER
         log.info("this process is the worker: sending and running the timed jobs")
 
-    def _tracked(self, job: Job) -> Job:
-        """`job`, remembering its runs under way so that a stop can wait for them."""
+    def _tracked(self, job_id: str, job: Job) -> Job:
+        """`job`, one round at a time: a tick while a round is under way returns at once (and
+        logs it if that round has been running `stuck_after` seconds); runs under way are
+        remembered so that a stop can wait for them."""
 
         async def run() -> object:
+            if job_id in self._started:
+                self._still_running(job_id)
+                return None
+            self._started[job_id] = time.monotonic()
             task = asyncio.current_task()
             if task is not None:
                 self._running_jobs.add(task)
             try:
                 return await job()
             finally:
+                del self._started[job_id]
+                self._reported.discard(job_id)
                 if task is not None:
                     self._running_jobs.discard(task)
 
         return run
+
+    def _still_running(self, job_id: str) -> None:
+        elapsed = time.monotonic() - self._started[job_id]
+        if elapsed >= self._stuck_after and job_id not in self._reported:
+            self._reported.add(job_id)
+            log.warning("worker: a %s round has been running for %.0f s", job_id, elapsed)
 
     async def _end(self, *, drain: bool) -> None:
         """Stop the jobs and the sender; `drain`: first let it send what is due (a graceful
