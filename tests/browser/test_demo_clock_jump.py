@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from bot.core.models import Role
 from bot.demo_seed import seed_demo
 from bot.sandbox.client import SandboxClient
+from bot.sandbox.client_types import ChatMessage
 from bot.sandbox.server import RunningSandbox
 from bot.services.curriculum import CurriculumDelivery
 from tests.browser.conftest import Demo
@@ -42,7 +44,7 @@ async def busy_demo(
         return queued
 
     monkeypatch.setattr(CurriculumDelivery, "run_due", slow_round)
-    overrides = {"transport": "aiogram", "schedule_tick": f"{TICK}s"}
+    overrides: dict[str, object] = {"transport": "aiogram", "schedule_tick": f"{TICK}s"}
     bot = BotProcess(sandbox, sqlite_url(tmp_path), overrides)
     core = await bot.start()
     await seed_demo(core, sandbox.sandbox)
@@ -50,6 +52,10 @@ async def busy_demo(
         yield Demo(sandbox, bot)
     finally:
         await bot.stop()
+
+
+def has_text(text: str, message: ChatMessage) -> bool:
+    return text in (message.text or "")
 
 
 def warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -74,8 +80,6 @@ async def test_jumping_the_clock_delivers_the_steps_without_scheduler_warnings(
         for jump, step in ((DAY, "Step 1 of"), (7 * DAY, "Step 2 of")):  # +1 day, +1 week
             await client.advance_clock(jump)
             for chat in (*mentees, *(m + 1 for m in mentees)):
-                await client.wait_for_messages(
-                    chat, lambda m, step=step: step in (m.text or ""), timeout=30
-                )
+                await client.wait_for_messages(chat, partial(has_text, step), timeout=30)
             await settled(demo.bot)
     assert warnings(caplog) == []
