@@ -72,6 +72,11 @@ COMMANDS: tuple[Everyone, ...] = (
         lambda c: c.bot.matching.find_mentor(c.turn, c.uow),
     ),
     Everyone(
+        "partner",
+        N_("Your mentor's or mentee's profile"),
+        lambda c: c.bot.matching.partner(c.turn, c.uow),
+    ),
+    Everyone(
         "switch",
         N_("Choose which mentee your messages go to (mentors)"),
         lambda c: c.bot.relay.switch(c.turn, c.uow),

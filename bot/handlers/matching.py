@@ -1,13 +1,13 @@
-"""/findmentor and the buttons of matching: the mentee's "Find a mentor", and a mentor's Accept,
-Decline and reason. Every press is checked against what is stored."""
+"""/findmentor, /partner and the buttons of matching: the mentee's "Find a mentor", and a
+mentor's Accept, Decline and reason. Every press is checked against what is stored."""
 
 from __future__ import annotations
 
 from bot.core.events import ButtonPress
-from bot.core.models import Role
+from bot.core.models import PairStatus, Role
 from bot.core.ports import UnitOfWork
 from bot.core.turn import Turn
-from bot.messages.matching import DECLINE_REASONS, PROPOSAL_PREFIX
+from bot.messages.matching import DECLINE_REASONS, PROPOSAL_PREFIX, no_partner, partner_card
 from bot.services.matches import mentor_pair
 from bot.services.matchmaking import MatchError, Matchmaker
 
@@ -44,6 +44,25 @@ class MatchingCommands:
             return
         outcome = await self.matchmaker.ask(uow, person, turn.now)
         turn.effects.extend(outcome.effects)
+
+    async def partner(self, turn: Turn, uow: UnitOfWork) -> None:
+        """/partner: each partner's profile, as the person may see it (a mentor with several
+        mentees gets one card for each)."""
+        person = turn.person
+        pairs = await uow.pairs.of_person(person.id) if person.is_onboarded else []
+        shown = 0
+        for pair in pairs:
+            partner = await uow.persons.get(pair.partner_of(person.id))
+            program = self.matchmaker.catalog.get(pair.program)
+            if partner is None or program is None:
+                continue
+            card = partner_card(person, partner, program, turn.t)
+            if pair.status is PairStatus.PAUSED:
+                card += "\n" + turn.t._("<i>This mentorship is paused for now.</i>")
+            turn.say(card)
+            shown += 1
+        if not shown:
+            turn.say(no_partner(person, turn.t))
 
     async def press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """Accept, Decline, or the reason for declining."""

@@ -13,7 +13,7 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from bot.core.effects import Button, SendText
-from bot.core.models import Person, Proposal
+from bot.core.models import Person, Proposal, Role
 from bot.core.planning import recipient
 from bot.core.programs import ChoiceQuestion, Program
 from bot.i18n import N_, Html, Translator
@@ -33,20 +33,12 @@ def _labels(question: ChoiceQuestion, chosen: tuple[str, ...], lang: str) -> Htm
     return Html(html.escape(", ".join(names)) or "—")
 
 
-def proposal_message(
-    proposal: Proposal, mentee: Person, mentor: Person, program: Program, t: Translator
-) -> SendText:
-    """The anonymised profile of a mentee, offered to a mentor, with Accept / Decline."""
+def mentee_profile(mentee: Person, program: Program, t: Translator) -> list[str]:
+    """The anonymised profile of a mentee, as a mentor reads it (on a proposal, then with
+    /partner): the answers that matter for matching, no name, no Telegram details."""
     lang = t.language
-    shared = set(mentee.goals) & set(mentor.goals)
-    lines = [
-        t._(
-            "🤝 <b>A mentee in {program} would like a mentor.</b>", program=program.name.get(lang)
-        ),
-        t._(
-            "<b>Goals:</b> {value}",
-            value=_labels(program.profile.goals, mentee.goals, lang),
-        ),
+    return [
+        t._("<b>Goals:</b> {value}", value=_labels(program.profile.goals, mentee.goals, lang)),
         t._(
             "<b>Interests:</b> {value}",
             value=_labels(program.profile.interests, mentee.interests, lang),
@@ -60,12 +52,77 @@ def proposal_message(
             value=_labels(program.profile.languages, mentee.languages, lang),
         ),
         t._("<b>Time zone:</b> {value}", value=mentee.time_zone or "UTC"),
-        t.n_("You share {n} goal with them.", "You share {n} goals with them.", len(shared)),
+    ]
+
+
+def mentor_profile(mentor: Person, program: Program, t: Translator) -> list[str]:
+    """What a mentee may see of their mentor: what they can help with, the fields they know,
+    their languages and time zone (not their experiences, no Telegram details)."""
+    lang = t.language
+    return [
+        t._(
+            "<b>Can help with:</b> {value}",
+            value=_labels(program.profile.goals, mentor.goals, lang),
+        ),
+        t._(
+            "<b>Fields they know well:</b> {value}",
+            value=_labels(program.profile.interests, mentor.interests, lang),
+        ),
+        t._(
+            "<b>Languages:</b> {value}",
+            value=_labels(program.profile.languages, mentor.languages, lang),
+        ),
+        t._("<b>Time zone:</b> {value}", value=mentor.time_zone or "UTC"),
+    ]
+
+
+def partner_card(viewer: Person, partner: Person, program: Program, t: Translator) -> str:
+    """`partner` as `viewer` may see them (/partner, and pinned when the pair is formed)."""
+    name = partner.display_name or ""
+    where = program.name.get(t.language)
+    if viewer.role is Role.MENTOR:
+        title = t._("👤 <b>Your mentee {name}</b> ({program})", name=name, program=where)
+        lines = mentee_profile(partner, program, t)
+    else:
+        title = t._("👤 <b>Your mentor {name}</b> ({program})", name=name, program=where)
+        lines = mentor_profile(partner, program, t)
+    return "\n".join([title, *lines])
+
+
+def no_partner(person: Person, t: Translator) -> str:
+    """/partner from someone with no pair."""
+    if person.role is Role.MENTOR:
+        return t._(
+            "You don't have a mentee yet. We'll tell you here as soon as one is matched with you."
+        )
+    if person.role is Role.MENTEE:
+        return t._("You don't have a mentor yet. Send /findmentor to ask for one.")
+    return t._("Please finish signing up first: send /start.")
+
+
+def proposal_message(
+    proposal: Proposal, mentee: Person, mentor: Person, program: Program, t: Translator
+) -> SendText:
+    """The anonymised profile of a mentee, offered to a mentor, with Accept / Decline (the
+    goals they share are counted only when there are some)."""
+    shared = set(mentee.goals) & set(mentor.goals)
+    lines = [
+        t._(
+            "🤝 <b>A mentee in {program} would like a mentor.</b>",
+            program=program.name.get(t.language),
+        ),
+        *mentee_profile(mentee, program, t),
+    ]
+    if shared:
+        lines.append(
+            t.n_("You share {n} goal with them.", "You share {n} goals with them.", len(shared))
+        )
+    lines.append(
         t._(
             "Please answer by {deadline}. If you don't, we'll ask another mentor.",
             deadline=_when(proposal.deadline, mentor, t),
-        ),
-    ]
+        )
+    )
     data = f"{PROPOSAL_PREFIX}{proposal.id}"
     buttons = (
         (
@@ -111,8 +168,9 @@ def waiting_message(person: Person, position: int, asked: bool, t: Translator) -
 def matched_messages(
     mentee: Person, mentor: Person, program: Program, t_mentee: Translator, t_mentor: Translator
 ) -> list[SendText]:
-    """Both sides are told who their match is (by display name only) and how to talk."""
-    return [
+    """Both sides get their partner's profile (`partner_card`), pinned at the start of the
+    conversation, and are told who their match is (by display name only) and how to talk."""
+    told = [
         SendText(
             chat_id=mentee.chat_id,
             text=t_mentee._(
@@ -134,6 +192,11 @@ def matched_messages(
             ),
         ),
     ]
+    cards = [
+        SendText(chat_id=mentee.chat_id, text=partner_card(mentee, mentor, program, t_mentee)),
+        SendText(chat_id=mentor.chat_id, text=partner_card(mentor, mentee, program, t_mentor)),
+    ]
+    return [cards[0], told[0], cards[1], told[1]]
 
 
 def _when(at: datetime, person: Person, t: Translator) -> str:
