@@ -187,9 +187,26 @@ def skipped_message(chat_id: int, curriculum: Curriculum, step: Step, t: Transla
     return SendText(chat_id=chat_id, text=text)
 
 
-def nudge_message(role: Role, chat_id: int, partner_name: str, t: Translator) -> SendText:
-    """A gentle prompt for a pair that has gone quiet."""
-    if role is Role.MENTEE:
+def nudge_message(
+    role: Role, chat_id: int, partner_name: str, t: Translator, *, talked: bool = True
+) -> SendText:
+    """A gentle prompt for a pair that has gone quiet; for one that never talked (`talked`
+    False), an invitation to say hello."""
+    if not talked:
+        text = (
+            t._(
+                "👋 You and {name} haven't said hello yet. Write here to introduce yourself: "
+                "the bot passes your message on.",
+                name=partner_name,
+            )
+            if role is Role.MENTEE
+            else t._(
+                "👋 You and {name} haven't said hello yet. A short first message introducing "
+                "yourself is a good way to begin: write here and the bot passes it on.",
+                name=partner_name,
+            )
+        )
+    elif role is Role.MENTEE:
         text = t._(
             "👋 It's been a while since you and {name} last talked. A short hello is "
             "enough to pick things up again: how is your week going?",

@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from bot.core.curricula import Curriculum, Step
-from bot.core.models import Contact, PairMembers, ScheduledStep, StepStatus
+from bot.core.effects import Effect
+from bot.core.models import Contact, PairMembers, Role, ScheduledStep, StepStatus
 from bot.core.planning import out_of_quiet, recipient
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import LatePolicy, Program, ProgramCatalog
@@ -193,7 +195,7 @@ class CurriculumDelivery:
                         now,
                         quiet,
                         self.catalogs,
-                        lambda role, person, name, t: nudge_message(role, person.chat_id, name, t),
+                        partial(_nudge, talked=pair.last_activity_at is not None),
                     )
                     if not effects:
                         continue  # someone is in their quiet hours: a later round nudges
@@ -205,6 +207,10 @@ class CurriculumDelivery:
         if nudged:
             self.on_queued()
         return nudged
+
+
+def _nudge(role: Role, person: Contact, name: str, t: Translator, *, talked: bool) -> Effect:
+    return nudge_message(role, person.chat_id, name, t, talked=talked)
 
 
 @contextmanager

@@ -165,8 +165,10 @@ async def test_silent_pairs_get_one_nudge_per_period(quick: Path) -> None:
     assert await service.nudge_silent() == 0
     bot.clock.advance(86400 + 60)
     assert await service.nudge_silent() == 1
-    assert "been a while" in texts(mentee.new_effects())[-1]
-    assert "haven't talked" in texts(mentor.new_effects())[-1]
+    # they never talked: no "it's been a while", an invitation to say hello
+    first_mentee, first_mentor = texts(mentee.new_effects())[-1], texts(mentor.new_effects())[-1]
+    assert "haven't said hello yet" in first_mentee and "been a while" not in first_mentee
+    assert "haven't said hello yet" in first_mentor and "for a while" not in first_mentor
     assert await service.nudge_silent() == 0  # at most once per period
     async with bot.store.uow() as uow:
         await uow.pairs.record_activity(pair_id, bot.clock.now())
@@ -175,3 +177,5 @@ async def test_silent_pairs_get_one_nudge_per_period(quick: Path) -> None:
     assert await service.nudge_silent() == 0  # they talked: the clock restarted
     bot.clock.advance(120)
     assert await service.nudge_silent() == 1
+    assert "been a while" in texts(mentee.new_effects())[-1]
+    assert "haven't talked" in texts(mentor.new_effects())[-1]
