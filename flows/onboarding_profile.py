@@ -7,8 +7,8 @@ stateDiagram-v2
     [*] --> timezone: matching questions answered
     timezone --> timezone: unknown place (asked again, with suggestions if any)
     timezone --> hour: a place or time zone (typed, or a suggestion pressed)
-    hour --> hour: not an hour (hint)
-    hour --> display_name: an hour (pressed or typed)
+    hour --> hour: not a time of day (hint, with examples)
+    hour --> display_name: an hour (pressed, typed, or the one nearest a typed time)
     display_name --> display_name: too short or long, a link, a username or a number (hint)
     display_name --> confirm: a name
     confirm --> program: start over (asked again unless it came with the link)
@@ -26,7 +26,7 @@ from dataclasses import replace
 from bot.core.effects import Button
 from bot.core.flow import Choice, Context, Outcome, Prompt, State
 from bot.core.models import Role
-from bot.core.parsing.hours import parse_hour
+from bot.core.parsing.hours import nearest_hour, parse_time
 from bot.core.parsing.timezones import resolve_time_zone
 from bot.core.programs import ChoiceQuestion, Program
 from bot.i18n import Html
@@ -91,7 +91,7 @@ class HourState(State):
         return Prompt(
             ctx.t._(
                 "At what time of day would you like to receive program "
-                "messages? Tap one, or type an hour such as 19:00."
+                "messages? Tap one, or type a time such as 19:00 or 7pm."
             ),
             rows(options, per_row=4),
         )
@@ -100,12 +100,24 @@ class HourState(State):
         return Outcome.go(DISPLAY_NAME, data={**ctx.data, "hour": int(value)})
 
     def on_text(self, ctx: Context, text: str) -> Outcome:
-        hour = parse_hour(text)
-        if hour is None:
+        time = parse_time(text)
+        if time is None:
             return Outcome.hint(
-                ctx.t._("Please type a whole hour between 0 and 23, for example 19:00.")
+                ctx.t._(
+                    "I couldn't read that as a time of day. Please type it like 19:00, 7pm, "
+                    "7 pm, 19.30 or 19h30."
+                )
             )
-        return self.on_choice(ctx, str(hour))
+        hour = nearest_hour(time)
+        if time.minute == 0:
+            return self.on_choice(ctx, str(hour))
+        said = ctx.t._(
+            "Program messages come on the hour, so yours will come at {hour}, the closest "
+            "to {time}.",
+            hour=f"{hour:02d}:00",
+            time=str(time),
+        )
+        return Outcome.go(DISPLAY_NAME, say=said, data={**ctx.data, "hour": hour})
 
 
 class DisplayNameState(State):

@@ -244,7 +244,7 @@ async def test_timezone_suggestions_hour_and_display_name_validation() -> None:
     d.hears("not sure")
     await d.press("Europe/Rome")
     await d.say("25 o'clock")
-    d.hears("whole hour")
+    d.hears("couldn't read that as a time of day. Please type it like 19:00, 7pm")
     await d.say("9am")
     for bad in ("@sam", "x", "call me 3331234567", "https://evil.example"):
         await d.say(bad)
@@ -398,3 +398,20 @@ async def test_an_unknown_city_in_italian_asks_the_same() -> None:
     d.hears("Non conosco questo luogo", "UTC+2")
     await d.say("Bèrgamo")
     assert bot.store.flows[200].data["time_zone"] == "Europe/Rome"
+
+
+async def test_a_time_with_minutes_is_taken_to_the_nearest_hour_and_said() -> None:
+    bot = Bot()
+    d = Dialog(bot)
+    await onboard_until_goals(d)
+    for pick in ("Housing", "Teaching", None, None):
+        if pick:
+            await d.press(pick)
+        await d.press("Done")
+    await d.say("Rome")
+    await d.say("9.30 pm")
+    d.hears(
+        "Program messages come on the hour, so yours will come at 22:00, the closest to 21:30."
+    )
+    assert bot.store.flows[100].state == "onboarding.display_name"
+    assert bot.store.flows[100].data["hour"] == 22

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.parsing.hours import parse_hour
+from bot.core.parsing.hours import TimeOfDay, nearest_hour, parse_hour, parse_time
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,69 @@ def test_parse_hour(text: str, hour: int) -> None:
 )
 def test_parse_hour_rejects(text: str) -> None:
     assert parse_hour(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        ("21:30", (21, 30)),
+        ("9pm", (21, 0)),
+        ("9 pm", (21, 0)),
+        ("9 PM", (21, 0)),
+        ("9p.m.", (21, 0)),
+        ("21", (21, 0)),
+        ("9.30", (9, 30)),
+        ("21.30", (21, 30)),
+        ("21h30", (21, 30)),
+        ("21 h 30", (21, 30)),
+        ("9:30pm", (21, 30)),
+        ("9.30 pm", (21, 30)),
+        ("alle 21:30", (21, 30)),
+        ("ore 9.15", (9, 15)),
+        ("12am", (0, 0)),
+        ("12:30 am", (0, 30)),
+        ("12pm", (12, 0)),
+        ("12:45pm", (12, 45)),
+        ("1am", (1, 0)),
+        ("11:59 pm", (23, 59)),
+        ("0:05", (0, 5)),
+        ("00:00", (0, 0)),
+        ("23:59", (23, 59)),
+        ("noon", (12, 0)),
+        ("mezzanotte", (0, 0)),
+        ("٢١:٣٠", (21, 30)),
+    ],
+)
+def test_parse_time(text: str, time: tuple[int, int]) -> None:
+    assert parse_time(text) == TimeOfDay(*time)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "24:00",
+        "21:60",
+        "21:5",
+        "0am",
+        "0pm",
+        "13pm",
+        "12:60pm",
+        "9 30",
+        "930",
+        "nine",
+        "21:30:00",
+        "-9pm",
+    ],
+)
+def test_parse_time_rejects(text: str) -> None:
+    assert parse_time(text) is None
+
+
+@pytest.mark.parametrize(
+    ("time", "hour"),
+    [((21, 0), 21), ((21, 29), 21), ((21, 30), 22), ((23, 30), 0), ((0, 10), 0)],
+)
+def test_nearest_hour(time: tuple[int, int], hour: int) -> None:
+    assert nearest_hour(TimeOfDay(*time)) == hour
+    assert str(TimeOfDay(*time)) == f"{time[0]:02d}:{time[1]:02d}"
