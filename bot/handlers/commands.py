@@ -21,6 +21,7 @@ from bot.handlers import entry
 from bot.handlers.registry import (
     Answer,
     Callback,
+    Group,
     PersonCall,
     Registry,
     SlashCommand,
@@ -32,6 +33,7 @@ from bot.handlers.staff import figures as staff_figures
 from bot.handlers.staff import locks as staff_locks
 from bot.handlers.staff import org as staff_org
 from bot.handlers.staff import pairs as staff_pairs
+from bot.handlers.staff import panel as staff_panel
 from bot.handlers.staff import people as staff_people
 from bot.handlers.staff import reports as staff_reports
 from bot.handlers.staff.kit import StaffCall
@@ -132,6 +134,15 @@ C, A = Access.COORDINATOR, Access.ADMIN
 
 STAFF_COMMANDS: tuple[Staff, ...] = (
     Staff(
+        "panel",
+        N_("Your home: what waits for you today, with a button for each list"),
+        staff_panel.panel,
+        C,
+        press=staff_panel.panel_press,
+        args=nothing,
+        group=Group.DAY,
+    ),
+    Staff(
         "pending",
         N_("Mentors waiting for approval, with their training"),
         staff_people.pending,
@@ -139,6 +150,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         press=staff_people.pending_press,
         args=Words(),
+        group=Group.DAY,
     ),
     Staff(
         "approve",
@@ -148,6 +160,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON"),
         press=staff_people.approve_press,
         args=Words(1, 1),
+        group=Group.PEOPLE,
     ),
     Staff(
         "reject",
@@ -156,6 +169,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PERSON REASON"),
         args=Words(2, problem=N_("Please give the person and a reason (the person is told it).")),
+        group=Group.PEOPLE,
     ),
     Staff(
         "pair",
@@ -165,8 +179,17 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("MENTEE MENTOR"),
         confirm=staff_pairs.pair_confirmed,  # pairing again a couple with a history
         args=Words(2, 2),
+        group=Group.PAIRS,
     ),
-    Staff("unpair", N_("End a pair"), staff_pairs.unpair, C, N_("PAIR [REASON]"), args=Words(1)),
+    Staff(
+        "unpair",
+        N_("End a pair"),
+        staff_pairs.unpair,
+        C,
+        N_("PAIR [REASON]"),
+        args=Words(1),
+        group=Group.PAIRS,
+    ),
     Staff(
         "match",
         N_("Draft pairs for a whole program, then publish"),
@@ -175,6 +198,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PROGRAM | publish | discard"),
         confirm=staff_drafts.publish,
         args=Words(1, 1),
+        group=Group.PAIRS,
     ),
     Staff(
         "pairs",
@@ -184,6 +208,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         press=staff_pairs.pairs_press,
         args=Words(),
+        group=Group.DAY,
     ),
     Staff(
         "user",
@@ -193,6 +218,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON"),
         press=staff_alerts.user_press,  # an alert's "open the case"
         args=Words(1, 1),
+        group=Group.PEOPLE,
     ),
     Staff(
         "pause",
@@ -202,6 +228,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PAIR"),
         press=staff_alerts.pause_press,  # an alert's "pause the pair"
         args=Words(1, 1),
+        group=Group.PAIRS,
     ),
     Staff(
         "resume",
@@ -210,6 +237,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PAIR"),
         args=Words(1, 1),
+        group=Group.PAIRS,
     ),
     Staff(
         "push",
@@ -218,6 +246,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PAIR"),
         args=Words(1, 1),
+        group=Group.PAIRS,
     ),
     Staff(
         "reports",
@@ -227,6 +256,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[resolve ID NOTE]"),
         press=staff_alerts.reports_press,  # pages, and an alert's "show" and "done"
         args=Words(),
+        group=Group.DAY,
     ),
     Staff(
         "broadcast",
@@ -236,14 +266,17 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PROGRAM mentees|mentors|all TEXT"),
         confirm=staff_drafts.send_broadcast,
         args=Fields(3, problem=N_("Please give the program, the audience and the message.")),
+        group=Group.PROGRAM,
     ),
     Staff(
         "stats",
-        N_("Program figures and a chart"),
+        N_("Program figures and charts, over 30 days, 90 days or all time"),
         staff_figures.stats,
         C,
         N_("[PROGRAM]"),
+        press=staff_figures.stats_press,  # the period buttons and the figures' CSV
         args=Words(0, 1),
+        group=Group.FIGURES,
     ),
     Staff(
         "program",
@@ -251,6 +284,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_org.program,
         C,
         args=nothing,
+        group=Group.PROGRAM,
     ),
     Staff(
         "audit",
@@ -259,6 +293,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         press=staff_org.audit_press,
         args=Words(0, 1),
+        group=Group.ADMIN,
     ),
     Staff(
         "locked",
@@ -268,6 +303,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("[PROGRAM]"),
         press=staff_locks.locked_press,
         args=Words(0, 1),
+        group=Group.PEOPLE,
     ),
     Staff(
         "ageoverride",
@@ -277,6 +313,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON REASON"),
         answer=Answer(age_lift.READY, staff_locks.lift_answer),  # the reason asked by "Lift lock"
         args=Words(2, problem=N_("Please give the person and a reason.")),
+        group=Group.PEOPLE,
     ),
     Staff(
         "ban",
@@ -285,6 +322,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("PERSON REASON"),
         args=Words(2, problem=N_("Please give the person and a reason.")),
+        group=Group.ADMIN,
     ),
     Staff(
         "unban",
@@ -293,6 +331,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("PERSON"),
         args=Words(1, 1),
+        group=Group.ADMIN,
     ),
     Staff(
         "export",
@@ -301,6 +340,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("[PROGRAM]"),
         args=Words(0, 1),
+        group=Group.FIGURES,
     ),
     Staff(
         "staff",
@@ -309,6 +349,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         A,
         N_("add PERSON admin|coordinator [ORGANISATION] | remove PERSON | list"),
         args=Words(),
+        group=Group.ADMIN,
     ),
 )
 """Commands for staff, by the least role that may use them, in the order of /help."""

@@ -33,7 +33,7 @@ from bot.core.events import ButtonPress
 from bot.core.ports import UnitOfWork
 from bot.core.staff import Access
 from bot.core.turn import Turn
-from bot.i18n import Catalogs, Translator
+from bot.i18n import N_, Catalogs, Translator
 
 if TYPE_CHECKING:
     from bot.handlers.dispatch import MentorbotDispatcher
@@ -41,6 +41,23 @@ if TYPE_CHECKING:
 CallT = TypeVar("CallT")
 PREFIX = re.compile(r"[a-z]+:")
 """A callback prefix: one lower-case word and a colon."""
+
+
+class Group(Enum):
+    """The task a staff command serves: staff menus and /help list staff commands by group, in
+    this order (a Telegram menu has no headings: each description starts with its group's word)."""
+
+    DAY = N_("Today")
+    PEOPLE = N_("People")
+    PAIRS = N_("Pairs")
+    PROGRAM = N_("Program")
+    FIGURES = N_("Figures")
+    ADMIN = N_("Admin")
+    MORE = N_("More")
+
+
+GROUPS = tuple(Group)
+"""The groups in the order of the menus and of /help."""
 
 
 class Menu(Enum):
@@ -83,6 +100,8 @@ class SlashCommand(Generic[CallT]):
     confirm: Callable[[CallT, dict[str, Any]], Awaitable[None]] | None = None
     """Runs a confirmed preview of this command (its stored draft's data)."""
     answer: Answer[CallT] | None = None
+    group: Group = Group.MORE
+    """The task a staff command serves (its place in staff menus and /help)."""
 
     @property
     def menu(self) -> Menu:
@@ -186,9 +205,23 @@ class Registry:
         """Everyone's commands, then the staff commands this access level may use."""
         return [*self.commands, *(c for c in self.staff if c.access <= access)]
 
+    def staff_groups(self, access: Access) -> list[tuple[Group, list[SlashCommand[Any]]]]:
+        """The staff commands this access level may use, by group (in the order of `GROUPS`,
+        and within a group in the order declared); empty groups are left out."""
+        mine = [c for c in self.staff if c.access <= access]
+        grouped = [(g, [c for c in mine if c.group is g]) for g in GROUPS]
+        return [(g, commands) for g, commands in grouped if commands]
+
     def staff_menu(self, t: Translator, access: Access) -> list[tuple[str, str]]:
-        """A staff member's own command menu, in their language."""
-        return [(c.name, t._(c.description)) for c in self.for_access(access)]
+        """A staff member's own command menu, in their language: their staff commands first,
+        by group, each description opening with its group's word ("Today · …"), then
+        everyone's commands."""
+        staff = [
+            (c.name, f"{t._(group.value)} · {t._(c.description)}")
+            for group, commands in self.staff_groups(access)
+            for c in commands
+        ]
+        return [*staff, *((c.name, t._(c.description)) for c in self.commands)]
 
     def menus(self, catalogs: Catalogs) -> Mapping[str | None, Sequence[tuple[str, str]]]:
         """Everyone's command menu per language (None = the default language)."""
@@ -202,12 +235,19 @@ class Registry:
 
     def help_text(self, t: Translator, access: Access = Access.EVERYONE) -> str:
         """The /help message for someone of this access level."""
-        lines = [t._("<b>What I can do</b>")]
+        lines: list[str] = []
+        groups = self.staff_groups(access)
+        if groups:  # staff read their own commands first, by group, as in their menu
+            lines.append(t._("<b>Staff commands</b>"))
+            for group, commands in groups:
+                lines += ["", f"<b>{t._(group.value)}</b>"]
+                lines += [
+                    f"{html.escape(usage_line(c, t))} — {t._(c.description)}" for c in commands
+                ]
+            lines += ["", t._("<b>Participant commands</b>")]
+        else:
+            lines.append(t._("<b>What I can do</b>"))
         lines += [f"/{c.name} — {t._(c.description)}" for c in self.commands]
-        staff = [c for c in self.staff if c.access <= access]
-        if staff:
-            lines += ["", t._("<b>Staff commands</b>")]
-            lines += [f"{html.escape(usage_line(c, t))} — {t._(c.description)}" for c in staff]
         return "\n".join(lines)
 
 

@@ -157,7 +157,7 @@ async def test_from_start_to_a_relayed_conversation_and_a_delivered_step(
     await (
         sofia.get_by_role("list", name="Bot commands").get_by_role("button", name="/stats").click()
     )
-    await expect(bot_text(sofia, "Figures for college")).to_contain_text("1 active")
+    await expect(bot_text(sofia, "Figures for College First Year")).to_contain_text("1 active")
     chart = sofia.get_by_role("img", name=re.compile("^Photo"))
     await expect(chart).to_be_visible()
     assert await loaded_width(chart) > 200

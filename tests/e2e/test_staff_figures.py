@@ -44,14 +44,14 @@ async def test_stats_sends_a_summary_and_a_png_chart(
     await seed_pair(world.bot, MIA, NED, "college")
     await seed_person(world.bot, client, 1504, role=Role.MENTEE, program="college")
     summary = await world.ask(COORD_A, "/stats")
-    assert "Figures for college" in summary
+    assert "Figures for College First Year" in summary  # the program's name, not its code
     assert "signed up: 4 (mentees: 2, mentors: 2, approved: 1)" in summary
     assert "Match rate: 50% (1 of 2 mentees)" in summary
     assert "Pairs: 1 active, 0 paused, 0 ended" in summary
     png = await file_of(sandbox, client, COORD_A, "photo")
     image = Image.open(io.BytesIO(png))
-    assert image.format == "PNG" and image.size == (1000, 700)
-    assert len(png) > 10_000  # four drawn panels, not an empty canvas
+    assert image.format == "PNG" and image.size[0] >= 1200  # readable at phone size
+    assert len(png) > 10_000  # a drawn chart, not an empty canvas
     assert "stats" in await world.actions()
 
 

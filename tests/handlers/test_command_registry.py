@@ -21,7 +21,16 @@ from bot.handlers.commands import (
     STAFF_COMMANDS,
 )
 from bot.handlers.entry import LANGUAGE_PREFIX
-from bot.handlers.registry import Answer, Callback, Menu, Registry, SlashCommand, as_typed
+from bot.handlers.registry import (
+    GROUPS,
+    Answer,
+    Callback,
+    Group,
+    Menu,
+    Registry,
+    SlashCommand,
+    as_typed,
+)
 from bot.i18n import Catalogs
 from bot.messages.matching import FIND_MENTOR, PROPOSAL_PREFIX
 from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
@@ -109,7 +118,11 @@ def test_staff_menus_list_exactly_the_commands_of_each_level(access: Access) -> 
     for language in CATALOGS.languages:
         menu = REGISTRY.staff_menu(CATALOGS.translator(language), access)
         expected = [c.name for c in ALL if c.access <= access]
-        assert [name for name, _ in menu] == expected
+        assert sorted(name for name, _ in menu) == sorted(expected)
+        staff = [c for c in STAFF_COMMANDS if c.access <= access]
+        by_group = sorted(staff, key=lambda c: GROUPS.index(c.group))  # stable: declared order
+        ordered: list[SlashCommand[Any]] = [*by_group, *COMMANDS]
+        assert [name for name, _ in menu] == [c.name for c in ordered]
 
 
 def test_everyones_menu_in_each_language_lists_everyones_commands() -> None:
@@ -252,3 +265,48 @@ async def test_a_declared_shape_refuses_a_bad_shape_with_the_usage_line(
 async def test_a_command_without_arguments_refuses_any() -> None:
     [reply] = await _admin().say("/program college")
     assert reply == "Usage: /program"
+
+
+def test_a_staff_menu_lists_staff_commands_first_by_task_each_with_its_groups_word() -> None:
+    en = REGISTRY.staff_menu(CATALOGS.translator("en"), Access.ADMIN)
+    it = REGISTRY.staff_menu(CATALOGS.translator("it"), Access.ADMIN)
+    names = [name for name, _ in en]
+    assert names[:4] == ["panel", "pending", "pairs", "reports"]  # the day's work first
+    assert names.index("staff") < names.index("start")  # every staff command before /start
+    assert names[-len(COMMANDS) :] == [c.name for c in COMMANDS]  # participants' below
+    words = [d.split(" · ")[0] for _, d in en[: -len(COMMANDS)]]
+    order = ["Today", "People", "Pairs", "Program", "Figures", "Admin"]
+    assert [w for i, w in enumerate(words) if i == 0 or words[i - 1] != w] == order
+    assert dict(en)["panel"].startswith("Today · Your home")
+    assert dict(en)["stats"].startswith("Figures · Program figures")
+    assert dict(it)["pending"].startswith("Oggi · ")
+    assert dict(it)["ban"].startswith("Amministrazione · ")
+    assert dict(en)["start"] == "Begin, or continue where you left off"  # no group word
+    assert all(len(d) <= 256 for _, d in (*en, *it))  # Telegram's limit for a description
+    menu = REGISTRY.staff_menu(CATALOGS.translator("en"), Access.COORDINATOR)
+    coordinator = [name for name, _ in menu]
+    assert "export" not in coordinator and coordinator[0] == "panel"
+
+
+def test_help_for_staff_shows_the_same_groups_with_headings() -> None:
+    text = REGISTRY.help_text(CATALOGS.translator("en"), Access.ADMIN)
+    headings = [line for line in text.splitlines() if line.startswith("<b>")]
+    assert headings == [
+        "<b>Staff commands</b>",
+        *(f"<b>{g}</b>" for g in ("Today", "People", "Pairs", "Program", "Figures", "Admin")),
+        "<b>Participant commands</b>",
+    ]
+    lines = text.splitlines()
+    assert lines[lines.index("<b>Today</b>") + 1].startswith("/panel — Your home")
+    assert lines.index("<b>Figures</b>") < lines.index("/stats [PROGRAM] — " + STATS_HELP)
+    participant = REGISTRY.help_text(CATALOGS.translator("en"))
+    assert "<b>Today</b>" not in participant and participant.startswith("<b>What I can do</b>")
+    italian = REGISTRY.help_text(CATALOGS.translator("it"), Access.COORDINATOR)
+    assert "<b>Oggi</b>" in italian and "<b>Amministrazione</b>" in italian  # /audit
+
+
+STATS_HELP = "Program figures and charts, over 30 days, 90 days or all time"
+
+
+def test_every_staff_command_belongs_to_a_task_group() -> None:
+    assert all(c.group is not Group.MORE for c in STAFF_COMMANDS)

@@ -134,7 +134,7 @@ async def test_a_staff_menu_follows_the_language(bot: Bot) -> None:
     await coordinator.say("/language")
     effects = await coordinator.press("Italiano")
     [menu] = [e for e in effects if isinstance(e, SetCommands)]
-    assert ("approve", "Approva un mentore") in menu.commands
+    assert ("approve", "Persone · Approva un mentore") in menu.commands  # its group's word first
     assert not any(
         isinstance(e, SetCommands) for e in await Dialog(bot, 1).press("", data="lang:it")
     )
