@@ -3,6 +3,7 @@ seeded staff and mentors) at a fixed morning, and a Chromium page with its error
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -82,9 +83,9 @@ async def demo(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[Demo]:
         await bot.stop()
 
 
-@pytest.fixture
-async def browser_page() -> AsyncIterator[Page]:
-    """A wide page in Rome's time zone; the test fails on any script error or failed request."""
+@contextlib.asynccontextmanager
+async def chromium_page(**context_options: Any) -> AsyncIterator[Page]:
+    """A page in Rome's time zone; on leaving, fails on any script error or failed request."""
     from playwright.async_api import async_playwright, expect
 
     expect.set_options(timeout=TIMEOUT_MS)  # shared, busy CI machines: the bot may be slow
@@ -94,7 +95,7 @@ async def browser_page() -> AsyncIterator[Page]:
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
         )
         context = await browser.new_context(
-            viewport={"width": 1680, "height": 960}, timezone_id="Europe/Rome", locale="en-GB"
+            timezone_id="Europe/Rome", locale="en-GB", **context_options
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = await context.new_page()
@@ -110,3 +111,22 @@ async def browser_page() -> AsyncIterator[Page]:
         finally:
             await browser.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+async def browser_page() -> AsyncIterator[Page]:
+    """A wide page on a desktop."""
+    async with chromium_page(viewport={"width": 1680, "height": 960}) as page:
+        yield page
+
+
+@pytest.fixture
+async def phone_page() -> AsyncIterator[Page]:
+    """A phone: 390 x 844 CSS pixels, a touch screen and no mouse."""
+    async with chromium_page(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+    ) as page:
+        yield page

@@ -4,6 +4,7 @@
 import { api, connect } from "./api.js";
 import { ChatView } from "./chat.js";
 import { el } from "./render.js";
+import { initViewer } from "./viewer.js";
 
 const OPEN_KEY = "mentorbot-webchat-open";
 const state = {
@@ -84,6 +85,7 @@ async function openChat(userId, focus = false) {
     view = new ChatView(user, { onClose: closeChat, notify, alert: alertBox, botName: state.bot.first_name });
     state.views.set(userId, view);
     $("chats").append(view.root);
+    view.autosize();
     view.setMenu(state.menus[String(userId)]);
     saveOpen();
   }
@@ -285,6 +287,10 @@ document.addEventListener("visibilitychange", () => {
     for (const id of state.views.keys()) state.unread.delete(id);
     renderPeople();
   }
+});
+initViewer();
+window.addEventListener("resize", () => {
+  for (const view of state.views.values()) view.autosize();
 });
 setInterval(renderClock, 15000);
 connect(onEvent, onStatus);

@@ -3,6 +3,7 @@
 import { api } from "./api.js";
 import { dayOf, el, renderMedia, renderTree, safeHref, textOf, timeOf } from "./render.js";
 
+const COMPOSER_MAX = 160; // px, as style.css's max-height
 const EDITABLE = new Set(["text", "photo", "document", "video", "audio", "voice", "animation"]);
 
 export class ChatView {
@@ -365,9 +366,15 @@ export class ChatView {
     }
   }
 
+  // The composer fits what is typed, up to COMPOSER_MAX; a scroll bar only past that. (Its box
+  // includes its border: the height is the text's plus the border, else a pixel of text overflows.)
   autosize() {
-    this.input.style.height = "auto";
-    this.input.style.height = `${Math.min(this.input.scrollHeight, 160)}px`;
+    const box = this.input;
+    if (!box.isConnected) return;
+    box.style.height = "auto";
+    const wanted = box.scrollHeight + box.offsetHeight - box.clientHeight;
+    box.style.height = `${Math.min(wanted, COMPOSER_MAX)}px`;
+    box.style.overflowY = wanted > COMPOSER_MAX ? "auto" : "hidden";
   }
 
   startReply(message) {

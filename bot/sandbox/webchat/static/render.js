@@ -133,7 +133,13 @@ export function renderMedia(message) {
       image.width = file.width;
       image.height = file.height;
     }
-    return el("div", { class: "photo-frame" }, image);
+    // the photo stays an image (with its description); a button over it opens the viewer
+    return el("div", { class: "photo-frame" }, image, el("button", {
+      type: "button",
+      class: "photo-open",
+      "aria-haspopup": "dialog",
+      "aria-label": "Open the photo full size",
+    }));
   }
   if (message.contact) {
     const contact = message.contact;
