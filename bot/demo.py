@@ -75,9 +75,10 @@ def walkthrough() -> list[dict[str, Any]]:
             "title": "Talk through the bot",
             "chat": MENTEE.id,
             "text": (
-                f"Write to {MENTOR.name}, send a photo with the paper clip, reply to or edit a "
-                "message (hover it). The bot relays copies: neither sees the other's Telegram "
-                "account."
+                f"Write to {MENTOR.name}, send a photo with the paper clip (press a photo to see "
+                "it full size), reply to or edit a message (hover it; on a touch screen its "
+                "Reply and Edit are always shown). The bot relays copies: neither sees the "
+                "other's Telegram account."
             ),
         },
         {
