@@ -96,7 +96,7 @@ def walkthrough() -> list[dict[str, Any]]:
             "text": (
                 f"{STAFF_MEMBER.name} is an admin of the organisation that runs College First "
                 "Year: her Menu lists the staff commands. Send /stats to see the program's "
-                "figures and chart."
+                "figures and charts."
             ),
         },
     ]

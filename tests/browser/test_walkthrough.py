@@ -1,6 +1,6 @@
 """The demo's walkthrough in a real browser: a mentee onboards by clicking, a mentor accepts the
 proposal, they exchange a text and a photo (with a reply and an edit), the clock moves and step 1
-arrives on both sides; staff run /stats from their own command menu and see the chart. Each stage
+arrives on both sides; staff run /stats from their own command menu and see the charts. Each stage
 leaves a screenshot in tests/artifacts/browser/ (the last one is the README's picture, when
 refreshed by hand)."""
 
@@ -158,9 +158,11 @@ async def test_from_start_to_a_relayed_conversation_and_a_delivered_step(
         sofia.get_by_role("list", name="Bot commands").get_by_role("button", name="/stats").click()
     )
     await expect(bot_text(sofia, "Figures for College First Year")).to_contain_text("1 active")
-    chart = sofia.get_by_role("img", name=re.compile("^Photo"))
-    await expect(chart).to_be_visible()
-    assert await loaded_width(chart) > 200
+    charts = sofia.get_by_role("img", name=re.compile("^Photo"))  # one chart per question
+    await expect(charts.first).to_be_visible()
+    await expect(charts.last).to_be_visible()
+    for n in range(await charts.count()):
+        assert await loaded_width(charts.nth(n)) > 200
     await expect(
         chat_of(page, MENTEE.name).get_by_role("button", name=re.compile("^Menu"))
     ).to_have_text("Menu")
