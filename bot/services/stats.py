@@ -1,6 +1,11 @@
-"""Program figures for staff: the onboarding funnel, match rate, time to match, curriculum steps
-completed per week and pair health buckets, computed from what is stored (never message
-contents). `bot.services.stats_chart` draws them; `bot.handlers.staff.figures` shows them."""
+"""Program figures for staff, computed from what is stored (never message contents).
+
+`program_stats`: the summary's figures now (who joined and signed up, match rate, time to match,
+pairs by status and health). `program_figures`: the charts' figures over a `Period` (30 days,
+90 days, all time): people who joined in it by the stage they are at now, and per day or week
+the pairs by health at its end (from the ratings and the relayed messages' times known then),
+the steps delivered to mentees and the check-ins they answered. `bot.services.stats_chart` draws
+them, `bot.services.export.figures_csv` writes them, `bot.handlers.staff.figures` shows them."""
 
 from __future__ import annotations
 
@@ -17,8 +22,6 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
 from bot.core.staff import BANNED, REJECTED
 
-WEEKS = 8
-
 
 @dataclass(frozen=True)
 class Stats:
@@ -31,7 +34,6 @@ class Stats:
     mentors_approved: int
     mentees_matched: int
     days_to_match: tuple[float, ...]
-    steps_per_week: tuple[tuple[str, int], ...]
     health: tuple[tuple[HealthBucket, int], ...]
     active_pairs: int
     paused_pairs: int
@@ -46,12 +48,6 @@ class Stats:
     def median_days_to_match(self) -> float | None:
         """Median days from finishing sign-up to the first match."""
         return statistics.median(self.days_to_match) if self.days_to_match else None
-
-
-def week_label(at: datetime) -> str:
-    """An ISO week, like 2026-W47."""
-    year, week, _ = at.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 async def program_stats(uow: UnitOfWork, programs: Sequence[Program], now: datetime) -> Stats:
@@ -72,12 +68,6 @@ async def program_stats(uow: UnitOfWork, programs: Sequence[Program], now: datet
         for m, at in first_match.items()
         if m in mentees
     )
-    weeks = [week_label(now - timedelta(weeks=i)) for i in reversed(range(WEEKS))]
-    counted = Counter(
-        week_label(s.sent_at)
-        for s in await uow.staff.sent_steps(codes)
-        if s.role is Role.MENTEE and s.sent_at is not None
-    )
     buckets: Counter[HealthBucket] = Counter()
     for pair in pairs:
         if pair.status is PairStatus.ENDED:
@@ -96,7 +86,6 @@ async def program_stats(uow: UnitOfWork, programs: Sequence[Program], now: datet
         ),
         mentees_matched=sum(1 for m in first_match if m in mentees),
         days_to_match=days,
-        steps_per_week=tuple((w, counted.get(w, 0)) for w in weeks),
         health=tuple((b, buckets.get(b, 0)) for b in HealthBucket),
         active_pairs=status.get(PairStatus.ACTIVE, 0),
         paused_pairs=status.get(PairStatus.PAUSED, 0),
@@ -262,8 +251,8 @@ async def program_figures(
     pairs = await uow.staff.pairs_of(codes)
     first = min((p.created_at for p in everyone), default=now)
     bins, end = time_bins(period, now, first)
-    start = bins[0] if period is not Period.ALL else min(first, bins[0])
-    joined = [p for p in everyone if period is Period.ALL or p.created_at >= start]
+    start = bins[0]  # over all time, at or before the first person's arrival
+    joined = [p for p in everyone if p.created_at >= start]
     steps = await uow.staff.sent_steps(codes)
     delivered = [s.sent_at for s in steps if s.role is Role.MENTEE and s.sent_at is not None]
     answers = [
