@@ -131,3 +131,24 @@ async def last_message_id(client: SandboxClient, chat_id: int) -> int:
     """The id of the group's latest message (0 if none), for `since=`."""
     messages = await client.messages(chat_id)
     return messages[-1].message_id if messages else 0
+
+
+async def ask_in_topic(
+    client: SandboxClient,
+    chat_id: int,
+    user_id: int,
+    text: str,
+    topic: int | None,
+    expect: int = 1,
+) -> list[ChatMessage]:
+    """`user_id` writes `text` in `topic` (None: General) and waits for `expect` new bot
+    messages there (0: none awaited); returns them."""
+    sent = await post(client, chat_id, user_id, text, topic=topic)
+    if expect == 0:
+        return []
+    return await wait_in_topic(client, chat_id, topic, count=expect, since=sent.message_id)
+
+
+async def pinned_texts(client: SandboxClient, chat_id: int) -> list[str]:
+    """The texts (or captions) of the messages pinned in a chat (a private chat or a group)."""
+    return [m.content for m in await client.pinned_messages(chat_id)]

@@ -20,7 +20,15 @@ from telegram.error import BadRequest
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
-from tests.e2e.forum import post, staff_group, topic_texts, wait_for_topic
+from tests.e2e.forum import (
+    find_topic,
+    pinned_texts,
+    post,
+    staff_group,
+    topic_texts,
+    wait_for_topic,
+    wait_in_topic,
+)
 from tests.e2e.harness import TOKEN
 
 BOT_ID = int(TOKEN.split(":")[0])
@@ -146,7 +154,14 @@ async def test_frameworks_manage_a_forum_topic(
         (topic.thread_id, True, "Thanks"),
         (None, False, "Morning all"),
     ]
+    assert await pinned_texts(client, group.id) == ["Case card"]
     card = (await client.pinned_messages(group.id))[0]
-    assert card.text == "Case card" and card.thread_id == topic.thread_id
+    assert card.thread_id == topic.thread_id
     assert seen.press == ("supergroup", card.message_id, "claim:1")
     assert await topic_texts(client, group.id, topic.thread_id) == ["Case card", "I need help"]
+    [copy] = await wait_in_topic(
+        client, group.id, topic.thread_id, lambda m: m.copied, since=card.message_id
+    )
+    assert copy.text == "I need help"
+    assert await find_topic(client, group.id, "Case 1 · Ann (urgent)") == topic
+    assert await find_topic(client, group.id, "Case 2") is None
