@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.flow import Flow
-from flows import age_lift, checkin, ending, onboarding, privacy, relay, report, training
+from flows import age_lift, checkin, ending, onboarding, privacy, relay, report, team, training
 
 FLOWS: dict[str, Flow] = {
     f.name: f
@@ -16,5 +16,6 @@ FLOWS: dict[str, Flow] = {
         relay.FLOW,
         privacy.FLOW,
         age_lift.FLOW,
+        team.FLOW,
     )
 }

@@ -15,7 +15,7 @@ command, add one line here (and write its handler); to add a button, add its `Ca
 
 from __future__ import annotations
 
-from bot.core.parsing.arguments import Fields, Words, nothing
+from bot.core.parsing.arguments import Fields, Words
 from bot.core.staff import Access
 from bot.handlers import entry
 from bot.handlers.registry import (
@@ -28,6 +28,7 @@ from bot.handlers.registry import (
     usage_line,
 )
 from bot.handlers.staff import alerts as staff_alerts
+from bot.handlers.staff import cases as staff_cases
 from bot.handlers.staff import drafts as staff_drafts
 from bot.handlers.staff import figures as staff_figures
 from bot.handlers.staff import locks as staff_locks
@@ -103,6 +104,11 @@ COMMANDS: tuple[Everyone, ...] = (
         "report",
         N_("Tell the program team about a problem"),
         lambda c: c.bot.safety.report(c.turn, c.uow),
+    ),
+    Everyone(  # the staff inbox: a "talk to the team" case (bot.handlers.inbox)
+        "team",
+        N_("Write to the program team (your partner won't see it)"),
+        lambda c: c.bot.inbox.team_command(c),
     ),
     Everyone(
         "block",
@@ -220,6 +226,16 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         args=Words(1, 1),
         group=Group.PEOPLE,
     ),
+    Staff(  # the staff inbox: write to someone as the program team (bot.handlers.staff.cases)
+        "msg",
+        N_("Write to someone as the program team; their answers come back to you"),
+        staff_cases.msg,
+        C,
+        N_("PERSON TEXT"),
+        press=staff_cases.msg_press,  # a case's "Close case"
+        args=Fields(2, problem=N_("Please give the person and the message.")),
+        group=Group.PEOPLE,
+    ),
     Staff(
         "pause",
         N_("Pause a pair's curriculum"),
@@ -283,7 +299,8 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("Your programs and their join links"),
         staff_org.program,
         C,
-        args=nothing,
+        N_("[link [PROGRAM] | staffgroup [PROGRAM] | staffgroup off [PROGRAM]]"),
+        args=Words(0, 3),
         group=Group.PROGRAM,
     ),
     Staff(

@@ -91,7 +91,9 @@ class MentorbotDispatcher:
             )
         )
         self.registry = self.staff.registry
-        self.inbox = Inbox(self.staff)
+        self.inbox = Inbox(self.staff, staff)
+        self.relay.to_team = self.inbox.reply  # a reply to a program team's message
+        self.safety.service.inbox = self.inbox.desk  # alerts and reports open cases
 
     async def dispatch(self, turn: Turn, uow: UnitOfWork) -> None:
         """Decide and record what this event does."""
@@ -130,6 +132,7 @@ class MentorbotDispatcher:
         await self.safety.complete(turn, uow)  # a report or an ending answered in this turn
         await self.privacy.complete(turn, uow)  # an erasure confirmed in this turn
         await self.staff.complete(turn, uow)  # a staff member's typed reason, etc.
+        await self.inbox.complete(turn, uow)  # a message after /team; a mentor now waiting
 
     async def _press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """A button, by its kind (`Callback`): the language and staff buttons and the /forgetme

@@ -26,6 +26,10 @@ from flows.relay import CHOOSE_PARTNER, CONFIRM_SHARE, NAME, SEND
 
 SET_ASIDE = "set_aside"  # the flow that was open when the relay asked (see `_continue`)
 
+ToTeam = Callable[[Turn, UnitOfWork, TextMessage | MediaMessage], Awaitable[bool]]
+"""The staff inbox's hook: takes a reply to a program team's message (True), never a message
+for the partner (`bot.handlers.inbox.Inbox.reply`)."""
+
 Screen = Callable[[Turn, UnitOfWork, Pair, str], Awaitable[None]]
 """The safeguarding hook: sees each relayed text or caption ("" for none) before it is copied;
 it may add effects to the turn, it never stops delivery."""
@@ -46,6 +50,7 @@ class Relay:
         self.catalogs = catalogs
         self.staff = staff or Staff(())
         self.screen = screen
+        self.to_team: ToTeam | None = None  # set by the dispatcher
 
     def owns(self, turn: Turn) -> bool:
         """True when the person's flow is the relay's (their messages still come here)."""
@@ -67,7 +72,10 @@ class Relay:
     async def message(
         self, turn: Turn, uow: UnitOfWork, event: TextMessage | MediaMessage
     ) -> None:
-        """Relay a text or a medium to the partner (or hold it, or say why it can't go)."""
+        """Relay a text or a medium to the partner (or hold it, or say why it can't go); a
+        reply to the program team goes to the team instead."""
+        if self.to_team is not None and await self.to_team(turn, uow, event):
+            return
         if isinstance(event, TextMessage):
             relayed = rules.Relayed(event.chat_id, event.message_id, text=event.text)
         else:

@@ -2,7 +2,8 @@
 message id (ids only, never content), in the unit of work that records the copy as sent, and read
 to thread replies and to carry a person's edits over to every copy. The same hook notes the
 message id of each delivered step message on its scheduled row, so that a reply to a step goes
-to that step's pair (`bot.services.relay_routes`)."""
+to that step's pair (`bot.services.relay_routes`), and of each program team's message, so that a
+reply to it goes to its case (`bot.services.inbox.note_sent`)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from bot.core.effects import (
 from bot.core.models import Pair, PairStatus, Person, RelayLink
 from bot.core.ports import Clock, UnitOfWork
 from bot.i18n import Translator
+from bot.services.inbox import note_sent
 from bot.services.relay import labelled_caption, labelled_text, sender_name
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,8 @@ class RelayLinks:
         await uow.schedule.record_messages(
             [step for effect, answer in sent if (step := _step_message(effect, answer))]
         )
+        for effect, answer in sent:  # a program team's message: a reply to it goes to its case
+            await note_sent(uow, effect, answer.message_id)
 
 
 def _step_message(effect: Effect, sent: fx.Sent) -> tuple[int, int] | None:

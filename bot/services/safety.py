@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.core.cases import CaseKind
 from bot.core.effects import Effect, SendText
 from bot.core.models import (
     CLOSED_BY_BLOCK,
@@ -30,6 +31,7 @@ from bot.messages.reasons import REPORT_REASONS
 from bot.messages.safety import contact_reminder, crisis_message, partner_closed_message
 from bot.services.alerts import Staff, with_organisation
 from bot.services.crisis import CrisisLists, crisis_report
+from bot.services.inbox import CaseDesk
 from bot.services.pairs import end_pair, pause_pair
 from bot.services.safety_alert import (
     AlertKind,
@@ -66,6 +68,7 @@ class Safeguarding:
         self.catalogs = catalogs
         self.staff = staff
         self.crisis = crisis
+        self.inbox: CaseDesk | None = None  # the staff inbox (set by the dispatcher)
 
     @property
     def staff_t(self) -> Translator:
@@ -119,6 +122,11 @@ class Safeguarding:
         staff = await with_organisation(
             uow, self.staff, self.catalog, pair.program if pair else None
         )
+        if self.inbox is not None:  # into the subject's case (a topic of the staff group)
+            case = CaseKind.CRISIS if kind is AlertKind.CRISIS else CaseKind.REPORT
+            return await self.inbox.post(
+                uow, subject, case, report.created_at, lambda s: safety_alert(s, alert, t), staff
+            )
         if not staff.chat_ids:
             log.warning("no staff to alert (set SUPERADMIN_IDS); the report is stored")
         return safety_alert(staff, alert, t)

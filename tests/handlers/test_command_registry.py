@@ -263,8 +263,8 @@ async def test_a_declared_shape_refuses_a_bad_shape_with_the_usage_line(
 
 
 async def test_a_command_without_arguments_refuses_any() -> None:
-    [reply] = await _admin().say("/program college")
-    assert reply == "Usage: /program"
+    [reply] = await _admin().say("/panel college")
+    assert reply == "Usage: /panel"
 
 
 def test_a_staff_menu_lists_staff_commands_first_by_task_each_with_its_groups_word() -> None:

@@ -1,17 +1,26 @@
-"""Staff commands about the organisation: /staff, /program, /audit.
+"""Staff commands about the organisation: /staff, /program (join links, the staff group),
+/audit.
 
 `/staff add|remove` also gives or takes away the person's own command menu (`SetCommands`, a
 chat-scoped `setMyCommands`), so staff see their commands in Telegram's menu and others never do.
+`/program staffgroup`, typed in a supergroup, checks the bot's rights there (topics on, an
+administrator who may manage topics and pin), says what is missing and how to fix it, else
+stores the group as the program's staff inbox and gives the group the staff commands' menu.
 """
 
 from __future__ import annotations
 
+from bot.core.cases import StaffGroup
 from bot.core.effects import Effect, SetCommands
+from bot.core.errors import DeliveryError
 from bot.core.parsing.arguments import page_number, whole_number
 from bot.core.ports import UnitOfWork
-from bot.core.staff import StaffMember, StaffRole, actor_for, organisations
+from bot.core.programs import Program
+from bot.core.staff import Access, StaffMember, StaffRole, actor_for, organisations
 from bot.handlers.staff.kit import StaffCall, StaffServices
 from bot.handlers.staff.router import menu_of
+from bot.i18n import Translator
+from bot.messages.inbox import missing_rights
 from bot.messages.staff import esc, name_of, page_buttons, page_footer, paginate, role_label
 
 
@@ -146,13 +155,55 @@ async def _list(call: StaffCall) -> None:
 
 
 async def program(call: StaffCall) -> None:
-    bot = call.services.bot_username[0] if call.services.bot_username else "<your-bot>"
+    """/program: your programs and their join links; `link`: the links only; `staffgroup`:
+    make the group it is typed in the program's staff inbox (`off`: stop)."""
+    words = call.words()
+    action = words[0].lower() if words else ""
+    if not words:
+        await _programs(call)
+    elif action == "link" and len(words) <= 2:
+        await _links(call, call.programs_of(words[1:]))
+    elif action == "staffgroup" and len(words) <= 3:
+        rest = words[1:]
+        if rest and rest[0].lower() == "off":
+            await _staffgroup_off(call, rest[1:])
+        else:
+            await _staffgroup(call, rest)
+    else:
+        raise call.usage()
+
+
+async def _username(call: StaffCall) -> str | None:
+    """The bot's username, from Telegram (getMe), else from the settings; None: unknown."""
+    try:
+        return await call.services.forums.username()
+    except DeliveryError:
+        return call.services.bot_username[0] if call.services.bot_username else None
+
+
+def _join_link(code: str, bot: str | None, t: Translator) -> str:
+    if bot is None:
+        return t._("(I couldn't ask Telegram for my name just now: try again in a minute)")
+    return f"https://t.me/{bot}?start={code}"
+
+
+async def _programs(call: StaffCall) -> None:
+    bot = await _username(call)
     lang = call.t.language
+    groups = {
+        g.program
+        for g in await call.uow.cases.staff_groups(call.actor.program_codes(call.programs))
+    }
     lines = [call.t._("<b>Your programs</b>")]
     for found in call.actor.programs(call.programs):
         people = await call.uow.staff.people([found.code])
         mentees = sum(1 for p in people if p.role and p.role.value == "mentee" and p.is_onboarded)
         mentors = sum(1 for p in people if p.role and p.role.value == "mentor" and p.is_onboarded)
+        inbox = (
+            call.t._("cases in the staff group")
+            if found.code in groups
+            else call.t._("cases in your private chats (/program staffgroup sets a group)")
+        )
         lines.append(
             f"• <b>{esc(found.name.get(lang))}</b> (<code>{found.code}</code>, "
             f"{esc(found.organisation)})\n  "
@@ -160,14 +211,104 @@ async def program(call: StaffCall) -> None:
                 "mentees: {mentees}, mentors: {mentors} · join link: {link}",
                 mentees=mentees,
                 mentors=mentors,
-                link=f"https://t.me/{bot}?start={found.code}",
+                link=_join_link(found.code, bot, call.t),
             )
-        )
-    if not call.services.bot_username:
-        lines.append(
-            call.t._("The operator can set BOT_USERNAME to show the bot's name in these links.")
+            + f"\n  {inbox}"
         )
     call.say("\n".join(lines))
+
+
+async def _links(call: StaffCall, programs: list[Program]) -> None:
+    bot = await _username(call)
+    lang = call.t.language
+    lines = [call.t._("<b>Join links</b> (share one: it opens the bot in that program)")]
+    lines += [f"• {esc(p.name.get(lang))}: {_join_link(p.code, bot, call.t)}" for p in programs]
+    call.say("\n".join(lines))
+
+
+def _one_program(call: StaffCall, words: list[str]) -> Program:
+    """The program named, or the actor's only one."""
+    if words:
+        return call.program(words[0])
+    mine = call.actor.programs(call.programs)
+    if len(mine) != 1:
+        codes = ", ".join(p.code for p in mine) or "—"
+        raise call.usage(call.t._("Please name the program: {codes}.", codes=codes))
+    return mine[0]
+
+
+async def _staffgroup(call: StaffCall, words: list[str]) -> None:
+    t = call.t
+    event = call.turn.event
+    if not event.group:
+        raise call.refuse(
+            t._(
+                "Type this command in the staff group itself: a Telegram supergroup with "
+                "topics, where I am an administrator. Each case will get its own topic there."
+            )
+        )
+    found = _one_program(call, words)
+    try:
+        rights = await call.services.forums.rights(event.chat_id)
+    except DeliveryError:
+        raise call.refuse(
+            t._("I couldn't ask Telegram about this group just now: please try again.")
+        ) from None
+    missing = missing_rights(rights, t)
+    if missing:
+        raise call.refuse(
+            "\n".join(
+                [
+                    t._(
+                        "I can't keep the cases of {program} in this group yet:",
+                        program=esc(found.name.get(t.language)),
+                    ),
+                    *(f"• {line}" for line in missing),
+                    t._("Then send /program staffgroup {code} here again.", code=found.code),
+                ]
+            )
+        )
+    assert rights is not None
+    await call.uow.cases.set_staff_group(
+        StaffGroup(found.code, event.chat_id, call.actor.user_id, call.now)
+    )
+    await call.audit("staffgroup", found.code, found.name.get(t.language), rights.title)
+    call.say(
+        t._(
+            "✅ This group now holds the cases of {program}: each alert, report, request to "
+            "talk to the team and mentor waiting for approval gets its own topic here. What "
+            "you write in a case's topic reaches the person, signed “Program team”.",
+            program=esc(found.name.get(t.language)),
+        )
+    )
+    menu = [
+        (c.name, t._(c.description))
+        for c in call.services.registry.staff
+        if c.access <= Access.COORDINATOR
+    ]
+    call.turn.effects.append(SetCommands(chat_id=event.chat_id, commands=tuple(menu)))
+
+
+async def _staffgroup_off(call: StaffCall, words: list[str]) -> None:
+    t = call.t
+    found = _one_program(call, words)
+    group = await call.uow.cases.staff_group(found.code)
+    if group is None:
+        raise call.refuse(
+            t._("{program} has no staff group.", program=esc(found.name.get(t.language)))
+        )
+    await call.uow.cases.remove_staff_group(found.code)
+    await call.audit("staffgroup off", found.code, found.name.get(t.language))
+    left = await call.uow.cases.staff_groups([p.code for p in call.programs])
+    if not any(g.chat_id == group.chat_id for g in left):
+        call.turn.effects.append(SetCommands(chat_id=group.chat_id))
+    call.say(
+        t._(
+            "The cases of {program} now go to your private chats (open topics stay in the group "
+            "as a record).",
+            program=esc(found.name.get(t.language)),
+        )
+    )
 
 
 def _audit_orgs(call: StaffCall) -> list[str] | None:

@@ -17,6 +17,7 @@ from bot.handlers.registry import Registry
 from bot.handlers.staff.router import StaffRouter
 from tests.dialog import Bot, Dialog, answers
 from tests.factories import onboarded_person
+from tests.fakes.forums import FakeForums
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 ADMIN, COORDINATOR, OTHER = 900, 901, 902
@@ -108,10 +109,17 @@ async def test_other_organisation_cannot_approve(bot: Bot) -> None:
     )
 
 
-async def test_program_without_a_bot_username_says_how_to_set_it(bot: Bot) -> None:
-    [reply] = await Dialog(bot, ADMIN).say("/program")
-    assert "https://t.me/&lt;your-bot&gt;?start=college" in reply and "BOT_USERNAME" in reply
-    assert "rebuild" not in reply
+async def test_program_prints_the_real_join_link_never_a_placeholder(bot: Bot) -> None:
+    admin = Dialog(bot, ADMIN)
+    [reply] = await admin.say("/program")
+    assert "your-bot" not in reply and "t.me/" not in reply, "Telegram not asked yet"
+    assert "try again in a minute" in reply and "rebuild" not in reply
+    router = bot.conversations._dispatcher.staff  # type: ignore[attr-defined]
+    router.services.forums.fill(FakeForums(bot_username="mentor_demo_bot"))
+    [reply] = await admin.say("/program")
+    assert "https://t.me/mentor_demo_bot?start=college" in reply and "rebuild" not in reply
+    [links] = await admin.say("/program link")
+    assert "https://t.me/mentor_demo_bot?start=college" in links
 
 
 async def test_open_reports_turn_pages(bot: Bot) -> None:

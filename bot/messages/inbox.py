@@ -1,0 +1,173 @@
+"""What the staff inbox says: topic names, the case card's first lines and buttons, the program
+team's messages as a person reads them, a person's messages as staff read them, and the staff
+group's setup (what rights are missing and how to give them)."""
+
+from __future__ import annotations
+
+import html
+
+from bot.core.cases import Case, CaseKind
+from bot.core.effects import Button, Keyboard
+from bot.core.models import GroupRights, Person, Role
+from bot.core.turn import Turn
+from bot.i18n import Translator
+
+CASE_PREFIX = "st:msg:"  # the case buttons belong to /msg (authorised like it)
+TOPIC_NAME_MAX = 128  # Telegram's limit for a forum topic's name
+ICONS = {
+    CaseKind.CRISIS: "🆘",
+    CaseKind.REPORT: "📝",
+    CaseKind.TEAM: "💬",
+    CaseKind.APPROVAL: "🕓",
+}
+
+
+def esc(text: str) -> str:
+    """Escape text people typed, for HTML messages."""
+    return html.escape(text, quote=False)
+
+
+def kind_words(kind: CaseKind, t: Translator) -> str:
+    """What opened the case, in words."""
+    if kind is CaseKind.CRISIS:
+        return t._("crisis")
+    if kind is CaseKind.REPORT:
+        return t._("report")
+    if kind is CaseKind.TEAM:
+        return t._("talk to the team")
+    return t._("waiting for approval")
+
+
+def pseudonym(person: Person | None, t: Translator) -> str:
+    """How staff name a person in the inbox (plain text)."""
+    if person is None or not person.display_name:
+        return t._("someone no longer registered")
+    return person.display_name
+
+
+def staff_name(turn: Turn) -> str:
+    """How a staff member is named to other staff: their pseudonym, else their Telegram first
+    name."""
+    name = turn.person.display_name or turn.event.user.first_name
+    return name or turn.t._("a staff member")
+
+
+def topic_name(kind: CaseKind, person: Person, t: Translator) -> str:
+    """The case's topic: "🆘 Tiger-42 · crisis" (plain text, within Telegram's limit)."""
+    name = f"{ICONS[kind]} {pseudonym(person, t)} · {kind_words(kind, t)}"
+    return name[:TOPIC_NAME_MAX]
+
+
+def case_buttons(case: Case, t: Translator) -> Keyboard:
+    """What staff can do from the case's first message: open the case file, close the case."""
+    return (
+        (
+            Button(t._("📂 Case file"), f"st:user:{case.person_id}"),
+            Button(t._("🔒 Close case"), f"{CASE_PREFIX}close:{case.id}"),
+        ),
+    )
+
+
+def case_head(case: Case, person: Person, program: str, t: Translator) -> str:
+    """The first lines of a case: who, which program, what opened it, and how to answer."""
+    role = t._("mentor") if person.role is Role.MENTOR else t._("mentee")
+    name, kind = esc(pseudonym(person, t)), esc(kind_words(case.kind, t))
+    return "\n".join(
+        [
+            f"{ICONS[case.kind]} <b>{name}</b> · {kind}",
+            t._("{role} in {program}", role=role, program=esc(program)),
+            "",
+        ]
+    )
+
+
+def answer_hint(case: Case, name: str, t: Translator) -> str:
+    """How staff answer the person, where the case lives."""
+    if case.in_topic:
+        return t._(
+            "<i>Whatever you write in this topic (not a command) goes to the person, signed "
+            "“Program team”. Their answers come back here. Closing the topic closes the case.</i>"
+        )
+    return t._(
+        "<i>To answer: /msg {name} and your message. Their answers come back to you.</i>",
+        name=esc(name if " " not in name else f'"{name}"'),
+    )
+
+
+def team_header(t: Translator) -> str:
+    """The label of every message of the program team (never their partner's)."""
+    return t._("🏛 <b>Program team</b>")
+
+
+def reply_hint(t: Translator) -> str:
+    return t._("<i>Reply to this message to answer the program team.</i>")
+
+
+def team_text(text: str, t: Translator) -> str:
+    """A staff member's words as the person reads them."""
+    return f"{team_header(t)}\n{esc(text)}\n\n{reply_hint(t)}"
+
+
+def team_caption(caption: str | None, t: Translator) -> str:
+    """The caption of a staff member's photo, file… as the person reads it."""
+    return f"{team_header(t)}\n{esc(caption)}" if caption else team_header(t)
+
+
+def from_person(name: str, text: str) -> str:
+    """A person's message as staff read it in the case: "<b>Tiger-42</b>: …"."""
+    return f"<b>{esc(name)}</b>: {esc(text)}"
+
+
+def from_person_caption(name: str, caption: str | None) -> str:
+    return f"<b>{esc(name)}</b>: {esc(caption)}" if caption else f"<b>{esc(name)}</b>"
+
+
+def ask_team(t: Translator) -> str:
+    return t._(
+        "What would you like to tell the program team? Write it in one message (your partner "
+        "won't see it). /cancel stops."
+    )
+
+
+def sent_to_team(t: Translator) -> str:
+    return t._("✉️ Sent to the program team. Their answer will arrive here.")
+
+
+def closed_notice(name: str, t: Translator) -> str:
+    return t._("🔒 Case closed by {name}.", name=esc(name))
+
+
+def reopened_notice(name: str, t: Translator) -> str:
+    return t._("🔓 Case reopened by {name}.", name=esc(name))
+
+
+def missing_rights(rights: GroupRights | None, t: Translator) -> list[str]:
+    """What the group lacks to hold cases, each with how to fix it (empty: all is well)."""
+    if rights is None:
+        return [t._("I am not a member of this group: add me to it first.")]
+    missing: list[str] = []
+    if not rights.is_forum:
+        missing.append(t._("Topics are off: in the group's settings (Edit), turn on “Topics”."))
+    if not rights.is_admin:
+        missing.append(
+            t._(
+                "I am not an administrator: in the group's settings → Administrators → Add "
+                "Administrator, choose me, with “Manage topics” and “Pin messages”."
+            )
+        )
+    else:
+        if not rights.can_manage_topics:
+            missing.append(
+                t._(
+                    "I can't manage topics: in the group's settings → Administrators → me, "
+                    "turn on “Manage topics”."
+                )
+            )
+        if not rights.can_pin_messages:
+            missing.append(
+                t._(
+                    "I can't pin messages: in the group's settings → Administrators → me, turn "
+                    "on “Pin messages”."
+                )
+            )
+    return missing
