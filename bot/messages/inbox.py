@@ -58,14 +58,13 @@ def topic_name(kind: CaseKind, person: Person, t: Translator) -> str:
     return name[:TOPIC_NAME_MAX]
 
 
+def close_button(case: Case, t: Translator) -> Button:
+    return Button(t._("🔒 Close case"), f"{CASE_PREFIX}close:{case.id}")
+
+
 def case_buttons(case: Case, t: Translator) -> Keyboard:
     """What staff can do from the case's first message: open the case file, close the case."""
-    return (
-        (
-            Button(t._("📂 Case file"), f"st:user:{case.person_id}"),
-            Button(t._("🔒 Close case"), f"{CASE_PREFIX}close:{case.id}"),
-        ),
-    )
+    return ((Button(t._("📂 Case file"), f"st:user:{case.person_id}"), close_button(case, t)),)
 
 
 def case_head(case: Case, person: Person, program: str, t: Translator) -> str:

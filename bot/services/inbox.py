@@ -42,6 +42,7 @@ from bot.core.staff import AuditEntry
 from bot.i18n import Catalogs, Translator
 from bot.messages import inbox as words
 from bot.services.alerts import Staff, with_organisation
+from bot.services.case_file import case_card
 
 log = logging.getLogger(__name__)
 
@@ -155,27 +156,51 @@ class CaseDesk:
             )
         )
         await self.audit(uow, case, person.id, "case opened", person, now)
-        card = "\n".join(
+        if case.thread_id is None and kind is not CaseKind.TEAM:
+            return case, []
+        return case, await self._first_messages(uow, case, person, now, private)
+
+    async def _first_messages(
+        self, uow: UnitOfWork, case: Case, person: Person, now: datetime, private: Staff | None
+    ) -> list[Effect]:
+        """What the case is and how to answer (with "Close case"); in a topic, then the case
+        file, pinned, with its buttons."""
+        t = self.staff_t
+        head = "\n".join(
             [
                 words.case_head(case, person, self.program_name(case, t), t),
                 words.answer_hint(case, words.pseudonym(person, t), t),
             ]
         )
-        buttons = words.case_buttons(case, t)
-        if case.thread_id is None and kind is not CaseKind.TEAM:
-            return case, []
-        effects: list[Effect] = [
-            SendText(
-                chat_id=d.chat_id,
-                text=card,
-                buttons=buttons,
-                thread_id=d.thread_id,
-                pin=d.thread_id is not None,
-                safety=kind is CaseKind.CRISIS,
-            )
-            for d in await self.desks(uow, case, private)
-        ]
-        return case, effects
+        crisis = case.kind is CaseKind.CRISIS
+        effects: list[Effect] = []
+        for d in await self.desks(uow, case, private):
+            if d.thread_id is None:
+                buttons = words.case_buttons(case, t)
+                effects.append(
+                    SendText(chat_id=d.chat_id, text=head, buttons=buttons, safety=crisis)
+                )
+                continue
+            card, card_buttons = await case_card(uow, self.programs, person, t, now)
+            close = ((words.close_button(case, t),),)
+            effects += [
+                SendText(
+                    chat_id=d.chat_id,
+                    text=head,
+                    buttons=close,
+                    thread_id=d.thread_id,
+                    safety=crisis,
+                ),
+                SendText(
+                    chat_id=d.chat_id,
+                    text=card,
+                    buttons=card_buttons,
+                    thread_id=d.thread_id,
+                    pin=True,
+                    safety=crisis,
+                ),
+            ]
+        return effects
 
     async def desks(self, uow: UnitOfWork, case: Case, private: Staff | None = None) -> list[Desk]:
         """Where the case's staff messages go (see the module's docstring); `private`: the

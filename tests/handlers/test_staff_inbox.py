@@ -120,8 +120,9 @@ async def test_a_topic_per_case_both_ways_and_the_partner_sees_nothing(
     assert "Sent to the program team" in sent
     assert forums.opened == [(GROUP, "💬 Tiger-42 · talk to the team", 100)]
     topic = GroupDialog(bot, COORDINATOR, thread=100)
-    card, words = [e for e in topic.new_effects() if isinstance(e, SendText)]
-    assert card.pin and card.thread_id == 100 and "<b>Tiger-42</b>" in card.text
+    head, card, words = [e for e in topic.new_effects() if isinstance(e, SendText)]
+    assert "<b>Tiger-42</b> · talk to the team" in head.text and "Close case" in str(head.buttons)
+    assert card.pin and card.thread_id == 100 and "Tiger-42" in card.text
     assert (words.thread_id, words.text) == (100, "<b>Tiger-42</b>: I feel lost &lt;really&gt;")
     assert not mentor.new_effects(), "the partner sees none of it"
 

@@ -78,10 +78,12 @@ async def test_a_case_opens_a_topic_with_its_pinned_first_message(
     assert forums.opened == [(GROUP, "🆘 Tiger-42 · crisis", 100)]
     assert case.thread_id == 100 and case.staff_chat_id == GROUP and case.is_open
     assert again == case and more == [], "one open case per person and kind"
-    [card] = effects
-    assert isinstance(card, SendText) and card.chat_id == GROUP and card.thread_id == 100
-    assert card.pin and card.safety and "<b>Tiger-42</b>" in card.text
-    assert "Close case" in str(card.buttons) and "st:user:7" in str(card.buttons)
+    head, card = effects
+    assert isinstance(head, SendText) and head.chat_id == GROUP and head.thread_id == 100
+    assert head.safety and not head.pin and "<b>Tiger-42</b>" in head.text
+    assert "Close case" in str(head.buttons) and "goes to the person" in head.text
+    assert isinstance(card, SendText) and (card.chat_id, card.thread_id) == (GROUP, 100)
+    assert card.pin and card.safety and "Tiger-42" in card.text, "the case file, pinned"
     [entry] = store.staff.audit.values()
     assert (entry.action, entry.target, entry.organisation) == (
         "case opened",
@@ -130,7 +132,7 @@ async def test_an_alert_goes_into_the_topic(store: MemoryStore, forums: FakeForu
             T0,
             lambda staff: [SendText(chat_id=c, text="alert", safety=True) for c in staff.chat_ids],
         )
-    card, alert = built
+    head, card, alert = built
     assert isinstance(alert, SendText) and (alert.chat_id, alert.thread_id) == (GROUP, 100)
     assert alert.safety and not alert.pin and isinstance(card, SendText) and card.pin
 
