@@ -30,6 +30,8 @@ from bot.core.staff import REJECTED
 from bot.storage.repositories import chunks
 from bot.storage.tables import (
     AuditLogRow,
+    CaseMessageRow,
+    CaseRow,
     CheckinAnswerRow,
     FlowStateRow,
     MatchRequestRow,
@@ -67,6 +69,7 @@ _links, _reports, _ratings = (
     table_of(RelationshipRatingRow),
 )
 _drafts, _flags, _audit = table_of(StaffDraftRow), table_of(PersonFlagRow), table_of(AuditLogRow)
+_cases, _case_messages = table_of(CaseRow), table_of(CaseMessageRow)  # the staff inbox
 _OPEN = ReportStatus.OPEN.value
 
 
@@ -115,6 +118,8 @@ class SqlErasure:
             )
         )
         await self._session.execute(delete(_requests).where(_requests.c.mentee_id == me))
+        await self._session.execute(delete(_case_messages).where(_case_messages.c.chat_id == me))
+        await self._session.execute(delete(_cases).where(_cases.c.person_id == me))
         await self._staff_records(erasure)
         if erasure.keep_age_lock:
             await self._session.execute(

@@ -136,6 +136,8 @@ class _Privacy:
         requests = {k for k, r in u._requests.items() if r.mentee_id == me}
         _drop(u._proposals, lambda p: me in (p.mentor_id, p.mentee_id) or p.request_id in requests)
         _drop(u._requests, lambda r: r.id in requests)
+        _drop(u._cases.cases, lambda c: c.person_id == me)  # the staff inbox
+        u._cases.messages = {k: v for k, v in u._cases.messages.items() if k[0] != me}
         for report in list(u._reports.values()):
             if report.status is not ReportStatus.OPEN:
                 note = report.resolution_note

@@ -6,6 +6,7 @@ staff members' private chats (/msg)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,9 +14,11 @@ import pytest
 
 from bot.core.cases import CaseKind, StaffGroup
 from bot.core.effects import AnswerButton, CloseTopic, SendText, SetCommands
-from bot.core.events import TextMessage, TopicClosed, TopicReopened
+from bot.core.events import TextMessage, TopicClosed, TopicReopened, UserRef
 from bot.core.models import Pair, PairStatus, Role
 from bot.core.staff import StaffMember, StaffRole
+from bot.core.turn import Turn
+from bot.i18n import Catalogs
 from tests.dialog import Bot, Dialog
 from tests.factories import onboarded_person
 from tests.fakes.forums import FakeForums, rights_of
@@ -197,3 +200,36 @@ async def test_without_a_staff_group_private_chats_and_msg(bot: Bot) -> None:
     assert back.text == "<b>Tiger-42</b>: Thanks"
     [unknown] = await coordinator.say("/msg Nobody hello")
     assert "can't find “Nobody”" in unknown
+
+
+async def test_a_mentor_now_waiting_for_approval_opens_a_case(
+    bot: Bot, forums: FakeForums
+) -> None:
+    bot.store.cases.groups["college"] = StaffGroup("college", GROUP, COORDINATOR, T0)
+    ona = onboarded_person(
+        3,
+        Role.MENTOR,
+        "college",
+        T0,
+        display_name="Ona",
+        approved_at=None,
+        training_passed_at=None,
+    )
+    bot.store.persons[3] = ona
+    inbox = bot.conversations._dispatcher.inbox  # type: ignore[attr-defined]
+    event = TextMessage(
+        update_id=1, user=UserRef(id=3), chat_id=3, at=T0, message_id=1, text="quiz answer"
+    )
+    async with bot.store.uow() as uow:
+        turn = Turn(event, replace(ona, training_passed_at=T0), None, Catalogs(), T0)
+        await inbox.complete(turn, uow)  # the training was passed in this turn
+        again = Turn(event, replace(ona, training_passed_at=T0), None, Catalogs(), T0)
+        await uow.persons.update(again.person)
+        await inbox.complete(again, uow)  # already waiting before this turn: nothing new
+    assert forums.opened == [(GROUP, "🕓 Ona · waiting for approval", 100)]
+    request = [
+        e for e in turn.effects if isinstance(e, SendText) and "waits for your approval" in e.text
+    ]
+    assert [(e.chat_id, e.thread_id) for e in request] == [(GROUP, 100)]
+    assert "st:approve:3" in str(request[0].buttons)
+    assert not again.effects
