@@ -15,7 +15,7 @@ command, add one line here (and write its handler); to add a button, add its `Ca
 
 from __future__ import annotations
 
-from bot.core.parsing.arguments import Fields, Words
+from bot.core.parsing.arguments import Fields, Words, nothing
 from bot.core.staff import Access
 from bot.handlers import entry
 from bot.handlers.registry import (
