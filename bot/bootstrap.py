@@ -17,14 +17,14 @@ from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.conversations import Conversations
 from bot.core.engine import FlowEngine
-from bot.core.ports import ChatApi, Clock, UnitOfWorkFactory
+from bot.core.ports import ChatApi, Clock, Forums, UnitOfWorkFactory
 from bot.core.privacy import Retention
 from bot.core.programs import ProgramCatalog, load_programs
 from bot.delivery.limits import RateLimits
 from bot.delivery.sender import Sender
 from bot.handlers.commands import REGISTRY
 from bot.handlers.dispatch import MentorbotDispatcher
-from bot.handlers.staff.kit import StaffServices
+from bot.handlers.staff.kit import LateForums, StaffServices
 from bot.handlers.staff.org import all_menus
 from bot.handlers.staff.router import StaffRouter
 from bot.i18n import Catalogs
@@ -74,9 +74,15 @@ class Core:
 
 
 async def build_core(
-    settings: Settings, api: ChatApi, *, clock: Clock | None = None, migrate_first: bool = True
+    settings: Settings,
+    api: ChatApi,
+    *,
+    clock: Clock | None = None,
+    migrate_first: bool = True,
+    forums: Forums | None = None,
 ) -> Core:
-    """Migrate the database and wire the core around `api` (the transport's ChatApi)."""
+    """Migrate the database and wire the core around `api` (the transport's ChatApi) and
+    `forums` (its questions about supergroups; None: filled in later, `core.staff.forums`)."""
     programs = load_programs(settings.curricula_dir, settings.offered_languages())
     if migrate_first:
         await migrate.upgrade(settings.database_url)
@@ -92,6 +98,7 @@ async def build_core(
         matchmaker,
         [settings.bot_username] if settings.bot_username else [],
         REGISTRY,
+        LateForums(forums),
     )
     dispatcher = build_dispatcher(settings, staff_services)
     conversations = Conversations(

@@ -53,7 +53,7 @@ async def running_bot(
         )
         # closed after the worker's drain: its last messages needed the client
         stack.push_async_callback(_stopping, "the transport", transport.close)
-        core = await build_core(settings, transport.api, clock=clock)
+        core = await build_core(settings, transport.api, clock=clock, forums=transport.forums)
         stack.push_async_callback(_stopping, "the core", core.close)
         polling = transport.receiver(core.conversations, menus=core.menus())
         worker = _worker(settings, core)

@@ -46,6 +46,7 @@ class FakeTransport(Part):
     def __init__(self, log: Log) -> None:
         super().__init__(log, "transport")
         self.api = object()
+        self.forums = object()
         self.polling = Part(log, "updates")
 
     def receiver(self, handler: object, *, menus: object) -> Part:

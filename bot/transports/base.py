@@ -1,10 +1,11 @@
 """The port every transport adapter implements, and what all of them share.
 
 A transport is one messenger framework (aiogram, python-telegram-bot). Its `api` applies the
-core's effects (`ChatApi`); `receiver(handler, menus=...)` turns the framework's updates into core
-`Inbound` events for `handler`, whether they arrive by long polling (`start`) or from elsewhere,
-such as a webhook server (`feed_update`). Both adapters expose exactly this surface, so the
-runtime, the webhook server and the tests never import a framework.
+core's effects (`ChatApi`), its `forums` asks about supergroups (`Forums`);
+`receiver(handler, menus=...)` turns the framework's updates into core `Inbound` events for
+`handler`, whether they arrive by long polling (`start`) or from elsewhere, such as a webhook
+server (`feed_update`). Both adapters expose exactly this surface, so the runtime, the webhook
+server and the tests never import a framework.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from bot.core import effects as fx
 from bot.core.events import Inbound
-from bot.core.ports import ChatApi
+from bot.core.ports import ChatApi, Forums
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "my_chat_member")
 """The update kinds mentorbot asks for, explicitly: Telegram otherwise keeps the last list any
@@ -85,6 +86,11 @@ class TransportAdapter(Protocol):
     @property
     def api(self) -> ChatApi:
         """Applies the core's effects (used by the one outbound sender)."""
+        ...
+
+    @property
+    def forums(self) -> Forums:
+        """Asks about supergroups directly: the bot's rights, new topics, its username."""
         ...
 
     def receiver(self, handler: UpdateHandler, *, menus: Menus) -> UpdateReceiver:

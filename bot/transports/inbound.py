@@ -2,7 +2,8 @@
 
 Both frameworks name their update objects' attributes after the Bot API's fields, so one reader
 (`update_event`) serves both; each adapter passes only what differs (how it marks an inaccessible
-message). The rules — only private chats, commands versus text, which media kind wins, what a
+message). The rules — private chats and supergroups only (a supergroup's events carry
+`group=True` and their forum topic), commands versus text, which media kind wins, what a
 membership change means — live in one place. No framework is imported here.
 """
 
@@ -14,6 +15,7 @@ from typing import Any, Protocol
 
 from bot.core.events import (
     BotBlocked,
+    BotGroupStatus,
     BotUnblocked,
     ButtonPress,
     Command,
@@ -22,14 +24,18 @@ from bot.core.events import (
     MediaMessage,
     MessageEdited,
     TextMessage,
+    TopicClosed,
+    TopicReopened,
     UserRef,
     parse_command,
 )
 from bot.transports.base import ALLOWED_UPDATES
 
 PRIVATE = "private"
+SUPERGROUP = "supergroup"  # basic groups and channels are ignored
 KICKED = "kicked"
 MEMBER = "member"
+ADMINISTRATOR = "administrator"
 
 # Checked in this order: an animation also carries a `document` for old clients.
 MEDIA_ATTRIBUTES: tuple[tuple[str, MediaKind], ...] = (
@@ -133,47 +139,53 @@ def _private_sender(message: Any) -> Any | None:
     return message.from_user
 
 
+def _where(message: Any) -> dict[str, Any]:
+    """The chat fields of an event about `message`: its chat, and for a supergroup `group` and
+    the forum topic (only a topic message has one; the general chat has none)."""
+    if message.chat.type != SUPERGROUP:
+        return {"chat_id": message.chat.id}
+    topic = getattr(message, "message_thread_id", None)
+    in_topic = bool(getattr(message, "is_topic_message", False)) and topic is not None
+    return {"chat_id": message.chat.id, "group": True, "thread_id": topic if in_topic else None}
+
+
 def _message(update_id: int, message: Any) -> Inbound | None:
-    """A new private message: a command, a text, a media message, or None (a service message, a
-    kind mentorbot does not relay, or not from a person in a private chat)."""
-    sender = _private_sender(message)
-    if sender is None:
+    """A new message in a private chat or a supergroup: a command, a text, a media message, a
+    forum topic closed or reopened, or None (another service message, a kind mentorbot does not
+    relay, or not from a person)."""
+    sender = message.from_user
+    if message.chat.type not in (PRIVATE, SUPERGROUP) or sender is None or sender.is_bot:
         return None
-    user, chat_id, at = user_ref(sender), message.chat.id, utc(message.date)
-    message_id = message.message_id
+    where = _where(message)
+    base: dict[str, Any] = {"update_id": update_id, "user": user_ref(sender), **where}
+    base["at"] = utc(message.date)
+    if where.get("group") and getattr(message, "forum_topic_closed", None) is not None:
+        return TopicClosed(**base)
+    if where.get("group") and getattr(message, "forum_topic_reopened", None) is not None:
+        return TopicReopened(**base)
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    if reply_to is not None and reply_to == where.get("thread_id"):
+        reply_to = None  # a topic's messages all answer its first one: no reply of theirs
     if message.text is not None:
         command = parse_command(message.text)
         if command is not None:
             name, args = command
             return Command(
-                update_id=update_id,
-                user=user,
-                chat_id=chat_id,
-                at=at,
-                message_id=message_id,
+                **base,
+                message_id=message.message_id,
                 name=name,
                 args=args,
                 reply_to_message_id=reply_to,
             )
         return TextMessage(
-            update_id=update_id,
-            user=user,
-            chat_id=chat_id,
-            at=at,
-            message_id=message_id,
-            text=message.text,
-            reply_to_message_id=reply_to,
+            **base, message_id=message.message_id, text=message.text, reply_to_message_id=reply_to
         )
     media = media_of(message)
     if media is None:
         return None
     return MediaMessage(
-        update_id=update_id,
-        user=user,
-        chat_id=chat_id,
-        at=at,
-        message_id=message_id,
+        **base,
+        message_id=message.message_id,
         media=media[0],
         file_id=media[1],
         caption=message.caption,
@@ -204,16 +216,18 @@ def _edited(update_id: int, message: Any) -> Inbound | None:
 def _button(
     update_id: int, query: Any, now: datetime, accessible: Callable[[Any], bool]
 ) -> Inbound | None:
-    """A button press (dated `now`), in a private chat or carrying no message at all; its
-    `message_id` is None when the message is inaccessible. Presses in groups are ignored."""
+    """A button press (dated `now`), in a private chat, in a supergroup (`group`, the topic of
+    its message) or carrying no message at all; its `message_id` is None when the message is
+    inaccessible. Presses in basic groups and channels are ignored."""
     message = query.message
-    if message is not None and message.chat.type != PRIVATE:
+    if message is not None and message.chat.type not in (PRIVATE, SUPERGROUP):
         return None
     user = user_ref(query.from_user)
+    where = _where(message) if message is not None else {"chat_id": user.id}
     return ButtonPress(
         update_id=update_id,
         user=user,
-        chat_id=message.chat.id if message is not None else user.id,
+        **where,
         at=utc(now),
         callback_id=query.id,
         data=query.data or "",
@@ -222,11 +236,25 @@ def _button(
 
 
 def _membership(update_id: int, change: Any) -> Inbound | None:
-    """The person blocked the bot, unblocked it, or (None) something else changed."""
-    if change.chat.type != PRIVATE:
-        return None
+    """The person blocked the bot, unblocked it, or (None) something else changed; in a
+    supergroup, the bot's new status there and whether it may manage topics."""
     user, chat_id, at = user_ref(change.from_user), change.chat.id, utc(change.date)
     old, new = change.old_chat_member.status, change.new_chat_member.status
+    if change.chat.type == SUPERGROUP:
+        manages = new == ADMINISTRATOR and bool(
+            getattr(change.new_chat_member, "can_manage_topics", False)
+        )
+        return BotGroupStatus(
+            update_id=update_id,
+            user=user,
+            chat_id=chat_id,
+            at=at,
+            group=True,
+            status=str(getattr(new, "value", new)),  # aiogram: an enum of the same strings
+            can_manage_topics=manages,
+        )
+    if change.chat.type != PRIVATE:
+        return None
     if new == KICKED:
         return BotBlocked(update_id=update_id, user=user, chat_id=chat_id, at=at)
     if new == MEMBER and old == KICKED:

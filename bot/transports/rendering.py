@@ -5,11 +5,13 @@ serves both; a transport supplies only what its framework builds differently (`W
 inline keyboards, reply parameters, uploaded files and the command-menu call. Texts and captions
 in effects are HTML. Messages are copied, never forwarded: a forward's header would reveal the
 sender. `paid` is passed as `allow_paid_broadcast` on every call that posts a message (None: the
-parameter is not sent at all).
+parameter is not sent at all). A message for a forum topic carries its `message_thread_id`; a
+text to pin is pinned silently once sent (a refused pin is logged: the message is out).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +19,8 @@ from typing import Any
 from bot.core import effects as fx
 from bot.core.errors import RejectedRequest
 from bot.transports.base import HTML, Commands
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,16 @@ async def render(bot: Any, effect: fx.Effect, widgets: Widgets, *, paid: bool | 
             chat_id=effect.chat_id,
             from_chat_id=effect.from_chat_id,
             message_ids=list(effect.message_ids),
+            message_thread_id=effect.thread_id,
         )
         ids = [c.message_id for c in copies]
         return fx.Sent(message_id=ids[0] if ids else None, extra={"message_ids": ids})
     if isinstance(effect, fx.SetCommands):  # a staff member's own menu (chat scope)
         commands: Commands = effect.commands
         await widgets.set_commands(bot, commands, chat_id=effect.chat_id)
+        return fx.Sent()
+    if isinstance(effect, fx.CloseTopic | fx.ReopenTopic | fx.EditTopic):
+        await _topic(bot, effect)
         return fx.Sent()
     raise RejectedRequest(f"no rendering for {type(effect).__name__}")
 
@@ -67,15 +75,19 @@ async def _post(
     if isinstance(effect, fx.SendText):
         message = await bot.send_message(
             chat_id=effect.chat_id,
+            message_thread_id=effect.thread_id,
             text=effect.text,
             parse_mode=HTML,
             reply_markup=widgets.keyboard(effect.buttons),
             reply_parameters=widgets.reply_to(effect.reply_to_message_id),
             allow_paid_broadcast=paid,
         )
+        if effect.pin:
+            await _pin(bot, effect.chat_id, message.message_id)
     elif isinstance(effect, fx.CopyMessage):
         message = await bot.copy_message(
             chat_id=effect.chat_id,
+            message_thread_id=effect.thread_id,
             from_chat_id=effect.from_chat_id,
             message_id=effect.message_id,
             caption=effect.caption,
@@ -88,12 +100,35 @@ async def _post(
         send = bot.send_document if field == "document" else bot.send_photo
         message = await send(
             chat_id=effect.chat_id,
+            message_thread_id=effect.thread_id,
             **widgets.upload(field, effect.content, effect.filename),
             caption=effect.caption,
             parse_mode=HTML,
             allow_paid_broadcast=paid,
         )
     return fx.Sent(message_id=message.message_id)
+
+
+async def _pin(bot: Any, chat_id: int, message_id: int) -> None:
+    """Pin a message just sent, silently; a refusal (no right to pin...) is only logged."""
+    try:
+        await bot.pin_chat_message(
+            chat_id=chat_id, message_id=message_id, disable_notification=True
+        )
+    except Exception as exc:
+        log.warning("could not pin message %s in chat %s: %s", message_id, chat_id, exc)
+
+
+async def _topic(bot: Any, effect: fx.CloseTopic | fx.ReopenTopic | fx.EditTopic) -> None:
+    """Close, reopen or rename a forum topic."""
+    if isinstance(effect, fx.CloseTopic):
+        await bot.close_forum_topic(chat_id=effect.chat_id, message_thread_id=effect.thread_id)
+    elif isinstance(effect, fx.ReopenTopic):
+        await bot.reopen_forum_topic(chat_id=effect.chat_id, message_thread_id=effect.thread_id)
+    else:
+        await bot.edit_forum_topic(
+            chat_id=effect.chat_id, message_thread_id=effect.thread_id, name=effect.name
+        )
 
 
 async def _edit(

@@ -226,15 +226,20 @@ def test_unblocking_the_bot(event: Event) -> None:
 
 
 GROUP = {"id": -100123, "type": "supergroup", "title": "Volunteers"}
+BASIC_GROUP = {
+    "id": -123,
+    "type": "group",
+    "title": "Volunteers",
+}  # supergroups: test_group_updates
 
 
 @pytest.mark.parametrize(
     "update",
     [
-        {"message": {**message(text="hi all"), "chat": GROUP}},
+        {"message": {**message(text="hi all"), "chat": BASIC_GROUP}},
         {"edited_message": {**message(text="hi", edit_date=T0), "chat": GROUP}},
         {"channel_post": {"message_id": 1, "date": T0, "chat": {"id": -1009, "type": "channel"}}},
-        {"my_chat_member": membership("left", "member", chat=GROUP)},
+        {"my_chat_member": membership("left", "member", chat=BASIC_GROUP)},
         {"my_chat_member": membership("left", "member")},  # not an unblock
         {"message": message(dice={"emoji": "🎲", "value": 3})},  # a kind we do not relay
         {"message": message(new_chat_title="x")},
@@ -244,7 +249,7 @@ GROUP = {"id": -100123, "type": "supergroup", "title": "Volunteers"}
                 "from": user(),
                 "chat_instance": "ci",
                 "data": "x",
-                "message": {**message(text="poll"), "chat": GROUP},
+                "message": {**message(text="poll"), "chat": BASIC_GROUP},
             }
         },
         {

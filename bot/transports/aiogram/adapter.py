@@ -7,6 +7,7 @@ from aiogram import Bot
 from aiogram.types import Update
 
 from bot.transports.aiogram.api import AiogramChatApi, set_commands, to_delivery_error
+from bot.transports.aiogram.forums import AiogramForums
 from bot.transports.aiogram.runner import AiogramUpdates, make_bot
 from bot.transports.base import Commands, Menus, UpdateHandler
 from bot.transports.receiving import Receiver
@@ -18,6 +19,7 @@ class AiogramTransport:
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self._api = AiogramChatApi(bot, paid_broadcast=paid_broadcast)
+        self._forums = AiogramForums(bot)
 
     @classmethod
     def connect(
@@ -29,6 +31,10 @@ class AiogramTransport:
     @property
     def api(self) -> AiogramChatApi:
         return self._api
+
+    @property
+    def forums(self) -> AiogramForums:
+        return self._forums
 
     def receiver(self, handler: UpdateHandler, *, menus: Menus) -> Receiver[Update]:
         return Receiver(self, AiogramUpdates(self.bot), handler, menus=menus)

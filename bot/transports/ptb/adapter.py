@@ -7,6 +7,7 @@ from telegram import Bot, Update
 
 from bot.transports.base import Commands, Menus, UpdateHandler
 from bot.transports.ptb.api import PtbChatApi, set_commands, to_delivery_error
+from bot.transports.ptb.forums import PtbForums
 from bot.transports.ptb.runner import PtbUpdates, make_bot
 from bot.transports.receiving import Receiver
 
@@ -17,6 +18,7 @@ class PtbTransport:
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self._api = PtbChatApi(bot, paid_broadcast=paid_broadcast)
+        self._forums = PtbForums(bot)
 
     @classmethod
     def connect(
@@ -28,6 +30,10 @@ class PtbTransport:
     @property
     def api(self) -> PtbChatApi:
         return self._api
+
+    @property
+    def forums(self) -> PtbForums:
+        return self._forums
 
     def receiver(self, handler: UpdateHandler, *, menus: Menus) -> Receiver[Update]:
         return Receiver(self, PtbUpdates(self.bot), handler, menus=menus)
