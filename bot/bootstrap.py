@@ -91,15 +91,7 @@ async def build_core(
     clock = clock or SystemClock()
     catalogs = Catalogs(languages=settings.offered_languages())
     matchmaker = Matchmaker(programs, catalogs)
-    staff_services = StaffServices(
-        programs,
-        catalogs,
-        settings.superadmin_ids,
-        matchmaker,
-        [settings.bot_username] if settings.bot_username else [],
-        REGISTRY,
-        LateForums(forums),
-    )
+    staff_services = staff_services_of(settings, programs, catalogs, matchmaker, forums)
     dispatcher = build_dispatcher(settings, staff_services)
     conversations = Conversations(
         uows, clock, catalogs, dispatcher, idle_expiry=settings.flow_idle_expiry
@@ -135,6 +127,25 @@ async def build_core(
         delivery,
         matchmaker,
         staff_services,
+    )
+
+
+def staff_services_of(
+    settings: Settings,
+    programs: ProgramCatalog,
+    catalogs: Catalogs,
+    matchmaker: Matchmaker,
+    forums: Forums | None,
+) -> StaffServices:
+    """What staff handlers share (`forums` None: filled in once the transport starts)."""
+    return StaffServices(
+        programs,
+        catalogs,
+        settings.superadmin_ids,
+        matchmaker,
+        [settings.bot_username] if settings.bot_username else [],
+        REGISTRY,
+        LateForums(forums),
     )
 
 
