@@ -6,10 +6,20 @@ the transport about the group (`Forums`)."""
 from __future__ import annotations
 
 from bot.core.models import GroupRights
+from bot.core.staff import StaffRole
 from bot.sandbox.client import SandboxClient
 from tests.e2e.forum import post, staff_group, topic_texts, wait_in_topic
-from tests.e2e.harness import REPLY_TIMEOUT
-from tests.e2e.staff_world import ADMIN_A, COORD_A, ONA, World, staff_bot, world
+from tests.e2e.harness import REPLY_TIMEOUT, BotProcess
+from tests.e2e.staff_world import (
+    ADMIN_A,
+    COORD_A,
+    ONA,
+    ORG_A,
+    World,
+    seed_staff,
+    staff_bot,
+    world,
+)
 
 __all__ = ["staff_bot", "world"]  # the fixtures
 
@@ -82,3 +92,18 @@ async def test_the_core_asks_the_transport_about_the_group(
     assert await forums.username() == "mentorbot_sandbox_bot"
     await client.remove_bot(group.id)
     assert await forums.rights(group.id) is None
+
+
+async def test_in_webhook_mode_too(hooked: BotProcess, client: SandboxClient) -> None:
+    await seed_staff(hooked, client, ADMIN_A, ORG_A, StaffRole.ADMIN)
+    await client.send_text(ADMIN_A, "/help")
+    await client.wait_for_messages(ADMIN_A, timeout=REPLY_TIMEOUT)  # known to the bot
+    group = await staff_group(client, [ADMIN_A])
+    topic = (await client.create_topic(group.id, ADMIN_A, "Approvals")).message_id
+    await post(client, group.id, ADMIN_A, "/pending", topic=topic)
+    await wait_in_topic(
+        client, group.id, topic, lambda m: "No mentor is waiting" in (m.text or "")
+    )
+    assert hooked.core is not None
+    rights = await hooked.core.staff.forums.rights(group.id)
+    assert rights is not None and rights.can_manage_topics
