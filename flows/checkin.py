@@ -35,7 +35,11 @@ class AnswerState(State):
         answer = text.strip()
         if not answer or len(answer) > MAX_ANSWER:
             return Outcome.hint(
-                ctx.t._("Please write an answer of up to {n} characters.", n=MAX_ANSWER)
+                ctx.t.n_(
+                    "Please write an answer of up to {n} character.",
+                    "Please write an answer of up to {n} characters.",
+                    MAX_ANSWER,
+                )
             )
         record = CheckinAnswer(
             scheduled_step_id=int(ctx.data["row"]),

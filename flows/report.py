@@ -128,7 +128,13 @@ class DetailsState(State):
     def on_text(self, ctx: Context, text: str) -> Outcome:
         answer = text.strip()
         if len(answer) > MAX_TEXT:
-            return Outcome.hint(ctx.t._("Please write up to {n} characters.", n=MAX_TEXT))
+            return Outcome.hint(
+                ctx.t.n_(
+                    "Please write up to {n} character.",
+                    "Please write up to {n} characters.",
+                    MAX_TEXT,
+                )
+            )
         if not answer or answer.casefold() in ("skip", ctx.t._("Skip").casefold()):
             return self._next(ctx, "")
         return self._next(ctx, answer)

@@ -65,12 +65,14 @@ class MenuState(State):
         program, curriculum = found
         lang = ctx.t.language
         done = passed_modules(ctx)
-        text = ctx.t._(
-            "<b>{title}</b>\nYou have passed {passed} of {total} modules. Each module is a short "
+        text = ctx.t.n_(
+            "<b>{title}</b>\nYou have passed {passed} of {n} module. Each module is a short "
             "lesson and a quiz; you need {mark}% right answers to pass. Pick a module:",
+            "<b>{title}</b>\nYou have passed {passed} of {n} modules. Each module is a short "
+            "lesson and a quiz; you need {mark}% right answers to pass. Pick a module:",
+            len(curriculum.steps),
             title=curriculum.title.get(lang),
             passed=len(done & {s.id for s in curriculum.steps}),
-            total=len(curriculum.steps),
             mark=program.training.pass_mark if program.training else 0,
         )
         choices = [
@@ -170,10 +172,11 @@ class QuizState(State):
             completed_at=ctx.now,
         )
         lines = [
-            ctx.t._(
-                "You answered {correct} of {total} correctly.",
+            ctx.t.n_(
+                "You answered {correct} of {n} question correctly.",
+                "You answered {correct} of {n} questions correctly.",
+                len(step.quiz),
                 correct=correct,
-                total=len(step.quiz),
             )
         ]
         for answer, question in zip(answers, step.quiz, strict=True):

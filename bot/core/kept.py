@@ -187,18 +187,18 @@ NOT_PERSONAL = frozenset(
 KEPT_FOR: tuple[str, ...] = (
     N_("Your profile and mentorships: while you take part, until you erase them."),
     N_(
-        "Records of relayed messages and of delivered messages (ids and times only): {days} "
-        "days, then they are deleted automatically."
+        "Records of relayed messages and of delivered messages (ids and times only): {days}, "
+        "then they are deleted automatically."
     ),
     N_(
-        "The words of a report (yours, and the program team's note): until {report_days} days "
+        "The words of a report (yours, and the program team's note): until {report_days} "
         "after the report is resolved; then only its reason, its dates and who was involved "
         "are kept."
     ),
     N_(
         "If you erase your data while a safeguarding report about you, or by you, is still "
         "open, the program team keeps that report (and only it) until it is resolved, then for "
-        "{report_days} more days."
+        "{report_more}."
     ),
     N_(
         "If you were told you are too young to take part, we keep only that decision, so that "
@@ -219,8 +219,8 @@ KEPT_FOR: tuple[str, ...] = (
         "confirmed."
     ),
 )
-"""The lines of "How long", with the retention settings as `{days}`, `{report_days}` and
-`{idle}` (`FLOW_IDLE_EXPIRY` in words)."""
+"""The lines of "How long", with the retention settings in words ("30 days") as `{days}`,
+`{report_days}` (and `{report_more}`: "60 more days") and `{idle}` (`FLOW_IDLE_EXPIRY`)."""
 
 
 def kept_lines(t: Translator) -> list[str]:
@@ -230,11 +230,18 @@ def kept_lines(t: Translator) -> list[str]:
 
 def kept_for_lines(t: Translator, retention: Retention) -> list[str]:
     """The lines of "How long", translated, with the configured retention periods."""
-    idle = duration_words(t, retention.flow_idle)
-    return [
-        t._(line, days=retention.relay_days, report_days=retention.report_days, idle=idle)
-        for line in KEPT_FOR
-    ]
+    values = {
+        "days": duration_words(t, timedelta(days=retention.relay_days)),
+        "report_days": duration_words(t, timedelta(days=retention.report_days)),
+        "report_more": more_days(t, retention.report_days),
+        "idle": duration_words(t, retention.flow_idle),
+    }
+    return [t._(line, **values) for line in KEPT_FOR]
+
+
+def more_days(t: Translator, days: int) -> str:
+    """A number of days still to come, in words: "60 more days", "1 more day"."""
+    return t.n_("{n} more day", "{n} more days", days)
 
 
 def duration_words(t: Translator, span: timedelta) -> str:

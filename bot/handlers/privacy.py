@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.core.engine import FlowEngine, parse_button_data
 from bot.core.events import ButtonPress
+from bot.core.kept import more_days
 from bot.core.ports import UnitOfWork
 from bot.core.privacy import Retention
 from bot.core.turn import Turn
@@ -70,9 +71,9 @@ class PrivacyCommands:
             turn.say(
                 turn.t._(
                     "One thing is kept for now: a safeguarding report that names you is still "
-                    "open. The program team keeps it until it is resolved, then for {days} "
-                    "more days, and then it is deleted too.",
-                    days=self.retention.report_days,
+                    "open. The program team keeps it until it is resolved, then for {days}, "
+                    "and then it is deleted too.",
+                    days=more_days(turn.t, self.retention.report_days),
                 )
             )
         turn.effects.extend(forgotten.effects)

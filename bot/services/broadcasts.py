@@ -55,21 +55,27 @@ async def recipients(uow: UnitOfWork, program: str, audience: str) -> list[Perso
 def progress_text(broadcast: Broadcast, t: Translator) -> str:
     """The progress line staff see."""
     if broadcast.done and broadcast.failed:
-        return t._(
-            "✅ Broadcast sent to {sent} of {total} people ({failed} could not be reached: "
+        return t.n_(
+            "✅ Broadcast sent to {sent} of {n} person ({failed} could not be reached: "
             "they blocked the bot or left Telegram).",
+            "✅ Broadcast sent to {sent} of {n} people ({failed} could not be reached: "
+            "they blocked the bot or left Telegram).",
+            broadcast.total,
             sent=broadcast.sent,
-            total=broadcast.total,
             failed=broadcast.failed,
         )
     if broadcast.done:
-        return t._(
-            "✅ Broadcast sent to {sent} of {total} people.",
+        return t.n_(
+            "✅ Broadcast sent to {sent} of {n} person.",
+            "✅ Broadcast sent to {sent} of {n} people.",
+            broadcast.total,
             sent=broadcast.sent,
-            total=broadcast.total,
         )
-    return t._(
-        "📣 Sending the broadcast… {sent} of {total}", sent=broadcast.sent, total=broadcast.total
+    return t.n_(
+        "📣 Sending the broadcast… {sent} of {n} person",
+        "📣 Sending the broadcast… {sent} of {n} people",
+        broadcast.total,
+        sent=broadcast.sent,
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.effects import Effect, SendDocument, SendText
+from bot.core.kept import duration_words
 from bot.core.models import (
     CLOSED_BY_ERASURE,
     MatchRequest,
@@ -207,9 +208,9 @@ class Privacy:
             held = [t._("report #{id}", id=n) for n in erased.held_reports]
             lines.append(
                 t._(
-                    "Kept for safeguarding until {days} days after being resolved: {reports}.",
+                    "Kept for safeguarding until {days} after being resolved: {reports}.",
                     reports=Html(", ".join(held)),
-                    days=self.retention.report_days,
+                    days=duration_words(t, timedelta(days=self.retention.report_days)),
                 )
             )
         return staff_alerts(staff, "\n".join(lines))

@@ -80,7 +80,7 @@ async def test_user_shows_profile_pair_and_progress_never_messages(
 async def test_ban_ends_pairs_and_unban_restores(world: World, client: SandboxClient) -> None:
     pair = await seed_pair(world.bot, MIA, NED, "college")
     reply = await world.ask(ADMIN_A, "/ban Mia abusive messages")
-    assert "Mia (1501) is banned; 1 pair(s) ended" in reply
+    assert "Mia (1501) is banned; 1 pair ended" in reply
     await said(client, NED, "Your mentorship has ended")
     await said(client, MIA, "closed your access")
     assert "closed your access" in await world.ask(MIA, "hello?")

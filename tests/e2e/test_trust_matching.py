@@ -95,7 +95,7 @@ async def test_match_leaves_out_and_pair_confirms_an_ended_couple(
 ) -> None:
     ended_id = await end_pair_of(world, client)
     draft = await world.ask(COORD_A, "/match college")
-    assert "0 of 1 mentees paired" in draft and "Ned" not in draft.split("\n", 1)[1]
+    assert "0 of 1 mentee paired" in draft and "Ned" not in draft.split("\n", 1)[1]
     assert "Left out: 1 couple who was paired before and ended" in draft
     assert not (await client.bot_messages(COORD_A))[-1].buttons, "nothing to publish"
     await world.ask(COORD_A, "/match discard")

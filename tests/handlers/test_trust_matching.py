@@ -67,7 +67,7 @@ async def test_a_couple_that_ends_after_the_draft_is_not_published_and_pair_asks
     bot.store.persons[502] = replace(bot.store.persons[502], capacity=0)  # only Ben can take her
     coordinator = Dialog(bot, COORDINATOR)
     [draft] = await coordinator.say("/match college")
-    assert "1 of 1 mentees paired" in draft
+    assert "1 of 1 mentee paired" in draft
     # meanwhile she asks, the mentor accepts, and she ends it as not a good fit
     await mentee.say("/findmentor")
     await first.press("Accept")

@@ -51,14 +51,19 @@ async def broadcast(call: StaffCall) -> None:
     text = parts[2].strip()
     if len(text) > MAX_BROADCAST:
         raise call.usage(
-            call.t._("The message is too long (at most {n} characters).", n=MAX_BROADCAST)
+            call.t.n_(
+                "The message is too long (at most {n} character).",
+                "The message is too long (at most {n} characters).",
+                MAX_BROADCAST,
+            )
         )
     people = await recipients(call.uow, program.code, audience)
     if not people:
         raise call.refuse(call.t._("Nobody in {program} would receive it.", program=program.code))
-    preview = call.t._(
+    preview = call.t.n_(
+        "<b>Preview</b> — to {n} person ({audience}) of {program}:",
         "<b>Preview</b> — to {n} people ({audience}) of {program}:",
-        n=len(people),
+        len(people),
         audience=audience_label(audience, call.t),
         program=program.code,
     )
@@ -67,7 +72,7 @@ async def broadcast(call: StaffCall) -> None:
         DraftKind.BROADCAST,
         {"program": program.code, "audience": audience, "text": text},
         f"{preview}\n\n{from_the_team(program, esc(text), call.t)}",
-        call.t._("📣 Send to {n} people", n=len(people)),
+        call.t.n_("📣 Send to {n} person", "📣 Send to {n} people", len(people)),
     )
 
 
@@ -97,7 +102,12 @@ async def send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
     if call.callback_id is not None:
         call.turn.answer(call.callback_id, call.t._("Sending…"))
         call.turn.edit(
-            call.message_id, call.t._("📣 Broadcast confirmed: {n} people.", n=len(people))
+            call.message_id,
+            call.t.n_(
+                "📣 Broadcast confirmed: {n} person.",
+                "📣 Broadcast confirmed: {n} people.",
+                len(people),
+            ),
         )
 
 
@@ -182,12 +192,14 @@ def _draft_lines(
     """The draft as staff read it: the pairs with their scores, who is left without a mentor
     and why, and how to publish it."""
     lines = [
-        call.t._(
-            "<b>Matching draft for {program}</b>: {matched} of {total} mentees paired, "
+        call.t.n_(
+            "<b>Matching draft for {program}</b>: {matched} of {n} mentee paired, "
             "total score {score}.",
+            "<b>Matching draft for {program}</b>: {matched} of {n} mentees paired, "
+            "total score {score}.",
+            total,
             program=code,
             matched=result.matched,
-            total=total,
             score=f"{result.total_score:.2f}",
         )
     ]
@@ -198,7 +210,13 @@ def _draft_lines(
     if result.matched > SHOWN_PAIRS:
         lines.append(call.t._("… and {n} more.", n=result.matched - SHOWN_PAIRS))
     if result.unassigned:
-        lines.append(call.t._("Without a compatible mentor: {n}.", n=len(result.unassigned)))
+        lines.append(
+            call.t.n_(
+                "{n} mentee has no compatible mentor.",
+                "{n} mentees have no compatible mentor.",
+                len(result.unassigned),
+            )
+        )
     if left_out:
         lines.append(
             call.t.n_(
@@ -243,7 +261,14 @@ async def publish(call: StaffCall, data: dict[str, Any]) -> None:
             f"#{result.id}",
             f"{name_of(mentee)} + {name_of(mentor)}",
         )
-    lines = [call.t._("✅ {n} pairs started in {program}.", n=made, program=program.code)]
+    lines = [
+        call.t.n_(
+            "✅ {n} pair started in {program}.",
+            "✅ {n} pairs started in {program}.",
+            made,
+            program=program.code,
+        )
+    ]
     if skipped:
         lines.append(call.t._("Not started ({n}):", n=len(skipped)))
         lines += [f"• {s}" for s in skipped[:20]]  # already escaped by t._

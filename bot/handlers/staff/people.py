@@ -238,7 +238,14 @@ async def ban(call: StaffCall) -> None:
     person, ended = banned.person, len(banned.ended)
     await call.audit("ban", person.program, name_of(person), reason)
     call.tell(person, lambda t: t._("The program team has closed your access to this service."))
-    call.say(call.t._("{name} is banned; {n} pair(s) ended.", name=name_of(person), n=ended))
+    call.say(
+        call.t.n_(
+            "{name} is banned; {n} pair ended.",
+            "{name} is banned; {n} pairs ended.",
+            ended,
+            name=name_of(person),
+        )
+    )
 
 
 async def unban(call: StaffCall) -> None:
