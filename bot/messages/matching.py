@@ -193,8 +193,16 @@ def matched_messages(
         ),
     ]
     cards = [
-        SendText(chat_id=mentee.chat_id, text=partner_card(mentee, mentor, program, t_mentee)),
-        SendText(chat_id=mentor.chat_id, text=partner_card(mentor, mentee, program, t_mentor)),
+        SendText(
+            chat_id=mentee.chat_id,
+            text=partner_card(mentee, mentor, program, t_mentee),
+            pin=True,
+        ),
+        SendText(
+            chat_id=mentor.chat_id,
+            text=partner_card(mentor, mentee, program, t_mentor),
+            pin=True,
+        ),
     ]
     return [cards[0], told[0], cards[1], told[1]]
 

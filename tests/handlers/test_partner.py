@@ -37,14 +37,14 @@ async def test_partner_before_and_after_a_match_shows_what_the_proposal_showed()
     assert "You share 1 goal with them." in offer
     formed = await mentor.press("Accept")
     pinned = cards(formed)
-    assert len(pinned) == 1 and pinned[0].chat_id == mentor.user.id
+    assert len(pinned) == 1 and pinned[0].chat_id == mentor.user.id and pinned[0].pin
     assert pinned[0].text.splitlines() == [
         "👤 <b>Your mentee Sam</b> (College First Year)",
         *PROFILE,
     ]
     assert (await mentor.say("/partner")) == [pinned[0].text]
     mentee_cards = cards(mentee.new_effects())
-    assert len(mentee_cards) == 1
+    assert len(mentee_cards) == 1 and mentee_cards[0].pin
     seen = await mentee.say("/partner")
     assert seen == [mentee_cards[0].text]
     assert seen[0].splitlines() == [
