@@ -188,7 +188,12 @@ async def show_figures(
     call.show(summary(stats, figures, scope, call.t), period_buttons(key, period, call.t))
     for filename, png in charts:
         call.turn.effects.append(
-            SendPhoto(chat_id=call.turn.person.chat_id, filename=filename, content=png)
+            SendPhoto(
+                chat_id=call.turn.reply_chat,  # a staff group's topic, or the private chat
+                thread_id=call.turn.reply_thread,
+                filename=filename,
+                content=png,
+            )
         )
     await call.audit("stats", _one(programs), ", ".join(p.code for p in programs), period.value)
 
@@ -207,7 +212,8 @@ async def send_figures_csv(call: StaffCall, programs: Sequence[Program], period:
         call.turn.answer(call.callback_id)
     call.turn.effects.append(
         SendDocument(
-            chat_id=call.turn.person.chat_id,
+            chat_id=call.turn.reply_chat,
+            thread_id=call.turn.reply_thread,
             filename=f"figures-{codes}-{period.value}-{call.now:%Y%m%d}.csv",
             content=content,
             caption=call.t._(
@@ -227,7 +233,8 @@ async def export(call: StaffCall) -> None:
     name = f"pairs-{scope}-{call.now:%Y%m%d}.csv"
     call.turn.effects.append(
         SendDocument(
-            chat_id=call.turn.person.chat_id,
+            chat_id=call.turn.reply_chat,
+            thread_id=call.turn.reply_thread,
             filename=name,
             content=content,
             caption=call.t._("Pairs and progress of {scope}", scope=names_of(programs, call.t)),
