@@ -1,6 +1,7 @@
 """The staff home and the figures' period buttons end to end, on each transport: a coordinator
 opens /panel, taps "waiting for approval" and reads the list under the card; Refresh edits the
-card in place; /stats with a period button sends new phone-sized charts."""
+card in place; /stats with a period button sends new phone-sized charts, and /stats typed in a
+staff group is answered there, charts included."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PIL import Image
 
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
+from tests.e2e.forum import post, staff_group, wait_in_topic
 from tests.e2e.harness import REPLY_TIMEOUT, User, seed_pair
 from tests.e2e.staff_world import COORD_A, MIA, NED, World, staff_bot, world
 
@@ -58,3 +60,15 @@ async def test_a_stats_period_button_sends_new_charts(
         timeout=REPLY_TIMEOUT,
     )
     assert "• 90 days" in [b.text for row in summary.buttons for b in row]
+
+
+async def test_stats_typed_in_a_staff_group_answers_there_with_its_charts(
+    world: World, client: SandboxClient
+) -> None:
+    await world.ask(COORD_A, "/panel")  # known to the bot (a group alone creates nobody)
+    group = await staff_group(client, [COORD_A])
+    await post(client, group.id, COORD_A, "/stats")
+    summary, *charts = await wait_in_topic(client, group.id, None, count=4)
+    assert "Figures for College First Year" in summary.content
+    assert [m.kind for m in charts] == ["photo"] * 3
+    assert not [m for m in await client.bot_messages(COORD_A) if m.kind == "photo"]
