@@ -67,12 +67,15 @@ class TextMessage(Inbound):
 
 @dataclass(frozen=True, kw_only=True)
 class Command(Inbound):
-    """A slash-command: `name` is lower-case without the slash or @botname; `args` is the rest."""
+    """A slash-command: `name` is lower-case without the slash or @botname; `args` is the rest.
+    In a group, `to_bot` is the bot it names ("/pending@mentorbot": "mentorbot", lower-case),
+    None when it names none (then it is for every bot of the group)."""
 
     message_id: int
     name: str
     args: str = ""
     reply_to_message_id: int | None = None
+    to_bot: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -141,6 +144,13 @@ class BotGroupStatus(Inbound):
 class UnreadableUpdate(Inbound):
     """An update the transport could not decode (Telegram sent a shape the framework rejects):
     only who sent it, and in which chat, could be read. The person is asked to send it again."""
+
+
+def addressed_bot(text: str) -> str | None:
+    """The bot a command names ("/start@MentorBot x": "mentorbot"), None when it names none."""
+    head = text[1:].partition(" ")[0]
+    name = head.partition("@")[2].strip().lower()
+    return name or None
 
 
 def parse_command(text: str) -> tuple[str, str] | None:

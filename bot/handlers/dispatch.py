@@ -16,11 +16,13 @@ from pathlib import Path
 
 from bot.core.effects import Effect
 from bot.core.engine import FlowEngine
+from bot.core.errors import DeliveryError
 from bot.core.events import (
     BotBlocked,
     BotUnblocked,
     ButtonPress,
     Command,
+    Inbound,
     MediaMessage,
     MessageEdited,
     TextMessage,
@@ -99,6 +101,8 @@ class MentorbotDispatcher:
         """Decide and record what this event does."""
         event = turn.event
         if event.group:  # a staff supergroup: the inbox's business
+            if not await self._for_us(event):
+                return
             await self.inbox.group_event(turn, uow)
             return
         if isinstance(event, BotBlocked | BotUnblocked):
@@ -133,6 +137,18 @@ class MentorbotDispatcher:
         await self.privacy.complete(turn, uow)  # an erasure confirmed in this turn
         await self.staff.complete(turn, uow)  # a staff member's typed reason, etc.
         await self.inbox.complete(turn, uow)  # a message after /team; a mentor now waiting
+
+    async def _for_us(self, event: Inbound) -> bool:
+        """False for a command a group member addressed to another bot ("/stats@otherbot");
+        when our own username cannot be learnt now, it is taken as ours."""
+        if not isinstance(event, Command) or event.to_bot is None:
+            return True
+        known = self.staff.services.bot_username
+        try:
+            ours = known[0] if known else await self.staff.services.forums.username()
+        except DeliveryError:
+            return True
+        return event.to_bot == ours.lstrip("@").lower()
 
     async def _press(self, turn: Turn, press: ButtonPress, uow: UnitOfWork) -> None:
         """A button, by its kind (`Callback`): the language and staff buttons and the /forgetme

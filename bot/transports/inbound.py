@@ -27,6 +27,7 @@ from bot.core.events import (
     TopicClosed,
     TopicReopened,
     UserRef,
+    addressed_bot,
     parse_command,
 )
 from bot.transports.base import ALLOWED_UPDATES
@@ -176,6 +177,7 @@ def _message(update_id: int, message: Any) -> Inbound | None:
                 name=name,
                 args=args,
                 reply_to_message_id=reply_to,
+                to_bot=addressed_bot(message.text) if where.get("group") else None,
             )
         return TextMessage(
             **base, message_id=message.message_id, text=message.text, reply_to_message_id=reply_to

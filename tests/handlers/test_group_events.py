@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 
 from bot.core.effects import AnswerButton, EditText, SendText
+from bot.core.events import Command, addressed_bot, parse_command
 from bot.core.models import Role
 from bot.core.staff import StaffMember, StaffRole
-from tests.dialog import Bot, Dialog
+from tests.dialog import Bot, Dialog, texts
 from tests.factories import onboarded_person
+from tests.fakes.forums import FakeForums
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 ADMIN, MENTEE, STRANGER = 900, 1, 555
@@ -29,6 +31,19 @@ class GroupDialog(Dialog):
 
     def _base(self) -> dict[str, Any]:
         return {**super()._base(), "chat_id": GROUP, "thread_id": self.thread, "group": True}
+
+    async def say(self, text: str) -> list[str]:
+        command = parse_command(text)
+        if command is None:
+            return await super().say(text)
+        event = Command(
+            message_id=1,
+            name=command[0],
+            args=command[1],
+            to_bot=addressed_bot(text),
+            **self._base(),
+        )
+        return texts(await self._send(event))
 
     def _mine(self, effect: Any) -> bool:
         if isinstance(effect, AnswerButton):
@@ -106,3 +121,13 @@ async def test_plain_messages_and_other_buttons_of_staff_are_ignored(bot: Bot) -
     assert [type(e) for e in effects] == [AnswerButton]
     person = bot.person(ADMIN)
     assert person is not None and person.language == "en" and person.chat_id == ADMIN
+
+
+async def test_a_command_for_another_bot_of_the_group_is_ignored(bot: Bot) -> None:
+    dispatcher: Any = bot.conversations._dispatcher
+    dispatcher.staff.services.forums.fill(FakeForums(bot_username="MentorBot"))
+    await Dialog(bot, ADMIN).say("/help")
+    in_group = GroupDialog(bot, ADMIN)
+    assert await in_group.say("/pending@otherbot") == []
+    [reply] = await in_group.say("/pending@mentorbot")
+    assert "No mentor is waiting" in reply

@@ -91,6 +91,7 @@ def test_a_command_in_a_topic(event: Event) -> None:
         message_id=10,
         name="pending",
         args="college",
+        to_bot="mentorbot",
     )
 
 
