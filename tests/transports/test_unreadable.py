@@ -103,7 +103,7 @@ async def test_the_core_asks_again_in_the_stored_language_else_the_apps() -> Non
     assert bot.person(100) == person, "nothing about them changed"
     stranger = await _unreadable(bot, 200, "it-IT")
     assert [getattr(e, "text", None) for e in stranger] == [
-        "Non sono riuscito a leggere quel messaggio: per favore, mandalo di nuovo come testo."
+        "Non riesco a leggere quel messaggio: mandalo di nuovo come testo, per favore."
     ]
     assert bot.person(200) is None, "nothing stored of someone we don't know"
     default = await _unreadable(bot, 300, None)
