@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from bot.core.flow import Flow
-from flows import age_lift, checkin, ending, onboarding, privacy, relay, report, team, training
+from flows import (
+    age_lift,
+    checkin,
+    ending,
+    onboarding,
+    privacy,
+    reject_reason,
+    relay,
+    report,
+    team,
+    training,
+)
 
 FLOWS: dict[str, Flow] = {
     f.name: f
@@ -17,5 +28,6 @@ FLOWS: dict[str, Flow] = {
         privacy.FLOW,
         age_lift.FLOW,
         team.FLOW,
+        reject_reason.FLOW,
     )
 }

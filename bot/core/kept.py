@@ -132,9 +132,10 @@ KEPT: tuple[Kept, ...] = (
     Kept(
         N_(
             "Decisions of the program team about you (a ban or a rejected application, with its "
-            "date and reason) and a log of what the team did about you."
+            "date and reason), the team's notes about you, and a log of what the team did about "
+            "you."
         ),
-        ("person_flags.*", "audit_log.target", "audit_log.detail"),
+        ("person_flags.*", "staff_notes.*", "audit_log.target", "audit_log.detail"),
     ),
     Kept(
         N_(

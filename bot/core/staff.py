@@ -81,6 +81,7 @@ class DraftKind(StrEnum):
     BROADCAST = "broadcast"
     MATCH = "match"
     PAIR = "pair"  # pairing again a couple that ended or declined before
+    USER = "user"  # which of several people with the same name a command meant
 
 
 @dataclass(frozen=True, kw_only=True)

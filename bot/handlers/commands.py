@@ -15,7 +15,7 @@ command, add one line here (and write its handler); to add a button, add its `Ca
 
 from __future__ import annotations
 
-from bot.core.parsing.arguments import Fields, Words, nothing
+from bot.core.parsing.arguments import Fields, NameAndText, Words, nothing
 from bot.core.staff import Access
 from bot.handlers import entry
 from bot.handlers.registry import (
@@ -33,6 +33,7 @@ from bot.handlers.staff import drafts as staff_drafts
 from bot.handlers.staff import figures as staff_figures
 from bot.handlers.staff import locks as staff_locks
 from bot.handlers.staff import org as staff_org
+from bot.handlers.staff import pair_list as staff_pair_list
 from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import panel as staff_panel
 from bot.handlers.staff import people as staff_people
@@ -44,7 +45,7 @@ from bot.messages.relay import RELAY_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.staff import STAFF_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_PREFIX
-from flows import age_lift
+from flows import age_lift, reject_reason
 
 __all__ = ["REGISTRY", "usage_line"]
 
@@ -174,7 +175,9 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.reject,
         C,
         N_("PERSON REASON"),
-        args=Words(2, problem=N_("Please give the person and a reason (the person is told it).")),
+        press=staff_people.reject_press,  # ✖️ Reject: a reason picked or typed
+        answer=Answer(reject_reason.READY, staff_people.reject_answer),  # the typed reason
+        args=NameAndText(N_("Please give the person and a reason (the person is told it).")),
         group=Group.PEOPLE,
     ),
     Staff(
@@ -193,6 +196,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.unpair,
         C,
         N_("PAIR [REASON]"),
+        press=staff_pairs.unpair_press,  # ⏹ End: the reason asked first
         args=Words(1),
         group=Group.PAIRS,
     ),
@@ -209,10 +213,10 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
     Staff(
         "pairs",
         N_("Pairs with their health and last activity"),
-        staff_pairs.pairs,
+        staff_pair_list.pairs,
         C,
         N_("[PROGRAM]"),
-        press=staff_pairs.pairs_press,
+        press=staff_pair_list.pairs_press,
         args=Words(),
         group=Group.DAY,
     ),
@@ -222,7 +226,8 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_people.user,
         C,
         N_("PERSON"),
-        press=staff_alerts.user_press,  # an alert's "open the case"
+        press=staff_alerts.user_press,  # an alert's "open the case", a choice of person
+        confirm=staff_alerts.pick_confirmed,  # (a choice is pressed, never confirmed)
         args=Words(1, 1),
         group=Group.PEOPLE,
     ),
@@ -234,6 +239,15 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         N_("PERSON TEXT"),
         press=staff_cases.msg_press,  # a case's "Close case"
         args=Fields(2, problem=N_("Please give the person and the message.")),
+        group=Group.PEOPLE,
+    ),
+    Staff(
+        "note",
+        N_("Add a note to a person's case file (staff only)"),
+        staff_people.note,
+        C,
+        N_("PERSON TEXT"),
+        args=NameAndText(N_("Please give the person and the note.")),
         group=Group.PEOPLE,
     ),
     Staff(
@@ -252,6 +266,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         staff_pairs.resume,
         C,
         N_("PAIR"),
+        press=staff_pairs.resume_press,  # ▶️ Resume in /pairs and a case file
         args=Words(1, 1),
         group=Group.PAIRS,
     ),

@@ -25,7 +25,7 @@ from bot.core.programs import ChoiceQuestion, Program
 from bot.core.staff import PersonFlag, StaffNote
 from bot.i18n import Html, Translator
 from bot.messages.pair_history import ended_line
-from bot.messages.reasons import report_reason
+from bot.messages.reasons import REJECT_REASONS, reason_in_words, report_reason
 from bot.messages.staff import STAFF_PREFIX, bucket_label, esc, role_label, status_of
 
 MAX_TEXT = 4096  # Telegram's limit for one message
@@ -195,13 +195,9 @@ def _standing(facts: CaseFacts, t: Translator) -> list[str]:
         lines.append(f"{approval} · {training_words(facts.training, t)}")
     for flag in facts.flags:
         label = t._("Banned") if flag.kind == "banned" else t._("Not approved")
+        reason = reason_in_words(flag.reason, REJECT_REASONS, t)
         lines.append(
-            t._(
-                "{label} on {when}: {reason}",
-                label=label,
-                when=day(flag.at, t),
-                reason=flag.reason,
-            )
+            t._("{label} on {when}: {reason}", label=label, when=day(flag.at, t), reason=reason)
         )
     if facts.waiting_since is not None:
         lines.append(t._("Waiting for a mentor since {when}", when=day(facts.waiting_since, t)))
@@ -304,7 +300,14 @@ def case_buttons(facts: CaseFacts, t: Translator) -> Keyboard:
     rows: list[tuple[Button, ...]] = []
     trained = not facts.training.needed or facts.training.passed_at is not None
     if facts.pending and trained:
-        rows.append((Button(t._("✅ Approve"), f"{STAFF_PREFIX}approve:{person.id}"),))
+        rows.append(
+            (
+                Button(t._("✅ Approve"), f"{STAFF_PREFIX}approve:{person.id}"),
+                Button(t._("✖️ Reject"), f"{STAFF_PREFIX}reject:{person.id}"),
+            )
+        )
+    elif facts.pending:
+        rows.append((Button(t._("✖️ Reject"), f"{STAFF_PREFIX}reject:{person.id}"),))
     for story in facts.pairs:
         pair = story.pair
         if pair.status is PairStatus.ENDED:
@@ -318,7 +321,8 @@ def case_buttons(facts: CaseFacts, t: Translator) -> Keyboard:
             toggle = Button(
                 t._("▶️ Resume with {name}", name=name), f"{STAFF_PREFIX}resume:{pair.id}"
             )
-        rows.append((toggle,))
+        end = Button(t._("⏹ End with {name}", name=name), f"{STAFF_PREFIX}unpair:{pair.id}")
+        rows.append((toggle, end))
     rows.append(
         (
             Button(t._("💬 Message"), f"{STAFF_PREFIX}user:msg:{person.id}"),

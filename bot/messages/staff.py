@@ -12,7 +12,7 @@ from bot.core.effects import Button, Keyboard
 from bot.core.health import HealthBucket
 from bot.core.models import Pair, PairStatus, Person, Role
 from bot.core.staff import StaffRole
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Html, Translator
 
 STAFF_PREFIX = "st:"
 PAGE_SIZE = 10
@@ -26,10 +26,26 @@ AUDIENCE_LABELS = {"mentees": N_("mentees"), "mentors": N_("mentors"), "all": N_
 
 
 def name_of(person: Person | None, fallback: int | None = None) -> str:
-    """A person's display name with their id, for staff."""
+    """A person's name (the pseudonym they chose), for staff: never their id ("—" for someone
+    no longer registered or without a name; `fallback` is accepted for callers that had an id
+    only)."""
+    del fallback  # an id is never shown
     if person is None:
-        return f"#{fallback}" if fallback is not None else "?"
-    return f"{person.display_name or '—'} ({person.id})"
+        return "—"
+    return person.display_name or "—"
+
+
+def couple(mentee: Person | None, mentor: Person | None, t: Translator) -> str:
+    """A pair as staff read it: "Mia and Ned", the mentee first (plain text)."""
+    return t._("{mentee} and {mentor}", mentee=Html(name_of(mentee)), mentor=Html(name_of(mentor)))
+
+
+def candidate_label(person: Person, program: str, t: Translator) -> str:
+    """One of several people with the same name, as a button label (plain text):
+    pseudonym · program · role · when they joined."""
+    joined = t._("joined {when}", when=Html(f"{person.created_at:%Y-%m-%d}"))
+    role = role_label(person.role, t)
+    return " · ".join([person.display_name or "—", program, role, joined])
 
 
 def status_of(pair: Pair, t: Translator) -> str:

@@ -105,6 +105,7 @@ async def case_facts(
             (r, named.get(r.reporter_id), named.get(r.reported_id) if r.reported_id else None)
             for r in reversed(reports)  # newest first
         ],
+        notes=await uow.staff.notes_of(person.id),
         pending=(
             person.role is Role.MENTOR
             and person.is_onboarded

@@ -45,6 +45,7 @@ from bot.storage.tables import (
     ReportRow,
     ScheduledStepRow,
     StaffDraftRow,
+    StaffNoteRow,
     TrainingResultRow,
     table_of,
 )
@@ -70,6 +71,7 @@ _links, _reports, _ratings = (
 )
 _drafts, _flags, _audit = table_of(StaffDraftRow), table_of(PersonFlagRow), table_of(AuditLogRow)
 _cases, _case_messages = table_of(CaseRow), table_of(CaseMessageRow)  # the staff inbox
+_notes = table_of(StaffNoteRow)
 _OPEN = ReportStatus.OPEN.value
 
 
@@ -163,8 +165,11 @@ class SqlErasure:
         """Staff decisions about a mentor application go; a ban stays (like the age lock),
         its reason redacted. The audit log keeps what staff did, and resolved reports by
         others what was reported, with the person's name and ids redacted. Their own staff
-        draft goes; other staff members' drafts lose what names them."""
+        draft goes; other staff members' drafts lose what names them. The team's notes about
+        them go; other notes lose what names them."""
         me = erasure.person_id
+        await self._session.execute(delete(_notes).where(_notes.c.person_id == me))
+        await self._redact(_notes, (_notes.c.id,), (_notes.c.text,), erasure)
         await self._session.execute(
             delete(_flags).where(_flags.c.user_id == me, _flags.c.kind == REJECTED)
         )

@@ -20,6 +20,7 @@ from bot.core.staff import (
     PersonFlag,
     StaffDraft,
     StaffMember,
+    StaffNote,
     StaffRole,
 )
 from bot.storage.pairs import _pair_from_row
@@ -36,6 +37,7 @@ from bot.storage.tables import (
     ScheduledStepRow,
     StaffDraftRow,
     StaffMemberRow,
+    StaffNoteRow,
 )
 
 __all__ = ["SqlStaffRepository"]
@@ -49,6 +51,7 @@ _persons = cast(Table, PersonRow.__table__)
 _pairs = cast(Table, PairRow.__table__)
 _steps = cast(Table, ScheduledStepRow.__table__)
 _reports = cast(Table, ReportRow.__table__)
+_notes = cast(Table, StaffNoteRow.__table__)
 
 
 class SqlStaffRepository:
@@ -276,6 +279,37 @@ class SqlStaffRepository:
         return [_step_from_row(row) for row in result]
 
     # -- a person's case file ----------------------------------------------------------------
+
+    async def add_note(self, note: StaffNote) -> StaffNote:
+        values = {
+            "person_id": note.person_id,
+            "author_id": note.author_id,
+            "author_name": note.author_name[:128],
+            "text": note.text,
+            "at": note.at,
+        }
+        result = await self._session.execute(
+            _notes.insert().values(**values).returning(_notes.c.id)
+        )
+        return replace(note, id=int(result.scalar_one()))
+
+    async def notes_of(self, person_id: int) -> list[StaffNote]:
+        result = await self._session.execute(
+            select(_notes)
+            .where(_notes.c.person_id == person_id)
+            .order_by(_notes.c.at, _notes.c.id)
+        )
+        return [
+            StaffNote(
+                id=row["id"],
+                person_id=row["person_id"],
+                author_id=row["author_id"],
+                author_name=row["author_name"],
+                text=row["text"],
+                at=row["at"],
+            )
+            for row in result.mappings()
+        ]
 
     async def reports_of(self, person_id: int) -> list[Report]:
         r = _reports.c

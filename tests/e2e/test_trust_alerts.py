@@ -123,7 +123,9 @@ async def test_a_priority_report_is_one_labelled_alert_in_the_safety_lane(
     assert len(await client.bot_messages(STAFF)) == 1
     assert_labelled(await shown(client, alert), alert)
     await client.press(STAFF, alert.message_id, button_text="⏸ Pause the pair")
-    await client.wait_for_messages(STAFF, containing(f"Pair #{pair_id} is paused."), timeout=15)
+    await client.wait_for_messages(
+        STAFF, containing("The pair of Mia and Ned is paused."), timeout=15
+    )
     await client.press(STAFF, alert.message_id, button_text="✅ Mark handled")
     await client.wait_for_messages(STAFF, containing("Alert #1 is marked handled"), timeout=15)
     async with bot.core.conversations.uows() as uow:

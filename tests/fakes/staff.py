@@ -14,6 +14,7 @@ from bot.core.staff import (
     PersonFlag,
     StaffDraft,
     StaffMember,
+    StaffNote,
 )
 from tests.fakes.pairs import _next_id
 
@@ -27,6 +28,7 @@ class StaffState:
     drafts: dict[int, StaffDraft] = field(default_factory=dict)
     broadcasts: dict[int, Broadcast] = field(default_factory=dict)
     flags: dict[tuple[int, str], PersonFlag] = field(default_factory=dict)
+    notes: dict[int, StaffNote] = field(default_factory=dict)
 
     def copy(self) -> StaffState:
         return copy.deepcopy(self)
@@ -168,3 +170,12 @@ class _Staff:
     async def reports_of(self, person_id: int) -> list[Report]:
         found = [r for r in self._reports.values() if person_id in (r.reporter_id, r.reported_id)]
         return sorted(found, key=lambda r: (r.created_at, r.id))
+
+    async def add_note(self, note: StaffNote) -> StaffNote:
+        stored = replace(note, id=_next_id(self.state.notes))
+        self.state.notes[stored.id] = stored
+        return stored
+
+    async def notes_of(self, person_id: int) -> list[StaffNote]:
+        found = [n for n in self.state.notes.values() if n.person_id == person_id]
+        return sorted(found, key=lambda n: (n.at, n.id))

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.core.engine import FLOW_PREFIX, button_data
-from bot.core.parsing.arguments import Fields, Words, nothing
+from bot.core.parsing.arguments import Fields, NameAndText, Words, nothing
 from bot.core.staff import Access, DraftKind, StaffMember, StaffRole
 from bot.handlers.commands import (
     CALLBACKS,
@@ -37,7 +37,7 @@ from bot.messages.relay import RELAY_PREFIX, SWITCH_PREFIX
 from bot.messages.safety import SAFETY_PREFIX
 from bot.messages.staff import STAFF_PREFIX
 from bot.messages.steps import CHECKIN_PREFIX, DOCUMENT_PREFIX, STEPS_OF_ROW, STEPS_PREFIX
-from flows import age_lift
+from flows import age_lift, reject_reason
 from tests.dialog import Bot, Dialog
 
 CATALOGS = Catalogs()
@@ -208,7 +208,7 @@ def test_every_kind_of_draft_is_confirmed_by_the_one_command_it_is_named_after()
 
 def test_every_typed_answer_completes_the_one_command_that_declares_it() -> None:
     answers = [(c.answer.state, c.name) for c in STAFF_COMMANDS if c.answer is not None]
-    assert answers == [(age_lift.READY, "ageoverride")]
+    assert answers == [(reject_reason.READY, "reject"), (age_lift.READY, "ageoverride")]
     for state, name in answers:
         found = REGISTRY.answered(state)
         assert found is not None and found.name == name
@@ -232,7 +232,8 @@ def _admin() -> Dialog:
 def test_every_staff_command_declares_the_shape_of_its_arguments() -> None:
     assert [c.name for c in STAFF_COMMANDS if c.args is as_typed] == []
     for command in SHAPED:
-        assert isinstance(command.args, Words | Fields) or command.args is nothing, command.name
+        shaped = isinstance(command.args, Words | Fields | NameAndText)
+        assert shaped or command.args is nothing, command.name
 
 
 @pytest.mark.parametrize(

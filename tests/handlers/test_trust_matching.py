@@ -80,7 +80,7 @@ async def test_a_couple_that_ends_after_the_draft_is_not_published_and_pair_asks
     assert "were matched before" in asked and "by the mentee: “Not a good fit”" in asked
     assert [p.status for p in bot.store.pairs.values()] == [PairStatus.ENDED]
     effects = await coordinator.press("Pair them again")
-    assert any("✅ Pair #2" in t for t in texts(effects))
+    assert any("✅ Paired: " in t for t in texts(effects))
     assert [p.status for p in bot.store.pairs.values()] == [PairStatus.ENDED, PairStatus.ACTIVE]
     entry = max(bot.store.staff.audit.values(), key=lambda e: e.id)
     assert entry.action == "pair" and "confirmed after: ended" in entry.detail

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 __all__ = [
     "BadShape",
     "Fields",
+    "NameAndText",
     "UnreadableArguments",
     "Words",
     "nothing",
@@ -74,6 +75,32 @@ class Fields:
         if len(fields) < self.count:
             raise BadShape(self.problem)
         return fields
+
+
+@dataclass(frozen=True)
+class NameAndText:
+    """A name (one word, or several in double quotes) and the free text after it, exactly as
+    typed, apostrophes and quotes included (`"Mia Rossi" didn't reply` → `["Mia Rossi",
+    "didn't reply"]`); without either says `problem` before the usage line."""
+
+    problem: str = ""
+
+    def __call__(self, text: str) -> list[str]:
+        text = text.strip()
+        if text.startswith('"'):
+            end = text.find('"', 1)
+            if end < 0:
+                raise UnreadableArguments("no closing quotation")
+            name, rest = text[1:end].strip(), text[end + 1 :]
+        else:
+            parts = text.split(maxsplit=1)
+            name, rest = parts[0] if parts else "", parts[1] if len(parts) > 1 else ""
+        rest = rest.strip()
+        if len(rest) > 1 and rest[0] == rest[-1] == '"' and '"' not in rest[1:-1]:
+            rest = rest[1:-1].strip()  # the whole text in quotes, as a shell would read it
+        if not name or not rest:
+            raise BadShape(self.problem)
+        return [name, rest]
 
 
 def nothing(text: str) -> list[str]:

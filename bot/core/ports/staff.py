@@ -13,6 +13,7 @@ from bot.core.staff import (
     PersonFlag,
     StaffDraft,
     StaffMember,
+    StaffNote,
 )
 
 
@@ -94,6 +95,14 @@ class StaffRepository(Protocol):
 
     async def sent_steps(self, programs: Sequence[str]) -> list[ScheduledStep]:
         """The delivered curriculum steps of these programs' pairs."""
+        ...
+
+    async def add_note(self, note: StaffNote) -> StaffNote:
+        """Store a staff note about a person; the note with its id."""
+        ...
+
+    async def notes_of(self, person_id: int) -> list[StaffNote]:
+        """The staff notes about a person, oldest first."""
         ...
 
     async def reports_of(self, person_id: int) -> list[Report]:

@@ -13,10 +13,14 @@ action is written to the audit log."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import replace
+from typing import Any
 
 from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.models import Report, ReportStatus
+from bot.core.parsing.arguments import Words
+from bot.core.staff import DraftKind
 from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import people as staff_people
 from bot.handlers.staff import reports as staff_reports
@@ -44,6 +48,9 @@ async def pause_press(call: StaffCall, rest: list[str]) -> None:
 async def user_press(call: StaffCall, rest: list[str]) -> None:
     """📂 Open the case: the /user card of the person who wrote, audited like /user; the case
     card's "Message" and "Add a note" buttons say how to write to the person or add a note."""
+    if rest[:1] == ["pick"]:
+        await pick_press(call, rest[1:])
+        return
     if rest[:1] in (["msg"], ["note"]):
         person_id = _number(call, rest[1:])
         if person_id is not None:
@@ -53,6 +60,48 @@ async def user_press(call: StaffCall, rest: list[str]) -> None:
     if person_id is not None:
         call.read(str(person_id))
         await staff_people.user(call)
+
+
+async def pick_press(call: StaffCall, rest: list[str]) -> None:
+    """One of several people with the same name was chosen (`StaffCall.ask_which`): run the
+    command they typed again, with that person, authorised again like the command."""
+    if len(rest) != 2 or not rest[1].removeprefix("#").isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    draft = await call.uow.staff.draft(call.actor.user_id)
+    if (
+        draft is None
+        or draft.kind is not DraftKind.USER
+        or draft.token != rest[0]
+        or draft.expired(call.now)
+    ):
+        raise call.refuse(
+            call.t._("This choice is no longer active: please type the command again.")
+        )
+    await call.uow.staff.delete_draft(call.actor.user_id)
+    spec = call.services.registry.staff_command(str(draft.data.get("command")))
+    words = [str(w) for w in draft.data.get("words", [])]
+    if spec is None or not words:
+        raise call.refuse(
+            call.t._("This choice is no longer active: please type the command again.")
+        )
+    if not call.actor.allows(spec.access):
+        raise call.refuse(
+            call.t._(
+                "/{name} needs the admin role; ask an admin of your organisation.", name=spec.name
+            )
+        )
+    word = str(draft.data.get("word"))
+    words[words.index(word) if word in words else 0] = rest[1]
+    call.command = spec
+    call.read(shlex.join(words) if isinstance(spec.args, Words) else " ".join(words))
+    await spec.run(call)
+
+
+async def pick_confirmed(call: StaffCall, data: dict[str, Any]) -> None:
+    """A choice of person is made with its buttons, never confirmed as a preview."""
+    del data
+    raise call.refuse(call.t._("This choice is no longer active: please type the command again."))
 
 
 async def _how_to(call: StaffCall, what: str, person_id: int) -> None:

@@ -9,22 +9,23 @@ A reader that cannot resolve its argument says why, with the command's usage lin
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.core.effects import Keyboard, SendText
+from bot.core.effects import Button, Keyboard, SendText
 from bot.core.errors import TemporaryFailure
 from bot.core.models import GroupRights, Pair, Person
 from bot.core.parsing.arguments import BadShape, UnreadableArguments, pair_ref, person_id
 from bot.core.ports import Forums, UnitOfWork
 from bot.core.programs import Program, ProgramCatalog
-from bot.core.staff import Actor, AuditEntry
+from bot.core.staff import Actor, AuditEntry, DraftKind, StaffDraft
 from bot.core.turn import Turn
 from bot.handlers.registry import Registry, SlashCommand, usage_line
-from bot.i18n import Catalogs, Translator
-from bot.messages.staff import name_of
+from bot.i18n import Catalogs, Html, Translator
+from bot.messages.staff import STAFF_PREFIX, candidate_label, name_of
 from bot.services.matchmaking import Matchmaker
 
 
@@ -217,15 +218,42 @@ class StaffCall:
                 )
             )
         if len(found) > 1:
-            choices = ", ".join(f"{p.id}" for p in found)
-            raise self.refuse(
-                self.t._(
-                    "Several people are called “{who}”: please use their id ({ids}).",
-                    who=word,
-                    ids=choices,
-                )
-            )
+            raise await self.ask_which(word, found)
         return found[0]
+
+    async def ask_which(self, word: str, found: Sequence[Person]) -> Refused:
+        """Several people have this name: ask which one, one button per candidate; a press
+        runs the command again with that person (`bot.handlers.staff.alerts.pick_press`)."""
+        choices = []
+        for person in found:
+            program = self.programs.get(person.program)
+            name = program.name.get(self.t.language) if program else "—"
+            choices.append((str(person.id), candidate_label(person, name, self.t)))
+        text = self.t._("Several people are called “{who}”: which one do you mean?", who=word)
+        return await self._pick(word, text, choices)
+
+    async def _pick(self, word: str, text: str, choices: Sequence[tuple[str, str]]) -> Refused:
+        """Ask which of `choices` (what replaces `word`, its button label) the command meant."""
+        words = self.parsed if isinstance(self.parsed, list) else [word]
+        token = secrets.token_hex(4)
+        data = {"command": self.command.name, "words": words, "word": word}
+        await self.uow.staff.save_draft(
+            StaffDraft(
+                user_id=self.actor.user_id,
+                kind=DraftKind.USER,
+                token=token,
+                created_at=self.now,
+                data=data,
+            )
+        )
+        rows = tuple(
+            (Button(label, data=f"{STAFF_PREFIX}user:pick:{token}:{value}"),)
+            for value, label in choices
+        )
+        if self.callback_id is not None:
+            self.turn.answer(self.callback_id)
+        self.turn.say(text, rows)
+        return Refused(text)
 
     async def pairs_of(self, person: Person) -> list[Pair]:
         """A person's pairs (not ended) in the actor's organisation's programs only."""
@@ -246,14 +274,23 @@ class StaffCall:
         if not pairs:
             raise self.refuse(self.t._("{name} is not in a pair right now.", name=name_of(person)))
         if len(pairs) > 1:
-            refs = ", ".join(f"#{p.id}" for p in pairs)
-            raise self.refuse(
-                self.t._(
-                    "{name} is in several pairs ({refs}): please name one, e.g. /{command} {ref}",
-                    name=name_of(person),
-                    refs=refs,
-                    command=self.command.name,
-                    ref=f"#{pairs[0].id}",
+            partners = {
+                p.id: p
+                for p in await self.uow.persons.get_many(q.partner_of(person.id) for q in pairs)
+            }
+            choices = [
+                (
+                    f"#{p.id}",
+                    self.t._(
+                        "with {name} · since {when}",
+                        name=Html(name_of(partners.get(p.partner_of(person.id)))),
+                        when=Html(f"{p.started_at:%Y-%m-%d}"),
+                    ),
                 )
+                for p in pairs
+            ]
+            text = self.t._(
+                "{name} is in several pairs: which one do you mean?", name=name_of(person)
             )
+            raise await self._pick(word, text, choices)
         return pairs[0]

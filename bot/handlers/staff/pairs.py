@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.health import health
 from bot.core.models import (
     CLOSED_BY_STAFF,
     Pair,
@@ -24,14 +23,12 @@ from bot.core.programs import Program
 from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall
+from bot.handlers.staff.pair_list import end_reason_buttons
 from bot.messages.pair_history import history_lines
+from bot.messages.reasons import END_REASONS
 from bot.messages.staff import (
-    bucket_label,
-    esc,
+    couple,
     name_of,
-    page_buttons,
-    page_footer,
-    paginate,
     status_of,
 )
 from bot.services.matches import form_pair as start_match
@@ -145,10 +142,7 @@ async def _pair_now(
     await call.audit("pair", program.code, f"#{made.id}", detail)
     call.say(
         call.t._(
-            "✅ Pair #{id}: {mentee} with {mentor}.",
-            id=made.id,
-            mentee=name_of(mentee),
-            mentor=name_of(mentor),
+            "✅ Paired: {mentee} with {mentor}.", mentee=name_of(mentee), mentor=name_of(mentor)
         )
     )
 
@@ -157,10 +151,52 @@ async def _both(call: StaffCall, found: Pair) -> list[Person]:
     return await call.uow.persons.get_many([found.mentee_id, found.mentor_id])
 
 
+async def couple_of(call: StaffCall, found: Pair) -> str:
+    """A pair as staff read it: "Mia and Ned" (the mentee first), never its number."""
+    people = {p.id: p for p in await _both(call, found)}
+    return couple(people.get(found.mentee_id), people.get(found.mentor_id), call.t)
+
+
 async def unpair(call: StaffCall) -> None:
     words = call.words()
     found = await call.pair(words[0])
-    reason = " ".join(words[1:]) or CLOSED_BY_STAFF
+    await _end(call, found, " ".join(words[1:]) or CLOSED_BY_STAFF)
+
+
+async def unpair_press(call: StaffCall, rest: list[str]) -> None:
+    """⏹ End (from /pairs or a case file): asks the reason first; a reason's button ends the
+    pair, "Keep the pair" changes nothing."""
+    if not 1 <= len(rest) <= 2 or not rest[0].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    found = await call.pair(f"#{rest[0]}")
+    names = await couple_of(call, found)
+    if found.status is PairStatus.ENDED:
+        raise call.refuse(call.t._("The pair of {pair} has already ended.", pair=names))
+    if len(rest) == 1:
+        ask = call.t._(
+            "End the pair of {pair}? Both are told that the program team ended it. Why?",
+            pair=names,
+        )
+        call.say(ask, end_reason_buttons(found.id, call.t))
+    elif rest[1] == "keep":
+        call.show(call.t._("Nothing changed: the pair of {pair} goes on.", pair=names))
+    elif rest[1] in END_REASONS:
+        await _end(call, found, rest[1])
+    else:
+        call.turn.answer_stale(call.callback_id or "")
+
+
+async def resume_press(call: StaffCall, rest: list[str]) -> None:
+    """▶️ Resume (from /pairs or a case file): /resume of that pair."""
+    if len(rest) != 1 or not rest[0].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    call.read(f"#{rest[0]}")
+    await resume(call)
+
+
+async def _end(call: StaffCall, found: Pair, reason: str) -> None:
     await end_pair(call.uow, found, call.actor.user_id, reason, call.now)
     for person in await _both(call, found):
         call.tell(
@@ -170,7 +206,7 @@ async def unpair(call: StaffCall) -> None:
             ),
         )
     await call.audit("unpair", found.program, f"#{found.id}", reason)
-    call.say(call.t._("Pair #{id} has ended.", id=found.id))
+    call.say(call.t._("The pair of {pair} has ended.", pair=await couple_of(call, found)))
 
 
 async def _pair_in(call: StaffCall, wanted: PairStatus) -> Pair:
@@ -180,12 +216,14 @@ async def _pair_in(call: StaffCall, wanted: PairStatus) -> Pair:
     found = await call.pair(words[0])
     if found.status is wanted:
         return found
-    status = status_of(found, call.t)
+    status, names = status_of(found, call.t), await couple_of(call, found)
     if wanted is PairStatus.PAUSED:
         raise call.refuse(
-            call.t._("Pair #{id} is {status}, not paused.", id=found.id, status=status)
+            call.t._("The pair of {pair} is {status}, not paused.", pair=names, status=status)
         )
-    raise call.refuse(call.t._("Pair #{id} is {status}, not active.", id=found.id, status=status))
+    raise call.refuse(
+        call.t._("The pair of {pair} is {status}, not active.", pair=names, status=status)
+    )
 
 
 async def pause(call: StaffCall) -> None:
@@ -200,7 +238,7 @@ async def pause(call: StaffCall) -> None:
             ),
         )
     await call.audit("pause", found.program, f"#{found.id}")
-    call.say(call.t._("Pair #{id} is paused.", id=found.id))
+    call.say(call.t._("The pair of {pair} is paused.", pair=await couple_of(call, found)))
 
 
 async def resume(call: StaffCall) -> None:
@@ -208,14 +246,16 @@ async def resume(call: StaffCall) -> None:
     try:
         await resume_pair(call.uow, call.programs, found.id, call.now)
     except PairError:
-        raise call.refuse(call.t._("Pair #{id} can't be resumed.", id=found.id)) from None
+        raise call.refuse(
+            call.t._("The pair of {pair} can't be resumed.", pair=await couple_of(call, found))
+        ) from None
     for person in await _both(call, found):
         call.tell(
             person,
             lambda t: t._("Your mentorship's program steps continue from where they stopped."),
         )
     await call.audit("resume", found.program, f"#{found.id}")
-    call.say(call.t._("Pair #{id} continues.", id=found.id))
+    call.say(call.t._("The pair of {pair} continues.", pair=await couple_of(call, found)))
 
 
 async def push(call: StaffCall) -> None:
@@ -224,7 +264,12 @@ async def push(call: StaffCall) -> None:
         r for r in await call.uow.schedule.of_pair(found.id) if r.status is StepStatus.SCHEDULED
     ]
     if not rows:
-        raise call.refuse(call.t._("Pair #{id} has received every step already.", id=found.id))
+        raise call.refuse(
+            call.t._(
+                "The pair of {pair} has received every step already.",
+                pair=await couple_of(call, found),
+            )
+        )
     first = min(r.position for r in rows)
     due = [r for r in rows if r.position == first]
     # the delivery round sends it (exactly once, outside each person's quiet hours)
@@ -232,55 +277,9 @@ async def push(call: StaffCall) -> None:
     await call.audit("push", found.program, f"#{found.id}", due[0].step_id)
     call.say(
         call.t._(
-            "Step {n} of pair #{id} is on its way (people in their quiet hours get it when "
+            "Step {n} for {pair} is on its way (people in their quiet hours get it when "
             "those end).",
             n=first + 1,
-            id=found.id,
+            pair=await couple_of(call, found),
         )
     )
-
-
-async def pairs(call: StaffCall) -> None:
-    await _pairs_page(call, call.words()[:1], 0)
-
-
-async def pairs_press(call: StaffCall, rest: list[str]) -> None:
-    if len(rest) != 2 or not rest[1].isdigit():
-        call.turn.answer_stale(call.callback_id or "")
-        return
-    await _pairs_page(call, [] if rest[0] == "*" else [rest[0]], int(rest[1]))
-
-
-async def _pairs_page(call: StaffCall, words: list[str], page: int) -> None:
-    programs = {p.code: p for p in call.programs_of(words)}
-    found = [
-        p
-        for p in await call.uow.staff.pairs_of(list(programs))
-        if p.status is not PairStatus.ENDED
-    ]
-    if not found:
-        call.show(call.t._("There are no pairs yet."))
-        return
-    title = call.t._("<b>Pairs</b> ({n})", n=len(found))
-    _, page, pages = paginate([""] * len(found), page, title, call.t)
-    shown = found[page * 10 : (page + 1) * 10]
-    people = {
-        p.id: p
-        for p in await call.uow.persons.get_many(
-            {x for s in shown for x in (s.mentee_id, s.mentor_id)}
-        )
-    }
-    lines = []
-    for item in shown:
-        program = programs[item.program]
-        ratings = await call.uow.safety.ratings(item.id)
-        bucket = health(item, ratings, item.last_activity_at, call.now, program.safety.health)
-        last = (item.last_activity_at or item.started_at).strftime("%Y-%m-%d")
-        lines.append(
-            f"#{item.id} {esc(name_of(people.get(item.mentee_id), item.mentee_id))} ↔ "
-            f"{esc(name_of(people.get(item.mentor_id), item.mentor_id))} · {esc(item.program)} · "
-            f"{status_of(item, call.t)} · {bucket_label(bucket, call.t)} · "
-            + call.t._("last activity {when}", when=last)
-        )
-    text = "\n".join([title, *lines, page_footer(page, pages, call.t)]).rstrip()
-    call.show(text, page_buttons("pairs", words[0] if words else "*", page, pages, call.t))

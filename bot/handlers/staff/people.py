@@ -9,16 +9,19 @@ action to the audit log. Nothing here ever shows what people wrote to each other
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from bot.core.effects import Button
+from bot.core.effects import Button, Keyboard
 from bot.core.models import (
     Person,
     Role,
 )
 from bot.core.parsing.arguments import person_id
-from bot.core.staff import BANNED, REJECTED, PersonFlag
+from bot.core.staff import BANNED, REJECTED, PersonFlag, StaffNote
 from bot.handlers.staff.kit import StaffCall
-from bot.i18n import Html
+from bot.i18n import Html, Translator
+from bot.messages.case_file import NOTE_CAP, program_name, training_words
+from bot.messages.reasons import REJECT_REASONS, reason_in_words
 from bot.messages.staff import (
     PAGE_SIZE,
     STAFF_PREFIX,
@@ -29,22 +32,14 @@ from bot.messages.staff import (
     paginate,
 )
 from bot.services.bans import ban as ban_person
-from bot.services.case_file import case_file
+from bot.services.case_file import case_file, training_of
+from flows import reject_reason
 
 
 async def training_line(call: StaffCall, person: Person) -> str:
-    """ "passed", or how many training modules are passed so far."""
-    program = call.programs.get(person.program)
-    training = call.programs.training_of(program) if program else None
-    if person.training_passed_at is not None:
-        return call.t._("training passed")
-    if training is None:
-        return call.t._("no training needed")
-    results = await call.uow.training.of_person(person.id, training.id)
-    passed = len({r.module_id for r in results if r.passed})
-    return call.t._(
-        "training: {passed} of {total} modules passed", passed=passed, total=len(training.steps)
-    )
+    """The training result in words ("training passed on 4 May 2026 (9 of 10 answers
+    right)", "training: 1 of 3 modules passed", "no training needed")."""
+    return training_words(await training_of(call.uow, call.programs, person), call.t)
 
 
 async def _awaiting(call: StaffCall, codes: list[str]) -> list[Person]:
@@ -81,24 +76,20 @@ async def _pending_page(call: StaffCall, words: list[str], page: int) -> None:
     title = call.t._("<b>Mentors waiting for approval</b> ({n})", n=len(mentors))
     _, page, pages = paginate([""] * len(mentors), page, title, call.t)
     shown = mentors[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-    lines = [  # the training of the page shown only: each is a query
-        f"• {esc(name_of(m))} — {esc(m.program or '')} — {await training_line(call, m)}"
-        for m in shown
-    ]
+    lines, rows = [], []
+    for m in shown:  # the training of the page shown only: each is a query
+        training = await training_of(call.uow, call.programs, m)
+        program = program_name(call.programs.get(m.program), call.t)
+        lines.append(f"• {esc(name_of(m))} — {esc(program)} — {training_words(training, call.t)}")
+        name = Html(name_of(m))  # a button label is plain text: the name must not be escaped
+        row = [Button(call.t._("✖️ Reject {name}", name=name), f"{STAFF_PREFIX}reject:{m.id}")]
+        if not training.needed or training.passed_at is not None:
+            approve = call.t._("✅ Approve {name}", name=name)
+            row.insert(0, Button(approve, f"{STAFF_PREFIX}approve:{m.id}"))
+        rows.append(tuple(row))
     text = "\n".join([title, *lines, page_footer(page, pages, call.t)]).rstrip()
-    approve = tuple(
-        (
-            Button(
-                # a button label is plain text: the name must not be HTML-escaped
-                call.t._("✅ Approve {name}", name=Html(m.display_name or str(m.id))),
-                data=f"{STAFF_PREFIX}approve:{m.id}",
-            ),
-        )
-        for m in shown
-        if m.training_passed_at is not None
-    )
     key = words[0] if words else "*"
-    call.show(text, approve + page_buttons("pending", key, page, pages, call.t))
+    call.show(text, tuple(rows) + page_buttons("pending", key, page, pages, call.t))
 
 
 async def approve(call: StaffCall) -> None:
@@ -144,9 +135,46 @@ async def _approve(call: StaffCall, person: Person) -> None:
 
 
 async def reject(call: StaffCall) -> None:
-    words = call.words()
-    person = await call.person(words[0])
-    reason = " ".join(words[1:])
+    name, reason = call.words()
+    await _reject(call, await call.person(name), reason)
+
+
+async def reject_press(call: StaffCall, rest: list[str]) -> None:
+    """✖️ Reject (from /pending or a case file): the common reasons as buttons, "Type a
+    reason" (the typed answer completes it: `reject_answer`), or keep them waiting."""
+    if not 1 <= len(rest) <= 2 or not rest[0].isdigit():
+        call.turn.answer_stale(call.callback_id or "")
+        return
+    person = await call.person(rest[0])
+    name = name_of(person)
+    if len(rest) == 1:
+        call.say(
+            call.t._(
+                "Why can't {name} be approved? They read the reason you choose, in their "
+                "language.",
+                name=name,
+            ),
+            reject_reason_buttons(person.id, call.t),
+        )
+    elif rest[1] == "type":
+        call.turn.set_flow(reject_reason.begin(call.actor.user_id, person.id, name, call.now))
+        call.say(reject_reason.question(call.t, name))
+    elif rest[1] == "keep":
+        call.show(call.t._("Nothing changed: {name} is still waiting.", name=name))
+    elif rest[1] in REJECT_REASONS:
+        await _reject(call, person, rest[1])
+    else:
+        call.turn.answer_stale(call.callback_id or "")
+
+
+async def reject_answer(call: StaffCall, data: dict[str, Any]) -> None:
+    """The reason typed after "Type a reason" (the staff router checked the access again)."""
+    await _reject(call, await call.person(str(data.get("person", ""))), str(data["reason"]))
+
+
+async def _reject(call: StaffCall, person: Person, reason: str) -> None:
+    """Turn a mentor down: `reason` is a code of `REJECT_REASONS` or what staff typed; the
+    mentor reads it in their own language."""
     if person.role is not Role.MENTOR:
         raise call.refuse(call.t._("{name} is not a mentor.", name=name_of(person)))
     await call.uow.persons.update(replace(person, approved_at=None, updated_at=call.now))
@@ -155,16 +183,29 @@ async def reject(call: StaffCall) -> None:
             user_id=person.id, kind=REJECTED, reason=reason, at=call.now, by=call.actor.user_id
         )
     )
-    await call.audit("reject", person.program, name_of(person), reason)
+    words = reason_in_words(reason, REJECT_REASONS, call.t)
+    await call.audit("reject", person.program, name_of(person), words)
     call.tell(
         person,
         lambda t: t._(
             "Thank you for offering to mentor. The program team can't approve your application "
             "at this time. Their reason: {reason}",
-            reason=reason,
+            reason=reason_in_words(reason, REJECT_REASONS, t),
         ),
     )
     call.say(call.t._("{name} was told that they are not approved.", name=name_of(person)))
+
+
+def reject_reason_buttons(person_id: int, t: Translator) -> Keyboard:
+    """The common reasons for turning a mentor down, "Type a reason", and a way back."""
+    rows = tuple(
+        (Button(t._(label), f"{STAFF_PREFIX}reject:{person_id}:{code}"),)
+        for code, label in REJECT_REASONS.items()
+    )
+    return rows + (
+        (Button(t._("✍️ Type a reason"), f"{STAFF_PREFIX}reject:{person_id}:type"),),
+        (Button(t._("✖ Keep them waiting"), f"{STAFF_PREFIX}reject:{person_id}:keep"),),
+    )
 
 
 async def user(call: StaffCall) -> None:
@@ -180,6 +221,33 @@ async def show_case(call: StaffCall, person: Person) -> None:
         call.turn.answer(call.callback_id)
     for n, text in enumerate(texts, 1):
         call.turn.say(text, buttons if n == len(texts) else ())
+
+
+async def note(call: StaffCall) -> None:
+    """/note PERSON TEXT: a note in the person's case file, with its author and date."""
+    name, text = call.words()
+    person = await call.person(name)
+    if len(text) > NOTE_CAP:
+        raise call.refuse(
+            call.t._(
+                "A note can be at most {most} characters long (this one has {n}); nothing "
+                "was saved.",
+                most=NOTE_CAP,
+                n=len(text),
+            )
+        )
+    author = call.turn.event.user.first_name or call.t._("a staff member")
+    await call.uow.staff.add_note(
+        StaffNote(
+            person_id=person.id,
+            author_id=call.actor.user_id,
+            author_name=author,
+            text=text,
+            at=call.now,
+        )
+    )
+    await call.audit("note", person.program, name_of(person))
+    call.say(call.t._("📝 Note added to {name}'s case file.", name=name_of(person)))
 
 
 async def _ban_target(call: StaffCall, word: str) -> Person:

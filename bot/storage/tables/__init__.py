@@ -54,6 +54,7 @@ from bot.storage.tables.staff import (
     PersonFlagRow,
     StaffDraftRow,
     StaffMemberRow,
+    StaffNoteRow,
 )
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "SeenUpdateRow",
     "StaffDraftRow",
     "StaffMemberRow",
+    "StaffNoteRow",
     "TrainingResultRow",
     "UtcDateTime",
     "json_type",

@@ -84,3 +84,16 @@ class PersonFlagRow(Base):
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime]
     by: Mapped[int] = mapped_column(BigInteger)
+
+
+class StaffNoteRow(Base):
+    """A staff member's note about a person (`/note`), with its author's name as written."""
+
+    __tablename__ = "staff_notes"
+
+    id: Mapped[int] = mapped_column(serial_id(), primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    author_name: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime]
