@@ -241,15 +241,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         args=Fields(2, problem=N_("Please give the person and the message.")),
         group=Group.PEOPLE,
     ),
-    Staff(
-        "note",
-        N_("Add a note to a person's case file (staff only)"),
-        staff_people.note,
-        C,
-        N_("PERSON TEXT"),
-        args=NameAndText(N_("Please give the person and the note.")),
-        group=Group.PEOPLE,
-    ),
+    staff_people.NOTE,
     Staff(
         "pause",
         N_("Pause a pair's curriculum"),

@@ -16,10 +16,11 @@ from bot.core.models import (
     Person,
     Role,
 )
-from bot.core.parsing.arguments import person_id
-from bot.core.staff import BANNED, REJECTED, PersonFlag, StaffNote
+from bot.core.parsing.arguments import NameAndText, person_id
+from bot.core.staff import BANNED, REJECTED, Access, PersonFlag, StaffNote
+from bot.handlers.registry import Group, SlashCommand
 from bot.handlers.staff.kit import StaffCall
-from bot.i18n import Html, Translator
+from bot.i18n import N_, Html, Translator
 from bot.messages.case_file import NOTE_CAP, program_name, training_words
 from bot.messages.reasons import REJECT_REASONS, reason_in_words
 from bot.messages.staff import (
@@ -324,3 +325,15 @@ async def unban(call: StaffCall) -> None:
     await call.audit("unban", person.program, name_of(person))
     call.tell(person, lambda t: t._("The program team has restored your access. Welcome back!"))
     call.say(call.t._("{name} can use the service again.", name=name_of(person)))
+
+
+NOTE = SlashCommand[StaffCall](
+    "note",
+    N_("Add a note to a person's case file (staff only)"),
+    note,
+    Access.COORDINATOR,
+    N_("PERSON TEXT"),
+    args=NameAndText(N_("Please give the person and the note.")),
+    group=Group.PEOPLE,
+)
+"""/note, declared here (with its handler) and listed in `bot.handlers.commands.STAFF_COMMANDS`."""

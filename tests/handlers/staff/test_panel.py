@@ -51,7 +51,7 @@ async def test_waiting_for_approval_opens_the_pending_list_with_the_same_count()
     effects = await coordinator.press("Waiting for approval")
     [listed] = texts(effects)  # a new message under the card, which stays
     assert "Mentors waiting for approval</b> (2)" in listed
-    assert "Person 23 (23)" in listed and "Person 25 (25)" in listed
+    assert "• Person 23 — " in listed and "• Person 25 — " in listed
     assert "Person 24" not in listed and "Person 40" not in listed
     assert not any(isinstance(e, EditText) for e in effects)
 
@@ -61,7 +61,7 @@ async def test_each_button_opens_its_list() -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
     [reports] = texts(await coordinator.press("Open reports"))
-    assert "Open reports</b> (1)" in reports and "Person 10 (10)" in reports
+    assert "Open reports</b> (1)" in reports and "by Person 10" in reports
     [attention] = texts(await coordinator.press("Pairs needing attention"))
     assert "<b>3 pairs needing attention</b>" in attention
     assert all(f"#{i} " in attention for i in (2, 3, 6)) and "#1 " not in attention
