@@ -59,7 +59,13 @@ class ReasonState(State):
         if len(reason) < 3:
             return Outcome.hint(ctx.t._("Please type the reason in a few words."))
         if len(reason) > MAX_REASON:
-            return Outcome.hint(ctx.t._("Please write up to {n} characters.", n=MAX_REASON))
+            return Outcome.hint(
+                ctx.t.n_(
+                    "Please write up to {n} character.",
+                    "Please write up to {n} characters.",
+                    MAX_REASON,
+                )
+            )
         return Outcome.go(READY, data={**ctx.data, "reason": reason})
 
 
