@@ -10,12 +10,19 @@ import io
 from collections.abc import Sequence
 from dataclasses import replace
 
+import pytest
 from PIL import Image
 
 from bot.core.effects import EditText, SendDocument, SendPhoto
 from bot.core.staff import StaffRole
-from tests.dialog import Dialog, texts
+from tests.dialog import Bot, Dialog, texts
 from tests.handlers.staff.panel_world import COORDINATOR, EMPTY_ADMIN, empty_bot, seeded_bot
+
+
+@pytest.fixture
+def bot() -> Bot:
+    """The seeded world (`panel_world`); a fixture, so that the staff words check runs too."""
+    return seeded_bot()
 
 
 def _photos(effects: Sequence[object]) -> list[SendPhoto]:
@@ -26,8 +33,7 @@ def _rows(document: SendDocument) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(document.content.decode("utf-8"))))
 
 
-async def test_stats_sends_a_summary_with_period_buttons_and_three_charts() -> None:
-    bot = seeded_bot()
+async def test_stats_sends_a_summary_with_period_buttons_and_three_charts(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     [summary] = await coordinator.say("/stats")
     assert "<b>Figures for College First Year</b>" in summary
@@ -46,8 +52,7 @@ async def test_stats_sends_a_summary_with_period_buttons_and_three_charts() -> N
         assert image.format == "PNG" and image.size[0] >= 1200
 
 
-async def test_a_period_button_redraws_in_place_with_new_charts() -> None:
-    bot = seeded_bot()
+async def test_a_period_button_redraws_in_place_with_new_charts(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/stats")
     effects = await coordinator.press("90 days")
@@ -63,8 +68,7 @@ async def test_a_period_button_redraws_in_place_with_new_charts() -> None:
     assert not _photos(stale) and not [e for e in stale if isinstance(e, EditText)]
 
 
-async def test_the_csv_button_sends_the_same_figures_with_their_period() -> None:
-    bot = seeded_bot()
+async def test_the_csv_button_sends_the_same_figures_with_their_period(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/stats")
     effects = await coordinator.press("All time")
@@ -98,8 +102,7 @@ async def test_the_csv_button_sends_the_same_figures_with_their_period() -> None
     assert health["pairs_at_risk"] == 2
 
 
-async def test_export_sends_the_pairs_and_the_figures() -> None:
-    bot = seeded_bot()
+async def test_export_sends_the_pairs_and_the_figures(bot: Bot) -> None:
     member = bot.store.staff.members[COORDINATOR]
     bot.store.staff.members[COORDINATOR] = replace(member, role=StaffRole.ADMIN)
     admin = Dialog(bot, COORDINATOR)
@@ -121,8 +124,7 @@ async def test_stats_on_a_program_nobody_joined_says_what_to_do_first() -> None:
     assert not _photos(admin.last_effects)
 
 
-async def test_stats_in_italian_reads_names_and_words() -> None:
-    bot = seeded_bot()
+async def test_stats_in_italian_reads_names_and_words(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/language")
     await coordinator.press("Italiano")

@@ -4,8 +4,10 @@ place with fresh counts, and a program nobody has joined says what to do first."
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.effects import EditText, SendPhoto, SendText
-from tests.dialog import Dialog, texts
+from tests.dialog import Bot, Dialog, texts
 from tests.handlers.staff.panel_world import (
     COORDINATOR,
     EMPTY_ADMIN,
@@ -15,12 +17,17 @@ from tests.handlers.staff.panel_world import (
 )
 
 
+@pytest.fixture
+def bot() -> Bot:
+    """The seeded world (`panel_world`); a fixture, so that the staff words check runs too."""
+    return seeded_bot()
+
+
 def _buttons(effect: SendText | EditText) -> list[str]:
     return [b.text for row in effect.buttons for b in row]
 
 
-async def test_the_panel_counts_what_waits_in_the_organisations_programs() -> None:
-    bot = seeded_bot()
+async def test_the_panel_counts_what_waits_in_the_organisations_programs(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     [card] = await coordinator.say("/panel")
     assert "<b>Today · College First Year</b>" in card
@@ -44,8 +51,7 @@ async def test_the_panel_counts_what_waits_in_the_organisations_programs() -> No
     assert "1 open report or alert" in other and "1 quiet pair" in other
 
 
-async def test_waiting_for_approval_opens_the_pending_list_with_the_same_count() -> None:
-    bot = seeded_bot()
+async def test_waiting_for_approval_opens_the_pending_list_with_the_same_count(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
     effects = await coordinator.press("Waiting for approval")
@@ -56,8 +62,7 @@ async def test_waiting_for_approval_opens_the_pending_list_with_the_same_count()
     assert not any(isinstance(e, EditText) for e in effects)
 
 
-async def test_each_button_opens_its_list() -> None:
-    bot = seeded_bot()
+async def test_each_button_opens_its_list(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
     [reports] = texts(await coordinator.press("Open reports"))
@@ -76,8 +81,7 @@ async def test_each_button_opens_its_list() -> None:
     assert "preview" in how
 
 
-async def test_refresh_edits_the_card_in_place_with_fresh_counts() -> None:
-    bot = seeded_bot()
+async def test_refresh_edits_the_card_in_place_with_fresh_counts(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
     await coordinator.say("/approve 23")
@@ -96,16 +100,14 @@ async def test_a_program_nobody_joined_says_what_to_do_first() -> None:
     assert "/program link" in card and "0 " not in card.split("<i>")[0]  # no row of zeros
 
 
-async def test_a_stale_or_made_up_panel_button_changes_nothing() -> None:
-    bot = seeded_bot()
+async def test_a_stale_or_made_up_panel_button_changes_nothing(bot: Bot) -> None:
     effects = await Dialog(bot, COORDINATOR).press("", data="st:panel:nonsense")
     assert not texts(effects)
     refused = await Dialog(bot, 10).press("", data="st:panel:pending")  # a mentee
     assert not any("waiting for approval" in t for t in texts(refused))
 
 
-async def test_the_panel_in_italian() -> None:
-    bot = seeded_bot()
+async def test_the_panel_in_italian(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/language")
     await coordinator.press("Italiano")
