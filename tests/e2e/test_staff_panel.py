@@ -28,7 +28,9 @@ async def test_the_panel_opens_the_approval_list(world: World, client: SandboxCl
     assert labels[0] == "⏳ Waiting for approval (1)" and "🔄 Refresh" in labels
     [listed] = await coordinator.press("Waiting for approval")
     assert "Mentors waiting for approval</b> (1)" in (listed.text or "")  # the /pending list
-    assert "Ona (1503)" in (listed.text or "") and "training passed" in (listed.text or "")
+    assert "Ona — College First Year" in (listed.text or "") and "training passed" in (
+        listed.text or ""
+    )
     await coordinator.press("Approve Ona")
     await client.press(COORD_A, card.message_id, button_text="🔄 Refresh")
     [edited] = await client.wait_for_messages(

@@ -65,20 +65,29 @@ async def test_waiting_for_approval_opens_the_pending_list_with_the_same_count(b
 async def test_each_button_opens_its_list(bot: Bot) -> None:
     coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
-    [reports] = texts(await coordinator.press("Open reports"))
-    assert "Open reports</b> (1)" in reports and "by Person 10" in reports
     [attention] = texts(await coordinator.press("Pairs needing attention"))
-    assert "<b>3 pairs needing attention</b>" in attention
-    assert all(f"#{i} " in attention for i in (2, 3, 6)) and "#1 " not in attention
-    assert "🔴 at risk" in attention and "College First Year" in attention
-    [quiet] = texts(await coordinator.press("Quiet pairs"))
-    assert "<b>2 quiet pairs</b>" in quiet and "#6 " not in quiet and "#2 " in quiet
-    effects = await coordinator.press("This week's figures")
+    assert "<b>Pairs needing attention</b> (3)" in attention  # /pairs, filtered
+    for couple in ("Person 11 ↔ Person 21", "Person 12 ↔ Person 22", "Person 14 ↔ Person 26"):
+        assert couple in attention
+    assert "Person 10 ↔" not in attention and "🔴 at risk" in attention
+    assert "College First Year" in attention
+    [quiet] = texts(await coordinator.press("", data="st:panel:quiet"))  # on the card
+    assert "<b>Quiet pairs</b> (2)" in quiet and "Person 14 ↔" not in quiet
+    assert "Person 11 ↔ Person 21" in quiet and "Person 12 ↔ Person 22" in quiet
+    effects = await coordinator.press("", data="st:panel:figures")
     assert "<b>Figures for College First Year</b>" in texts(effects)[0]
     assert len([e for e in effects if isinstance(e, SendPhoto)]) == 3
     [how] = texts(await coordinator.press("", data="st:panel:broadcast"))  # on the card
     assert "/broadcast college all " in how and "For College First Year" in how
     assert "preview" in how
+
+
+async def test_open_reports_opens_the_reports_list() -> None:
+    # not on the `bot` fixture: /reports (not the panel's) still shows a pair's number
+    coordinator = Dialog(seeded_bot(), COORDINATOR)
+    await coordinator.say("/panel")
+    [reports] = texts(await coordinator.press("Open reports"))
+    assert "Open reports</b> (1)" in reports and "by Person 10" in reports
 
 
 async def test_refresh_edits_the_card_in_place_with_fresh_counts(bot: Bot) -> None:
