@@ -119,7 +119,8 @@ async def test_a_priority_report_is_one_labelled_alert_in_the_safety_lane(
         assert [r.id for r in await uow.safety.open_reports()] == [1], "nothing changed"
         pair = await uow.pairs.get(pair_id)
         assert pair is not None and pair.status is PairStatus.ACTIVE
-        assert await uow.staff.audit(None, 20) == []
+        audit = [e.action for e in await uow.staff.audit(None, 20)]
+        assert audit == ["case opened"], "only the alert's own case, nothing by the forger"
     assert len(await client.bot_messages(STAFF)) == 1
     assert_labelled(await shown(client, alert), alert)
     await client.press(STAFF, alert.message_id, button_text="⏸ Pause the pair")
@@ -167,7 +168,8 @@ async def test_a_block_is_one_labelled_alert_and_show_labels_each_copy(
     assert bot.core is not None
     async with bot.core.conversations.uows() as uow:
         assert [r.id for r in await uow.safety.open_reports()] == [1], "nothing changed"
-        assert await uow.staff.audit(None, 20) == []
+        audit = [e.action for e in await uow.staff.audit(None, 20)]
+        assert audit == ["case opened"], "only the alert's own case, nothing by the forger"
     assert_labelled(await shown(client, alert), alert)
     await client.press(STAFF, alert.message_id, button_text="📂 Open Mia's case")
     card = await client.wait_for_messages(STAFF, containing("Mia</b> · mentee"), timeout=15)
