@@ -233,3 +233,13 @@ async def test_a_mentor_now_waiting_for_approval_opens_a_case(
     assert [(e.chat_id, e.thread_id) for e in request] == [(GROUP, 100)]
     assert "st:approve:3" in str(request[0].buttons)
     assert not again.effects
+
+
+async def test_the_audit_log_names_who_and_which_case_never_the_words(bot: Bot) -> None:
+    await Dialog(bot, MENTEE).say("/team Something private")
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/msg Tiger-42 Another private thing")
+    [audit] = await coordinator.say("/audit")
+    assert "Staff 900 · team message → Tiger-42 · case #1 (team)" in audit
+    assert "Tiger-42 · case opened → Tiger-42" in audit
+    assert "private" not in audit and f"· {COORDINATOR} ·" not in audit, "names, not ids"
