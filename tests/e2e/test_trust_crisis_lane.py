@@ -159,7 +159,7 @@ async def test_the_alerts_buttons_act_once_and_refuse_forged_or_stale_presses(
     stale = await answers(client, STAFF, 2)
     assert f"Pair #{pair_id} is paused, not active." in stale[-1]
     await client.press(STAFF, alert.message_id, button_text="📂 Open Mia's case")
-    card = await client.wait_for_messages(STAFF, containing("Role: mentee"), timeout=15)
+    card = await client.wait_for_messages(STAFF, containing("Mia</b> · mentee"), timeout=15)
     assert "Mia" in (card[0].text or "")
     await client.press(STAFF, alert.message_id, button_text="💬 Show the messages")
     copies = await client.wait_for_messages(STAFF, lambda m: m.copied, timeout=15)
@@ -177,9 +177,10 @@ async def test_the_alerts_buttons_act_once_and_refuse_forged_or_stale_presses(
     assert pair is not None and pair.status is PairStatus.PAUSED
     assert reports == [], "handled once"
     assert [e.action for e in reversed(audit)] == [
+        "case opened",  # by the alert itself
         "pause",
         "user",
         "reports show",
         "reports resolve",
     ]
-    assert all(e.actor_id == STAFF for e in audit)
+    assert all(e.actor_id == STAFF for e in audit if e.action != "case opened")
