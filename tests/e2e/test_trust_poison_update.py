@@ -22,9 +22,7 @@ from tests.e2e.harness import REPLY_TIMEOUT, BotProcess, seed_person
 from tests.e2e.test_webhook import scrape_until
 
 ASK_AGAIN_EN = "I couldn't read that message — please send it again as text."
-ASK_AGAIN_IT = (
-    "Non sono riuscito a leggere quel messaggio: per favore, mandalo di nuovo come testo."
-)
+ASK_AGAIN_IT = "Non riesco a leggere quel messaggio: mandalo di nuovo come testo, per favore."
 SECRET_WORD = "zanzibarquokka"
 BEFORE, STRANGER, KNOWN, AFTER = 7_513_001, 7_513_002, 7_513_003, 7_513_004
 
