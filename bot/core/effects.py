@@ -100,6 +100,7 @@ class CopyMessage:
     reply_to_message_id: int | None = None
     relay: RelayTag | None = None
     thread_id: int | None = None  # a forum topic of a supergroup (message_thread_id)
+    tag: str | None = None  # who wants to know once it is sent (a team message: its case)
 
 
 @dataclass(frozen=True, kw_only=True)

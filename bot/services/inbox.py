@@ -260,6 +260,7 @@ class CaseDesk:
                 from_chat_id=message.chat_id,
                 message_id=message.message_id,
                 caption=words.team_caption(message.caption, t),
+                tag=f"{CASE_TAG}{case.id}",
             )
         if not case.in_topic and case.staff_id != staff_id:
             await uow.cases.update(replace(case, staff_id=staff_id))
@@ -348,7 +349,7 @@ class CaseDesk:
 async def note_sent(uow: UnitOfWork, effect: Effect, message_id: int | None) -> None:
     """The sender delivered a team message: remember its id in the person's chat, so that a
     reply to it goes to its case."""
-    if not isinstance(effect, SendText) or message_id is None:
+    if not isinstance(effect, SendText | CopyMessage) or message_id is None:
         return
     if effect.tag and effect.tag.startswith(CASE_TAG):
         case_id = int(effect.tag.removeprefix(CASE_TAG))

@@ -156,7 +156,20 @@ async def test_words_both_ways(store: MemoryStore, forums: FakeForums) -> None:
         [copy] = await cases.to_person(uow, case, person, COORDINATOR, photo, T0)
         back = await cases.to_team(uow, case, person, text(PERSON, "grazie & ciao"), T0)
         await note_sent(uow, out, 777)
+        await note_sent(uow, copy, 778)  # a reply to a team photo goes to the case too
+        voice = MediaMessage(
+            update_id=3,
+            user=UserRef(id=PERSON),
+            chat_id=PERSON,
+            at=T0,
+            message_id=52,
+            media=MediaKind.VOICE,
+            reply_to_message_id=778,
+        )
+        [heard] = await cases.to_team(uow, case, person, voice, T0)
         await uow.commit()
+    assert isinstance(heard, CopyMessage) and (heard.chat_id, heard.thread_id) == (GROUP, 100)
+    assert (heard.from_chat_id, heard.message_id, heard.caption) == (PERSON, 52, "<b>Tiger-42</b>")
     assert isinstance(out, SendText) and out.chat_id == PERSON
     assert out.text.startswith("🏛 <b>Team del programma</b>") or out.text.startswith("🏛 <b>")
     assert "Ciao &lt;3" in out.text and out.tag == f"case:{case.id}"
@@ -165,9 +178,15 @@ async def test_words_both_ways(store: MemoryStore, forums: FakeForums) -> None:
     [into] = back
     assert isinstance(into, SendText) and (into.chat_id, into.thread_id) == (GROUP, 100)
     assert into.text == "<b>Tiger-42</b>: grazie &amp; ciao"
-    assert store.cases.messages == {(PERSON, 777): case.id}
+    assert store.cases.messages == {(PERSON, 777): case.id, (PERSON, 778): case.id}
     actions = [e.action for e in store.staff.audit.values()]
-    assert actions == ["case opened", "team message", "team message", "message to team"]
+    assert actions == [
+        "case opened",
+        "team message",
+        "team message",
+        "message to team",
+        "message to team",
+    ]
     assert not any("Ciao" in e.detail or "grazie" in e.detail for e in store.staff.audit.values())
 
 
