@@ -105,6 +105,9 @@ async def test_staffgroup_says_what_is_missing_then_sets_the_group(
     assert not any(name == "team" for name, _ in menu.commands), "staff commands only"
     [entry] = bot.store.staff.audit.values()
     assert entry.action == "staffgroup" and entry.target == "College First Year"
+    [off] = await in_group.say("/program staffgroup off")  # the program whose group this is
+    assert "now go to your private chats" in off and bot.store.cases.groups == {}
+    await in_group.say("/program staffgroup college")
     private = Dialog(bot, COORDINATOR)
     [refused] = await private.say("/program staffgroup college")
     assert "Type this command in the staff group itself" in refused

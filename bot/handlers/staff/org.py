@@ -298,6 +298,15 @@ async def _staffgroup(call: StaffCall, words: list[str]) -> None:
 
 async def _staffgroup_off(call: StaffCall, words: list[str]) -> None:
     t = call.t
+    event = call.turn.event
+    if not words and event.group:  # typed in the group: the program whose group this is
+        codes = call.actor.program_codes(call.programs)
+        mine = [
+            g.program
+            for g in await call.uow.cases.staff_groups(codes)
+            if g.chat_id == event.chat_id
+        ]
+        words = mine[:1] if len(mine) == 1 else words
     found = _one_program(call, words)
     group = await call.uow.cases.staff_group(found.code)
     if group is None:
