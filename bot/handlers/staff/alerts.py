@@ -107,7 +107,7 @@ async def pick_confirmed(call: StaffCall, data: dict[str, Any]) -> None:
 async def _how_to(call: StaffCall, what: str, person_id: int) -> None:
     person = await call.person(str(person_id))
     name = person.display_name or ""
-    word = f'"{name}"' if " " in name else name
+    word = name  # as /msg and /note read it: the name first
     if what == "msg":
         text = call.t._(
             "To write to {name}, send: /msg {word} your message. They read it as from the "

@@ -25,7 +25,7 @@ from bot.core.staff import Actor, AuditEntry, DraftKind, StaffDraft
 from bot.core.turn import Turn
 from bot.handlers.registry import Registry, SlashCommand, usage_line
 from bot.i18n import Catalogs, Html, Translator
-from bot.messages.staff import STAFF_PREFIX, candidate_label, name_of
+from bot.messages.staff import STAFF_PREFIX, candidate_label, couple, esc, name_of
 from bot.services.matchmaking import Matchmaker
 
 
@@ -294,3 +294,46 @@ class StaffCall:
             )
             raise await self._pick(word, text, choices)
         return pairs[0]
+
+
+async def audit_lines(call: StaffCall, entries: Sequence[AuditEntry]) -> list[str]:
+    """Audit entries as staff read them: when, who (by name), what (a command, or a case's
+    event), on whom (a person by name, a pair by its two names: the log stores a person's id
+    or a pair as `#<id>`), and the detail. Never an id."""
+    pair_ids = {ref for e in entries if (ref := pair_ref(e.target)) is not None}
+    pairs = {p.id: p for p in await call.uow.pairs.get_many(pair_ids)}
+    ids = {e.actor_id for e in entries} | {int(e.target) for e in entries if e.target.isdigit()}
+    ids |= {i for p in pairs.values() for i in (p.mentee_id, p.mentor_id)}
+    people = {p.id: p for p in await call.uow.persons.get_many(ids)}
+    someone = call.t._("a staff member")
+    lines = []
+    for e in entries:
+        actor = people.get(e.actor_id)
+        who = actor.display_name if actor is not None and actor.display_name else someone
+        ref = pair_ref(e.target)
+        if ref is not None:
+            pair = pairs.get(ref)
+            target = (
+                couple(people.get(pair.mentee_id), people.get(pair.mentor_id), call.t)
+                if pair is not None
+                else call.t._("a pair no longer stored")
+            )
+        elif e.target.isdigit():
+            target = name_of(people.get(int(e.target)))
+        else:
+            target = e.target
+        action = e.action if " " in e.action else f"/{e.action}"
+        line = f"{e.at:%Y-%m-%d %H:%M} · {esc(who)} · {esc(action)} → {esc(target)}"
+        lines.append(line + (f" · {esc(e.detail)}" if e.detail else ""))
+    return lines
+
+
+async def staff_names(call: StaffCall, user_ids: Sequence[int]) -> str:
+    """Staff members by name ("a staff member" for one who never chose a name)."""
+    people = {p.id: p for p in await call.uow.persons.get_many(user_ids)}
+    return ", ".join(
+        name_of(people[i])
+        if i in people and people[i].display_name
+        else call.t._("a staff member")
+        for i in user_ids
+    )

@@ -18,13 +18,12 @@ from bot.core.ports import UnitOfWork
 from bot.core.programs import Program
 from bot.core.staff import (
     Access,
-    AuditEntry,
     StaffMember,
     StaffRole,
     actor_for,
     organisations,
 )
-from bot.handlers.staff.kit import StaffCall, StaffServices
+from bot.handlers.staff.kit import StaffCall, StaffServices, audit_lines, staff_names
 from bot.handlers.staff.router import menu_of
 from bot.i18n import Translator
 from bot.messages.inbox import missing_rights
@@ -154,7 +153,7 @@ async def _list(call: StaffCall) -> None:
     ]
     if call.actor.is_superadmin:
         lines.append(
-            call.t._("Super-admins: {ids}", ids=", ".join(map(str, call.services.superadmins)))
+            call.t._("Super-admins: {ids}", ids=await staff_names(call, call.services.superadmins))
         )
     elif not members:
         lines.append(call.t._("No staff yet."))
@@ -355,20 +354,8 @@ async def _audit_page(call: StaffCall, page: int) -> None:
     pages = max(1, -(-total // 10))
     page = min(max(page, 0), pages - 1)
     entries = await call.uow.staff.audit(orgs, 10, page * 10)
-    ids = {e.actor_id for e in entries} | {int(e.target) for e in entries if e.target.isdigit()}
-    names = {p.id: p.display_name for p in await call.uow.persons.get_many(ids) if p.display_name}
-    lines = [_audit_line(e, names) for e in entries]
+    lines = await audit_lines(call, entries)
     title = call.t._("<b>Audit log</b> ({n} entries, newest first)", n=total)
     text, _, _ = paginate(lines, 0, title, call.t)
     text = "\n".join([text, page_footer(page, pages, call.t)]).rstrip()
     call.show(text, page_buttons("audit", "*", page, pages, call.t))
-
-
-def _audit_line(entry: AuditEntry, names: dict[int, str]) -> str:
-    """One entry as staff read it: when, who (their name when they chose one), what (a command,
-    or a case's event), on whom, and the detail."""
-    actor = names.get(entry.actor_id, str(entry.actor_id))
-    target = names.get(int(entry.target), entry.target) if entry.target.isdigit() else entry.target
-    action = entry.action if " " in entry.action else f"/{entry.action}"
-    line = f"{entry.at:%Y-%m-%d %H:%M} · {esc(actor)} · {esc(action)} → {esc(target)}"
-    return line + (f" · {esc(entry.detail)}" if entry.detail else "")

@@ -180,8 +180,7 @@ async def _how_to_write(call: StaffCall, pair_id: int) -> None:
 
 
 def _word(person: Person) -> str:
-    name = person.display_name or ""
-    return f'"{name}"' if " " in name else name
+    return person.display_name or ""  # as /msg reads it: the name first
 
 
 def end_reason_buttons(pair_id: int, t: Translator) -> Keyboard:

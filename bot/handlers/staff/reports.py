@@ -10,6 +10,8 @@ from dataclasses import replace
 from bot.core.models import Person, Report, ReportStatus
 from bot.core.parsing.arguments import report_ref
 from bot.handlers.staff.kit import StaffCall
+from bot.messages.case_file import program_name
+from bot.messages.reasons import report_reason
 from bot.messages.staff import PAGE_SIZE, esc, name_of, page_buttons, page_footer
 
 
@@ -65,12 +67,11 @@ async def _page(call: StaffCall, page: int) -> None:
     lines = [call.t._("<b>Open reports</b> ({n})", n=len(mine))]
     for report, code, reporter in shown:
         reported = people.get(report.reported_id) if report.reported_id else None
-        pair_line = f" · #{report.pair_id}" if report.pair_id else ""
+        program = esc(program_name(call.programs.get(code), call.t))
         lines.append(
             ("🚨 " if report.priority else "• ")
-            + f"<b>{report.id}</b> · {report.created_at:%Y-%m-%d %H:%M} · "
-            + f"{esc(code or '—')}{pair_line} · "
-            + f"{esc(report.reason)}\n  "
+            + f"<b>{report.id}</b> · {report.created_at:%Y-%m-%d %H:%M} · {program} · "
+            + f"{esc(report_reason(report.reason, call.t))}\n  "
             + call.t._("by {who}", who=name_of(reporter, report.reporter_id))
             + (" → " + esc(name_of(reported, report.reported_id)) if report.reported_id else "")
             + (f"\n  “{esc(report.text[:300])}”" if report.text else "")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.core.effects import EditText, SendText
-from bot.core.models import Pair, PairStatus, Role
+from bot.core.models import Pair, PairStatus, Report, Role
 from bot.core.staff import REJECTED, StaffMember, StaffRole
 from tests.dialog import Bot, Dialog, answers
 from tests.factories import onboarded_person
@@ -226,3 +226,21 @@ async def test_a_pair_by_a_name_in_several_pairs_asks_which_one(bot: Bot) -> Non
     coordinator.hears("The pair of Kai and Ned is paused.")
     assert bot.store.pairs[8].status is PairStatus.PAUSED
     assert bot.store.pairs[7].status is PairStatus.ACTIVE
+
+
+async def test_audit_and_reports_read_names_and_words(bot: Bot) -> None:
+    _pairs(bot)
+    bot.store.persons[COORDINATOR] = onboarded_person(
+        COORDINATOR, Role.MENTOR, "college", T0, display_name="Cora"
+    )
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/pause Kai")
+    await coordinator.say("/note Mia call back")
+    [log] = await coordinator.say("/audit")
+    assert "Cora · /pause → Kai and Ned" in log and "Cora · /note → Mia" in log
+
+    bot.store.reports[3] = Report(
+        id=3, reporter_id=MIA, pair_id=7, reported_id=NED, reason="harassment", created_at=T0
+    )
+    [reports] = await coordinator.say("/reports")
+    assert "College First Year · Harassment or threats" in reports and "by Mia → Ned" in reports
