@@ -107,7 +107,8 @@ async def test_reports_with_context_and_resolve(world: World) -> None:
         )
         await uow.commit()
     listing = await world.ask(COORD_A, "/reports")
-    assert f"{report.id}" in listing and "pressure" in listing and f"#{pair.id}" in listing
+    assert f"<b>{report.id}</b>" in listing and "pressure" in listing
+    assert "College First Year" in listing and f"#{pair.id}" not in listing  # the pair by names
     assert "by Mia → Ned" in listing and "keeps asking" in listing
     assert "no open reports" in await world.ask(ADMIN_B, "/reports")
     refused = await world.ask(ADMIN_B, f"/reports resolve {report.id} fine")
