@@ -162,10 +162,11 @@ def training_words(training: Training, t: Translator) -> str:
     if not training.needed:
         return t._("no training needed")
     score = (
-        t._(
-            " ({correct} of {total} answers right)",
+        t.n_(
+            " ({correct} of {n} answer right)",
+            " ({correct} of {n} answers right)",
+            training.questions,
             correct=training.correct,
-            total=training.questions,
         )
         if training.questions
         else ""
@@ -173,10 +174,11 @@ def training_words(training: Training, t: Translator) -> str:
     if training.passed_at is not None:
         return t._("training passed on {when}", when=day(training.passed_at, t)) + score
     return (
-        t._(
-            "training: {passed} of {total} modules passed",
+        t.n_(
+            "training: {passed} of {n} module passed",
+            "training: {passed} of {n} modules passed",
+            training.modules,
             passed=training.modules_passed,
-            total=training.modules,
         )
         + score
     )

@@ -74,11 +74,12 @@ def summary(stats: Stats, figures: Figures, scope: str, t: Translator) -> str:
             mentors=stats.mentors,
             approved=stats.mentors_approved,
         ),
-        t._(
-            "Match rate: {rate} ({matched} of {mentees} mentees)",
+        t.n_(
+            "Match rate: {rate} ({matched} of {n} mentee)",
+            "Match rate: {rate} ({matched} of {n} mentees)",
+            stats.mentees,
             rate=rate,
             matched=stats.mentees_matched,
-            mentees=stats.mentees,
         ),
         t._("Median time to match: {days} days", days=wait),
         t._(
