@@ -53,8 +53,8 @@ _PLAIN = {  # pydantic error type -> plain words (formatted with the error's ctx
     "bool_type": "should be true or false, not {value}",
     "bool_parsing": "should be true or false, not {value}",
     "enum": "{value} is not allowed here: use {expected}",
-    "too_short": "needs at least {min_length} item(s)",
-    "too_long": "can have at most {max_length} items",
+    "too_short": "needs at least {min_length} {items}",
+    "too_long": "can have at most {max_length} {items}",
     "greater_than_equal": "must be {ge} or more, not {value}",
     "less_than_equal": "must be {le} or less, not {value}",
 }
@@ -160,7 +160,9 @@ def _explain(file: _File, err: ErrorDetails) -> None:
     elif kind == "string_pattern_mismatch":
         file.add(loc, _pattern_hint(value, loc, str(ctx.get("pattern", ""))))
     elif kind in _PLAIN:
-        file.add(loc, _PLAIN[kind].format(value=describe(value), **ctx))
+        size = ctx.get("min_length", ctx.get("max_length"))
+        items = "item" if size == 1 else "items"
+        file.add(loc, _PLAIN[kind].format(value=describe(value), items=items, **ctx))
     elif kind == "value_error":
         _explain_value_error(file, loc, str(err["msg"]).removeprefix("Value error, "))
     else:

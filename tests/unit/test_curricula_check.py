@@ -374,3 +374,10 @@ def test_main_without_paths_checks_the_curricula_dir_setting(
 )
 def test_shipped_curricula_check_clean() -> None:
     assert [str(p) for p in check_paths([ROOT / "curricula"])] == []
+
+
+def test_a_list_too_short_says_how_many_with_its_noun(tmp_path: Path) -> None:
+    no_steps = PAIR.split("steps:\n", 1)[0] + "steps: []\n"
+    root = build(tmp_path, pair=no_steps)
+    problem = only([p for p in check_paths([root]) if p.file == pair_file(root)])
+    assert problem.message == "steps: needs at least 1 item", problem.message
