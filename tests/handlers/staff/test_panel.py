@@ -82,9 +82,8 @@ async def test_each_button_opens_its_list(bot: Bot) -> None:
     assert "preview" in how
 
 
-async def test_open_reports_opens_the_reports_list() -> None:
-    # not on the `bot` fixture: /reports (not the panel's) still shows a pair's number
-    coordinator = Dialog(seeded_bot(), COORDINATOR)
+async def test_open_reports_opens_the_reports_list(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
     await coordinator.say("/panel")
     [reports] = texts(await coordinator.press("Open reports"))
     assert "Open reports</b> (1)" in reports and "by Person 10" in reports
