@@ -62,7 +62,7 @@ def span_words(figures: Figures, t: Translator) -> str:
 def summary(stats: Stats, figures: Figures, scope: str, t: Translator) -> str:
     """The text that goes with the charts."""
     rate = f"{stats.match_rate:.0%}" if stats.match_rate is not None else "—"
-    wait = f"{stats.median_days_to_match:.1f}" if stats.median_days_to_match is not None else "—"
+    median = stats.median_days_to_match
     lines = [
         t._("<b>Figures for {scope}</b>", scope=scope),
         t._(
@@ -81,7 +81,11 @@ def summary(stats: Stats, figures: Figures, scope: str, t: Translator) -> str:
             rate=rate,
             matched=stats.mentees_matched,
         ),
-        t._("Median time to match: {days} days", days=wait),
+        *(  # no "— days" before the first match
+            [t._("Median time to match: {days} days", days=f"{median:.1f}")]
+            if median is not None
+            else []
+        ),
         t._(
             "Pairs: {active} active, {paused} paused, {ended} ended",
             active=stats.active_pairs,

@@ -14,8 +14,10 @@ import pytest
 from PIL import Image
 
 from bot.core.effects import EditText, SendDocument, SendPhoto
+from bot.core.models import Role
 from bot.core.staff import StaffRole
 from tests.dialog import Bot, Dialog, texts
+from tests.factories import onboarded_person
 from tests.handlers.staff.panel_world import COORDINATOR, EMPTY_ADMIN, empty_bot, seeded_bot
 
 
@@ -137,3 +139,11 @@ async def test_stats_in_italian_reads_names_and_words(bot: Bot) -> None:
         "90 giorni",
         "Dall'inizio",
     ]
+
+
+async def test_no_median_time_to_match_before_the_first_match() -> None:
+    bot = empty_bot()
+    bot.store.persons[50] = onboarded_person(50, Role.MENTEE, "rebuild", bot.clock.now())
+    [summary] = await Dialog(bot, EMPTY_ADMIN).say("/stats")
+    assert "Figures for Rebuilding After Crisis" in summary
+    assert "Median time to match" not in summary and "— days" not in summary
