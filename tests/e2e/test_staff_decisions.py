@@ -11,7 +11,8 @@ from bot.core.models import PairStatus, Role
 from bot.core.staff import REJECTED
 from bot.sandbox.client import SandboxClient
 from tests.e2e.harness import REPLY_TIMEOUT, User, seed_pair, seed_person
-from tests.e2e.staff_world import COORD_A, MIA, NED, ONA, World, staff_bot, world
+from tests.e2e.staff_world import COORD_A, MIA, NED, ONA, REX, SOL, World, staff_bot, world
+from tests.staff_words import problems
 
 __all__ = ["staff_bot", "world"]  # the fixtures
 
@@ -32,6 +33,17 @@ async def edited_to(client: SandboxClient, chat: int, text: str) -> str:
     raise AssertionError(f"no message became {text!r}")
 
 
+async def read_words(client: SandboxClient, pair_ids: tuple[int, ...] = ()) -> None:
+    """Every message and button the coordinator received shows no raw id and no code."""
+    ids = {MIA, NED, ONA, REX, SOL, COORD_A, 1504, 1505, *pair_ids}
+    names = {"Mia", "Ned", "Ona", "Pia", "Rex", "Sol"}
+    for message in await client.bot_messages(COORD_A):
+        for text in [message.text or message.caption or ""] + [
+            b.text for row in message.buttons for b in row
+        ]:
+            assert not problems(text, ids, names), (text, problems(text, ids, names))
+
+
 async def test_case_file_and_a_note(world: World, client: SandboxClient) -> None:
     await seed_pair(world.bot, MIA, NED, "college")
     reply = await world.ask(COORD_A, "/note Mia she's starting a new job, check in on Friday")
@@ -45,6 +57,7 @@ async def test_case_file_and_a_note(world: World, client: SandboxClient) -> None
     [how] = await coordinator.press("Message")
     assert "/msg Mia" in (how.text or "")
     assert (await world.actions())[:2] == ["user", "note"]
+    await read_words(client)
 
 
 async def test_pending_reject_with_a_reason_then_approve(
@@ -78,6 +91,7 @@ async def test_pending_reject_with_a_reason_then_approve(
         (1504, REJECTED, "Please finish the training's last module first"),
     }
     assert "No mentor is waiting" in await world.ask(COORD_A, "/pending")
+    await read_words(client)
 
 
 async def test_pairs_filters_and_ending_with_a_reason(world: World, client: SandboxClient) -> None:
@@ -102,6 +116,7 @@ async def test_pairs_filters_and_ending_with_a_reason(world: World, client: Sand
     await coordinator.press("Ended", expect=0)
     shown = await edited_to(client, COORD_A, "Ended pairs")
     assert "Mia ↔ Ned · College First Year · ended" in shown
+    await read_words(client, (pair.id,))
 
 
 async def test_a_shared_name_asks_which_one(world: World, client: SandboxClient) -> None:
@@ -117,3 +132,4 @@ async def test_a_shared_name_asks_which_one(world: World, client: SandboxClient)
     assert not any("1501" in label or "1505" in label for label in labels)
     [card] = await coordinator.press(labels[0])
     assert "<b>Mia</b> · mentee" in (card.text or "")
+    await read_words(client)
