@@ -57,3 +57,12 @@ class StaffGroup:
     chat_id: int
     set_by: int
     set_at: datetime
+
+
+@dataclass(frozen=True)
+class CaseMessage:
+    """A message of a case as it is kept: its id in a chat, nothing of its words or date."""
+
+    case_id: int
+    chat_id: int
+    message_id: int

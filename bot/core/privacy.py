@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from bot.core.cases import Case, CaseMessage
 from bot.core.models import (
     CheckinAnswer,
     MatchRequest,
@@ -115,6 +116,8 @@ class PersonalRecords:
     reports: tuple[Report, ...] = ()  # filed by them
     relayed: tuple[RelayLink, ...] = ()  # messages they sent or received through the relay
     flags: tuple[PersonFlag, ...] = ()  # staff decisions about them (a ban, a rejection)
+    cases: tuple[Case, ...] = ()  # their conversations with the program team
+    case_messages: tuple[CaseMessage, ...] = ()  # ids of those cases' messages in their chat
 
 
 @dataclass(frozen=True, kw_only=True)

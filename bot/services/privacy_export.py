@@ -192,6 +192,30 @@ def _relayed(
     }
 
 
+def _cases(person: Person, records: PersonalRecords) -> dict[str, Any]:
+    """The person's conversations with the program team: what opened each, when it was opened
+    and closed, and the ids of its messages in their own chat. Nothing of the staff side (who
+    handled it, the staff group, staff notes) and no words: none are kept."""
+    mine = [m for m in records.case_messages if m.chat_id == person.chat_id]
+    return {
+        "note": (
+            "Only the ids of the messages in your chat are kept (so that your replies reach "
+            "the team), never what was written, nor when."
+        ),
+        "records": [
+            {
+                "opened_by": case.kind.value,
+                "program": case.program,
+                "status": case.status.value,
+                "opened_at": _when(case.opened_at),
+                "closed_at": _when(case.closed_at),
+                "message_ids_in_your_chat": [m.message_id for m in mine if m.case_id == case.id],
+            }
+            for case in records.cases
+        ],
+    }
+
+
 def personal_document(
     person: Person,
     flow: FlowState | None,  # its data with the partners' names replaced (`relabel`)
@@ -229,6 +253,7 @@ def personal_document(
         "mentee_proposals_received": _proposals(records),
         "reports_you_filed": _reports(records, label),
         "relayed_messages": _relayed(person, records, label, retention),
+        "conversations_with_the_team": _cases(person, records),
     }
 
 

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.cases import CaseMessage
 from bot.core.models import RelationshipRating, RelayLink
 from bot.core.privacy import PersonalRecords
 from bot.core.staff import PersonFlag
+from bot.storage.cases import _case_from_row
 from bot.storage.matching import _proposal_from_row, _request_from_row
 from bot.storage.pairs import _pair_from_row
 from bot.storage.relay import _link_from_row, _select_links
@@ -20,6 +22,8 @@ from bot.storage.repositories import chunks
 from bot.storage.safety import _report_from_row
 from bot.storage.schedule import _answer_from_row, _select_steps, _step_from_row
 from bot.storage.tables import (
+    CaseMessageRow,
+    CaseRow,
     CheckinAnswerRow,
     MatchRequestRow,
     PairRow,
@@ -53,6 +57,7 @@ _links, _reports, _ratings = (
     table_of(RelationshipRatingRow),
 )
 _flags = table_of(PersonFlagRow)
+_cases, _case_messages = table_of(CaseRow), table_of(CaseMessageRow)
 
 
 class SqlPersonalRecords:
@@ -77,6 +82,7 @@ class SqlPersonalRecords:
         )
         mine = {name: await self._all(query) for name, query in _about(person_id).items()}
         relayed = await self._relayed([row["id"] for row in pairs])
+        cases = [_case_from_row(row) for row in mine["cases"]]
         return PersonalRecords(
             pairs=tuple(_pair_from_row(row) for row in pairs),
             steps=tuple(_step_from_row(row) for row in steps),
@@ -93,7 +99,23 @@ class SqlPersonalRecords:
             reports=tuple(_report_from_row(row) for row in mine["reports"]),
             relayed=tuple(relayed),
             flags=tuple(PersonFlag(**row) for row in mine["flags"]),
+            cases=tuple(cases),
+            case_messages=tuple(await self._case_messages([c.id for c in cases])),
         )
+
+    async def _case_messages(self, case_ids: Sequence[int]) -> list[CaseMessage]:
+        """The kept ids of these cases' messages (in every chat: the export keeps the
+        person's own)."""
+        kept = []
+        m = _case_messages.c
+        for chunk in chunks(case_ids):
+            rows = await self._all(
+                select(m.case_id, m.chat_id, m.message_id)
+                .where(m.case_id.in_(chunk))
+                .order_by(m.case_id, m.message_id)
+            )
+            kept += [CaseMessage(**row) for row in rows]
+        return kept
 
     async def _relayed(self, pair_ids: Sequence[int]) -> list[RelayLink]:
         """The relayed messages of these pairs, oldest first."""
@@ -132,4 +154,7 @@ def _about(person_id: int) -> dict[str, Select[Any]]:
         "flags": select(f.user_id, f.kind, f.reason, f.at, f.by)
         .where(f.user_id == person_id)
         .order_by(f.at, f.kind),
+        "cases": select(_cases)
+        .where(_cases.c.person_id == person_id)
+        .order_by(_cases.c.opened_at, _cases.c.id),
     }

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from bot.core.cases import CaseMessage
 from bot.core.models import AgeStatus, FlowState, Person, ReportStatus
 from bot.core.privacy import (
     FINISHED,
@@ -47,6 +48,10 @@ class _Privacy:
         pairs = sorted((p for p in u._pairs.values() if p.member(person_id)), key=lambda p: p.id)
         flags = [f for f in u._staff.flags.values() if f.user_id == person_id]
         pair_ids = {p.id for p in pairs}
+        cases = sorted(
+            (c for c in u._cases.cases.values() if c.person_id == person_id),
+            key=lambda c: (c.opened_at, c.id),
+        )
         return PersonalRecords(
             pairs=tuple(pairs),
             steps=tuple(
@@ -95,6 +100,14 @@ class _Privacy:
                 sorted((k for k in u._relay if k.pair_id in pair_ids), key=lambda k: k.created_at)
             ),
             flags=tuple(sorted(flags, key=lambda f: (f.at, f.kind))),
+            cases=tuple(cases),
+            case_messages=tuple(
+                CaseMessage(case_id, chat_id, message_id)
+                for (chat_id, message_id), case_id in sorted(
+                    u._cases.messages.items(), key=lambda item: (item[1], item[0][1])
+                )
+                if case_id in {c.id for c in cases}
+            ),
         )
 
     async def erase(self, erasure: Erasure) -> Erased:

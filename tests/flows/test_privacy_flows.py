@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from bot.core import effects as fx
+from bot.core.cases import Case, CaseKind
 from bot.core.models import (
     FlowState,
     Report,
 )
 from bot.core.privacy import Retention
-from bot.core.staff import PersonFlag
+from bot.core.staff import PersonFlag, StaffNote
 from tests.dialog import Dialog
 from tests.flows.privacy_world import ANNA, MARCO, STAFF, mydata, paired, privacy_bot
 
@@ -110,3 +112,51 @@ async def test_mydata_holds_staff_decisions_and_answers_in_progress_without_the_
     }
     raw = json.dumps(data)
     assert "Marco" not in raw and str(STAFF) not in raw
+
+
+async def test_mydata_lists_her_cases_with_dates_and_ids_but_no_staff_side() -> None:
+    bot = privacy_bot()
+    anna, _marco, _staff, _pair_id = await paired(bot)
+    now = bot.clock.now()
+    group = -1_001_000_000_001
+    async with bot.store.uow() as uow:
+        team = await uow.cases.add(
+            Case(ANNA, CaseKind.TEAM, "college", now, staff_chat_id=group, thread_id=77)
+        )
+        await uow.cases.close(team.id, now + timedelta(hours=2), STAFF)
+        report = await uow.cases.add(Case(ANNA, CaseKind.REPORT, "college", now))
+        await uow.cases.add(Case(MARCO, CaseKind.TEAM, "college", now))
+        await uow.cases.note_message(team.id, ANNA, 31)
+        await uow.cases.note_message(team.id, group, 78)
+        await uow.cases.note_message(report.id, ANNA, 35)
+        await uow.staff.add_note(
+            StaffNote(
+                person_id=ANNA, author_id=STAFF, author_name="Sam", text="staff eyes only", at=now
+            )
+        )
+        await uow.commit()
+    data = await mydata(bot, anna)
+    raw = json.dumps(data)
+    cases = data["conversations_with_the_team"]
+    assert isinstance(cases, dict)
+    assert "never what was written" in cases["note"]
+    assert cases["records"] == [
+        {
+            "opened_by": "team",
+            "program": "college",
+            "status": "closed",
+            "opened_at": now.isoformat(),
+            "closed_at": (now + timedelta(hours=2)).isoformat(),
+            "message_ids_in_your_chat": [31],
+        },
+        {
+            "opened_by": "report",
+            "program": "college",
+            "status": "open",
+            "opened_at": now.isoformat(),
+            "closed_at": None,
+            "message_ids_in_your_chat": [35],
+        },
+    ], "her own cases only, with ids in her own chat only"
+    for staff_side in ("staff eyes only", "Sam", str(group), str(STAFF), "78"):
+        assert staff_side not in raw, staff_side

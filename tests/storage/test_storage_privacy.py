@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.core.cases import Case, CaseKind, CaseMessage
 from bot.core.effects import Button, CopyMessage, Effect, RelayTag, SendText
 from bot.core.models import (
     AgeStatus,
@@ -463,3 +464,22 @@ async def test_records_hold_the_staff_decisions_about_the_person(
         PersonFlag(user_id=ANNA, kind="banned", reason="banned", at=T0, by=STAFF),
         PersonFlag(user_id=ANNA, kind="rejected", reason="rejected", at=T0, by=STAFF),
     )
+
+
+async def test_records_hold_the_persons_cases_and_their_message_ids(
+    any_uow: UnitOfWorkFactory,
+) -> None:
+    async with any_uow() as tx:
+        mine = await tx.cases.add(Case(ANNA, CaseKind.TEAM, "college", T0))
+        theirs = await tx.cases.add(Case(OTHER, CaseKind.TEAM, "college", T0))
+        await tx.cases.note_message(mine.id, ANNA, 12)
+        await tx.cases.note_message(mine.id, -100_123, 5)
+        await tx.cases.note_message(theirs.id, OTHER, 13)
+        await tx.commit()
+    async with any_uow() as tx:
+        records = await tx.privacy.records(ANNA)
+    assert records.cases == (mine,)
+    assert set(records.case_messages) == {
+        CaseMessage(mine.id, ANNA, 12),
+        CaseMessage(mine.id, -100_123, 5),
+    }, "the export keeps those in her own chat"
