@@ -263,7 +263,9 @@ class SandboxClient(GroupsClientMixin):
         return [ChatMessage.from_dict(m) for m in data]
 
     async def bot_messages(self, chat_id: int, since: int | None = None) -> list[ChatMessage]:
-        return [m for m in await self.messages(chat_id, since) if m.from_bot]
+        """What the bot wrote; service messages its calls caused (the ``pinned_message``
+        notice of a pin) are left out: :meth:`messages` has them."""
+        return [m for m in await self.messages(chat_id, since) if m.from_bot and m.service is None]
 
     async def callback_answers(self, chat_id: int) -> list[CallbackAnswer]:
         data = await self._call("GET", f"/sandbox/chats/{chat_id}/callback_answers")

@@ -138,6 +138,25 @@ class GroupsClientMixin:
         path = f"/sandbox/groups/{chat_id}/topics/{thread_id}/reopen"
         return self._post(await self._call("POST", path, json={"user_id": user_id}))
 
+    async def set_member_status(
+        self,
+        chat_id: int,
+        user_id: int,
+        status: str,
+        rights: Rights | None = None,
+    ) -> dict[str, Any]:
+        """The group's creator makes a member an ``administrator`` (``rights``: right names),
+        ``restricted`` (``rights``: what they may still do) or a plain ``member`` again; their
+        ``ChatMember`` object."""
+        body: dict[str, Any] = {"status": status}
+        if rights is not None:
+            body["rights"] = (
+                dict(rights) if isinstance(rights, Mapping) else dict.fromkeys(rights, True)
+            )
+        path = f"/sandbox/groups/{chat_id}/members/{user_id}"
+        data: dict[str, Any] = await self._call("POST", path, json=body)
+        return data
+
     async def press_in_group(
         self,
         chat_id: int,

@@ -134,6 +134,18 @@ def _closer(closed: bool) -> Any:
     return handler
 
 
+async def set_member(request: web.Request) -> web.Response:
+    body = await json_body(request)
+    result = group_actions.set_member(
+        sandbox_of(request),
+        path_int(request, "chat_id"),
+        path_int(request, "user_id"),
+        str_field(body, "status", required=True) or "",
+        body.get("rights"),
+    )
+    return web.json_response(result)
+
+
 async def press(request: web.Request) -> web.Response:
     body = await json_body(request)
     result = group_actions.user_presses(
@@ -160,3 +172,4 @@ def add_group_routes(app: web.Application) -> None:
     router.add_post("/sandbox/groups/{chat_id}/topics/{thread_id}/close", _closer(True))
     router.add_post("/sandbox/groups/{chat_id}/topics/{thread_id}/reopen", _closer(False))
     router.add_post("/sandbox/groups/{chat_id}/press", press)
+    router.add_post("/sandbox/groups/{chat_id}/members/{user_id}", set_member)

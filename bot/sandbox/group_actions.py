@@ -16,6 +16,9 @@ from bot.sandbox.groups import (
     BOT_STATUSES,
     FIRST_GROUP_ID,
     MAX_TOPIC_NAME,
+    NO_TOPIC_RIGHTS,
+    PRESENT_STATUSES,
+    RESTRICTED_PERMISSIONS,
     TOPIC_ICON_COLORS,
     GroupChat,
     Topic,
@@ -182,12 +185,47 @@ def user_sets_topic_closed(
     topic = group.topics.get(thread_id)
     if topic is None:
         raise ControlError(404, f"no topic {thread_id} in group {chat_id}")
+    if not group.user_manages_topic(user_id, topic):
+        raise ControlError(403, NO_TOPIC_RIGHTS)
     if topic.closed == closed:
         raise ControlError(409, f"topic {thread_id} is already {'closed' if closed else 'open'}")
     topic.closed = closed
     field = "forum_topic_closed" if closed else "forum_topic_reopened"
     message = service_message(sandbox, group, thread_id, {field: {}}, by_user_id=user_id)
     return {"message_id": message.message_id, "update_id": deliver(sandbox, group, message)}
+
+
+def set_member(
+    sandbox: Sandbox, chat_id: int, user_id: int, status: str, rights: Any = None
+) -> dict[str, Any]:
+    """The creator promotes a member to administrator with ``rights`` (administrator right
+    names), restricts them (``rights``: what they may still do, of RESTRICTED_PERMISSIONS) or
+    makes them a plain member again; their ``ChatMember`` object. (No ``chat_member`` update:
+    the bot would receive it only by asking for it in ``allowed_updates``.)"""
+    group = get_group(sandbox, chat_id)
+    if group.statuses.get(user_id) not in PRESENT_STATUSES:
+        raise ControlError(403, f"user {user_id} is not a member of group {chat_id}")
+    if group.statuses[user_id] == "creator":
+        raise ControlError(409, "the group's creator keeps every right")
+    if status not in ("administrator", "member", "restricted"):
+        raise ControlError(400, "status must be one of ['administrator', 'member', 'restricted']")
+    if rights is not None and not isinstance(rights, dict):
+        raise ControlError(400, "rights must be an object of right names to booleans")
+    if status == "administrator":
+        try:
+            granted = parse_rights(rights)
+        except ValueError as exc:
+            raise ControlError(400, str(exc)) from exc
+    else:
+        unknown = sorted(set(rights or {}) - set(RESTRICTED_PERMISSIONS))
+        if status == "member" and rights:
+            raise ControlError(400, "a plain member has no rights to set")
+        if unknown:
+            raise ControlError(400, f"unknown permissions {unknown}")
+        granted = {p: bool((rights or {}).get(p, False)) for p in RESTRICTED_PERMISSIONS}
+    group.statuses[user_id] = status
+    group.member_rights[user_id] = granted if status != "member" else {}
+    return group.member(sandbox.users[user_id])
 
 
 def user_posts(

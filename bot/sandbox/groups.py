@@ -32,7 +32,28 @@ ADMIN_RIGHTS = (
 NEWER_THAN_SPEC_RIGHTS = ("can_send_welcome_messages",)
 """Rights Telegram (and aiogram 3.31, which requires them) send but api.json predates."""
 
+RESTRICTED_PERMISSIONS = (
+    "can_send_messages",
+    "can_send_audios",
+    "can_send_documents",
+    "can_send_photos",
+    "can_send_videos",
+    "can_send_video_notes",
+    "can_send_voice_notes",
+    "can_send_polls",
+    "can_send_other_messages",
+    "can_add_web_page_previews",
+    "can_react_to_messages",
+    "can_edit_tag",
+    "can_change_info",
+    "can_invite_users",
+    "can_pin_messages",
+    "can_manage_topics",
+)
+"""What a restricted member may still do (ChatMemberRestricted's booleans, all required)."""
+
 MEMBER_STATUSES = ("creator", "administrator", "member", "restricted", "left", "kicked")
+PRESENT_STATUSES = ("creator", "administrator", "member", "restricted")
 BOT_STATUSES = ("administrator", "member", "left", "kicked")
 TOPIC_ICON_COLORS = (7322096, 16766590, 13338331, 9367192, 16749490, 16478047)
 MAX_TOPIC_NAME = 128
@@ -92,6 +113,7 @@ class GroupChat(MessageLog):
         self.is_forum = is_forum
         self.members = members
         self.statuses: dict[int, str] = {}
+        self.member_rights: dict[int, dict[str, bool]] = {}  # an admin's rights, a restriction's
         self.bot_status = "left"
         self.known_to_bot = False  # the bot was ever a member (else: "chat not found")
         self.bot_rights: dict[str, bool] = {}
@@ -145,12 +167,29 @@ class GroupChat(MessageLog):
         status = self.statuses.get(user.id, "left")
         if status == "creator":
             return {"status": "creator", "user": user.to_user(), "is_anonymous": False}
+        if status == "administrator":
+            return bot_member_object(user.to_user(), status, self.member_rights.get(user.id, {}))
+        if status == "restricted":
+            allowed = self.member_rights.get(user.id, {})
+            member: dict[str, Any] = {"status": status, "user": user.to_user(), "is_member": True}
+            member.update({p: bool(allowed.get(p, False)) for p in RESTRICTED_PERMISSIONS})
+            member["until_date"] = 0  # restricted forever
+            return member
         if status == "kicked":
             return {"status": "kicked", "user": user.to_user(), "until_date": 0}
         return {"status": status, "user": user.to_user()}
 
+    def user_manages_topic(self, user_id: int, topic: Topic) -> bool:
+        """Whether a member may close or reopen ``topic``: the group's creator, an
+        administrator with can_manage_topics, or the topic's own creator."""
+        status = self.statuses.get(user_id)
+        if status == "creator" or topic.created_by == user_id:
+            return status in PRESENT_STATUSES
+        rights = self.member_rights.get(user_id, {})
+        return status == "administrator" and rights.get("can_manage_topics", False)
+
     def member_count(self) -> int:
-        people = sum(1 for s in self.statuses.values() if s in ("creator", "member"))
+        people = sum(1 for s in self.statuses.values() if s in PRESENT_STATUSES)
         return people + (1 if self.bot_status in ("administrator", "member") else 0)
 
     # ------------------------------------------------------------------ topics

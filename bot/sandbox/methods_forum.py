@@ -18,10 +18,20 @@ from bot.sandbox.groups import (
     GroupChat,
     Topic,
 )
-from bot.sandbox.models import ChatLog, MessageLog
+from bot.sandbox.models import ChatLog, MessageLog, StoredMessage
 from bot.sandbox.registry import BotCall, method
 
 ADMIN_REQUIRED = "CHAT_ADMIN_REQUIRED"
+
+
+def _count_group_message(call: BotCall, group: GroupChat) -> None:
+    """Count a call that posts a service message in ``group`` (a pin, a topic created, edited,
+    closed or reopened) against its flood limits. Telegram's Bot FAQ says a bot cannot send
+    "more than 20 messages per minute to the same group" and does not document which calls
+    count; each of these posts a message every member sees, so the sandbox counts them as
+    sends (as sendMessage does), the conservative reading. Calls that post nothing
+    (deleteForumTopic, unpinning) do not count."""
+    call.sandbox.count_send(group)
 
 
 def _group(call: BotCall) -> GroupChat:
@@ -62,6 +72,7 @@ async def create_forum_topic(call: BotCall) -> dict[str, Any]:
     color = call.params.get_int("icon_color")
     if color is not None and color not in TOPIC_ICON_COLORS:
         raise bad_request("TOPIC_ICON_COLOR_INVALID")
+    _count_group_message(call, group)
     topic, message = group_actions.open_topic(
         call.sandbox, group, name, by_user_id=None, icon_color=color
     )
@@ -84,6 +95,7 @@ async def edit_forum_topic(call: BotCall) -> bool:
         changed["icon_custom_emoji_id"] = emoji
     if not changed:
         raise bad_request(TOPIC_NOT_MODIFIED)
+    _count_group_message(call, group)
     group_actions.service_message(
         call.sandbox, group, topic.thread_id, {"forum_topic_edited": changed}, by_user_id=None
     )
@@ -95,6 +107,7 @@ async def _set_closed(call: BotCall, closed: bool) -> bool:
     group.require_topic_rights(topic)
     if topic.closed == closed:
         raise bad_request(TOPIC_NOT_MODIFIED)
+    _count_group_message(call, group)
     topic.closed = closed
     field = "forum_topic_closed" if closed else "forum_topic_reopened"
     group_actions.service_message(
@@ -190,9 +203,30 @@ async def pin_chat_message(call: BotCall) -> bool:
     message = chat.get(message_id)
     if message is None:
         raise bad_request("message to pin not found")
+    if isinstance(chat, GroupChat):
+        _count_group_message(call, chat)
     message.pinned = True
     chat.pin_order = [i for i in chat.pin_order if i != message_id] + [message_id]
+    _announce_pin(call, chat, message)
     return True
+
+
+def _announce_pin(call: BotCall, chat: MessageLog, pinned: StoredMessage) -> None:
+    """The ``pinned_message`` service message Telegram posts (even with disable_notification,
+    which only silences it), in the pinned message's topic. In a group the bot receives it
+    like its other service messages (``group_actions.deliver``); in a private chat it is the
+    bot's own outgoing message, of which bots get no update."""
+    sandbox = call.sandbox
+    shown = sandbox.render(pinned, with_reply=False)
+    notice = sandbox.new_message(
+        chat,
+        from_bot=True,
+        kind="pinned_message",
+        service={"pinned_message": shown},
+        thread_id=pinned.thread_id,
+    )
+    if isinstance(chat, GroupChat):
+        group_actions.deliver(sandbox, chat, notice)
 
 
 @method("unpinChatMessage")

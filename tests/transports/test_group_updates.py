@@ -235,3 +235,17 @@ CHANNEL = {"id": -1009, "type": "channel", "title": "News"}
 )
 def test_what_mentorbot_ignores_in_groups(update: dict[str, Any], event: Event) -> None:
     assert event(**update) is None
+
+
+BOT_USER: dict[str, Any] = {"id": 4242, "is_bot": True, "first_name": "Mentorbot"}
+
+
+def test_a_pinned_message_notice_is_ignored_whoever_pinned(event: Event) -> None:
+    """Telegram posts a `pinned_message` service message for every pin; mentorbot acts on none
+    of them, even when the pinned message was a command."""
+    card = {**in_topic(33, text="/close"), "from": BOT_USER}
+    by_bot = {**in_topic(34, pinned_message=card), "from": BOT_USER}
+    by_member = in_topic(35, pinned_message=card)
+    in_private = message(36, pinned_message=message(12, text="/partner"))
+    for notice in (by_bot, by_member, in_private):
+        assert event(message=notice) is None
