@@ -207,11 +207,10 @@ class Safeguarding:
         if pair is not None and partner_id is not None:
             lines = [
                 t._(
-                    "{reporter} reported {partner} in {program}, pair #{pair}.",
+                    "{reporter} reported {partner} in {program}.",
                     reporter=describe(reporter, t),
                     partner=describe(people.get(partner_id), t),
                     program=self._program_name(pair, t),
-                    pair=pair.id,
                 )
             ]
         else:
@@ -251,12 +250,11 @@ class Safeguarding:
         )
         t = self.staff_t
         line = t._(
-            "{person} blocked {partner} in {program}, pair #{pair}. The mentorship has ended "
-            "and they can no longer write to each other.",
+            "{person} blocked {partner} in {program}. The mentorship has ended and they can no "
+            "longer write to each other.",
             person=describe(person, t),
             partner=describe(partner, t),
             program=self._program_name(pair, t),
-            pair=pair.id,
         )
         ended_pair = replace(pair, status=PairStatus.ENDED)
         effects = await self._alert(uow, AlertKind.BLOCK, stored, person, ended_pair, [line])
@@ -348,14 +346,12 @@ class Safeguarding:
         writer_name, partner = names[writer.id], names[pair.partner_of(writer.id)]
         summary = [
             t._(
-                "<b>{writer}</b> wrote crisis words ({phrases}) to <b>{partner}</b> in {program}, "
-                "pair #{pair}. {writer} was sent the program's crisis resources; the message was "
-                "delivered.",
+                "<b>{writer}</b> wrote crisis words ({phrases}) to <b>{partner}</b> in {program}. "
+                "{writer} was sent the program's crisis resources; the message was delivered.",
                 writer=writer_name,
                 partner=partner,
                 phrases=phrases,
                 program=self._program_name(pair, t),
-                pair=pair.id,
             )
         ]
         current = ContextLine(at=now, writer=writer_name, reader=partner, words=text)

@@ -193,13 +193,12 @@ def safety_alert(staff: Staff, alert: SafetyAlert, t: Translator) -> list[Effect
 def _transcript(alert: SafetyAlert, t: Translator) -> bytes:
     """The context as plain text for the document (values as they are: no HTML here)."""
     head = t._(
-        "{alert}, {when}: {writer} and {partner}, pair #{pair}. Their latest messages, oldest "
+        "{alert}, {when}: {writer} and {partner}. Their latest messages, oldest "
         "first - a record for you, not messages to you.",
         alert=Html(label(alert, t)),
         when=when(alert.at, t.language),
         writer=Html(alert.subject),
         partner=Html(alert.partner),
-        pair=alert.pair_id,
     )
     no_words = t._("(mentorbot keeps no words)")
     rows = [

@@ -37,7 +37,7 @@ async def test_pending_in_a_topic_is_answered_in_that_topic(
 
     asked = await post(client, group.id, COORD_A, "/pending", topic=topic)
     [listing] = await wait_in_topic(
-        client, group.id, topic, lambda m: "Ona (1503)" in (m.text or ""), since=asked.message_id
+        client, group.id, topic, lambda m: "• Ona — " in (m.text or ""), since=asked.message_id
     )
     assert "training passed" in (listing.text or "")
     assert await client.messages(COORD_A) == private_before, "nothing in the private chat"
