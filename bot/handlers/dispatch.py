@@ -93,7 +93,7 @@ class MentorbotDispatcher:
             )
         )
         self.registry = self.staff.registry
-        self.inbox = Inbox(self.staff, staff)
+        self.inbox = Inbox(self.staff, staff, engine)
         self.relay.to_team = self.inbox.reply  # a reply to a program team's message
         self.safety.service.inbox = self.inbox.desk  # alerts and reports open cases
 

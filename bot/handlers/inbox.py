@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from bot.core.cases import Case, CaseKind
 from bot.core.effects import Button, Effect, SendText
+from bot.core.engine import FlowEngine
 from bot.core.events import (
+    BotGroupStatus,
     ButtonPress,
     Command,
     MediaMessage,
@@ -36,6 +38,7 @@ from bot.messages import inbox as words
 from bot.messages.staff import STAFF_PREFIX
 from bot.services.alerts import Staff
 from bot.services.inbox import CaseDesk
+from bot.services.inbox_groups import group_status, staff_group_programs
 from flows import team
 
 
@@ -43,8 +46,11 @@ class Inbox:
     """Events from supergroups (`Inbound.group`), routed by the dispatcher, and the
     participant's side of the inbox."""
 
-    def __init__(self, staff: StaffRouter, alerts: Staff | None = None) -> None:
+    def __init__(
+        self, staff: StaffRouter, alerts: Staff | None = None, engine: FlowEngine | None = None
+    ) -> None:
         self.staff = staff
+        self.engine = engine
         services = staff.services
         self.desk = CaseDesk(
             services.programs,
@@ -56,9 +62,16 @@ class Inbox:
     # -- the staff group -------------------------------------------------------------------
 
     async def group_event(self, turn: Turn, uow: UnitOfWork) -> None:
-        """Handle one event from a group: staff commands and buttons, case messages, topics
-        closed and reopened; nothing else."""
+        """Handle one event from a group: in a registered staff group, staff commands and
+        buttons, a staff member's typed answer to a staff question, case messages, topics
+        closed and reopened; in any other group only `/program staffgroup`; nothing else."""
         event = turn.event
+        if isinstance(event, BotGroupStatus):
+            turn.effects.extend(await group_status(self.desk, uow, event, turn.now))
+            return
+        if not await staff_group_programs(self.desk, uow, event.chat_id):
+            await self._elsewhere(turn, uow)
+            return
         if isinstance(event, ButtonPress):
             if event.data.startswith(STAFF_PREFIX):
                 await self.staff.press(turn, event, uow)
@@ -66,6 +79,8 @@ class Inbox:
                 turn.answer(event.callback_id)
             return
         if not (await self.staff.actor(uow, turn.person.id)).is_staff:
+            return
+        if await self._staff_answer(turn, uow):
             return
         if isinstance(event, Command):
             if event.name == "cancel" or self.staff.registry.staff_command(event.name):
@@ -85,12 +100,48 @@ class Inbox:
         elif isinstance(event, TextMessage | MediaMessage):
             await self._to_person(turn, uow, case, event)
 
-    async def _case_here(self, turn: Turn, uow: UnitOfWork) -> Case | None:
-        """The case of the topic the event happened in, if the staff member may act on it."""
+    async def _elsewhere(self, turn: Turn, uow: UnitOfWork) -> None:
+        """A group that is no program's staff group: only `/program staffgroup` (a staff
+        member making it one) is answered; a press is told why nothing happens."""
         event = turn.event
-        if event.thread_id is None:
-            return None
-        case = await uow.cases.by_topic(event.chat_id, event.thread_id)
+        if isinstance(event, ButtonPress):
+            turn.answer(
+                event.callback_id, turn.t._("This group is not a staff group of any program.")
+            )
+        elif (
+            isinstance(event, Command)
+            and event.name == "program"
+            and event.args.split()[:1] == ["staffgroup"]
+            and (await self.staff.actor(uow, turn.person.id)).is_staff
+        ):
+            await self.staff.command(turn, event, uow)
+
+    async def _staff_answer(self, turn: Turn, uow: UnitOfWork) -> bool:
+        """A staff member's typed answer to a staff question asked in the group ("Lift lock"
+        asks for a reason): it completes that question, never goes to a case's person;
+        `/cancel` stops it. False when no staff question waits for them."""
+        event, flow = turn.event, turn.flow
+        if flow is None or self.engine is None or not self.staff.registry.answers_flow(flow.flow):
+            return False
+        if isinstance(event, Command) and event.name == "cancel":
+            turn.set_flow(None)
+            turn.say(turn.t._("Cancelled: nothing was sent or changed."))
+            return True
+        if not isinstance(event, TextMessage) or not self.engine.takes_text(turn):
+            return False
+        self.engine.on_text(turn, event.text)
+        await self.staff.complete(turn, uow)
+        return True
+
+    async def _case_here(self, turn: Turn, uow: UnitOfWork) -> Case | None:
+        """The case of the topic the event happened in (in the general chat: of the message it
+        replies to), if the staff member may act on it."""
+        event = turn.event
+        if event.thread_id is not None:
+            case = await uow.cases.by_topic(event.chat_id, event.thread_id)
+        else:  # the general chat: a reply to one of a case's messages posted there
+            reply = getattr(event, "reply_to_message_id", None)
+            case = await uow.cases.of_message(event.chat_id, reply) if reply else None
         if case is None:
             return None
         actor = await self.staff.actor(uow, turn.person.id)

@@ -187,6 +187,10 @@ class Registry:
         """The staff command a typed answer in this flow state completes, if there is one."""
         return self._answers.get(state)
 
+    def answers_flow(self, flow: str) -> bool:
+        """True for a flow whose typed answer completes a staff command (a staff question)."""
+        return any(state.startswith(f"{flow}.") for state in self._answers)
+
     def always_allowed(self, name: str) -> bool:
         """True for a command the age lock and a ban let through."""
         found = self._by_name.get(name)

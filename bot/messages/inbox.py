@@ -7,13 +7,17 @@ from __future__ import annotations
 import html
 
 from bot.core.cases import Case, CaseKind
-from bot.core.effects import Button, Keyboard
+from bot.core.effects import Button, CopyMessage, Effect, Keyboard, SendText
+from bot.core.events import MediaMessage, TextMessage
 from bot.core.models import GroupRights, Person, Role
 from bot.core.turn import Turn
 from bot.i18n import Translator
 
 CASE_PREFIX = "st:msg:"  # the case buttons belong to /msg (authorised like it)
 TOPIC_NAME_MAX = 128  # Telegram's limit for a forum topic's name
+MAX_TEXT = 4096  # Telegram's limits: a message's text, a caption (visible characters)
+MAX_CAPTION = 1024
+PIECE = 3800  # a person's words per message, leaving room for the name or header around them
 ICONS = {
     CaseKind.CRISIS: "🆘",
     CaseKind.REPORT: "📝",
@@ -110,6 +114,96 @@ def team_text(text: str, t: Translator) -> str:
 def team_caption(caption: str | None, t: Translator) -> str:
     """The caption of a staff member's photo, file… as the person reads it."""
     return f"{team_header(t)}\n{esc(caption)}" if caption else team_header(t)
+
+
+def visible_length(text: str) -> int:
+    """Telegram's length of a text (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def pieces(text: str, size: int = PIECE) -> list[str]:
+    """The text in parts of at most `size` visible characters, cut at a line break or a space
+    near the end of each part when there is one."""
+    parts: list[str] = []
+    rest = text
+    while visible_length(rest) > size:
+        cut, used = 0, 0
+        for ch in rest:
+            used += visible_length(ch)
+            if used > size:
+                break
+            cut += 1
+        space = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+        if space > cut - 300:
+            cut = space + 1
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:]
+    return [*parts, rest]
+
+
+def team_messages(
+    chat_id: int, message: TextMessage | MediaMessage, tag: str, t: Translator
+) -> list[Effect]:
+    """A staff member's message as the person receives it, signed "Program team": a long text
+    in several messages; a caption too long with the header, in a text after the copy."""
+    if isinstance(message, TextMessage):
+        parts = pieces(message.text)
+        texts = [f"{team_header(t)}\n{esc(p)}" for p in parts]
+        texts[-1] += f"\n\n{reply_hint(t)}"
+        return [SendText(chat_id=chat_id, text=text, tag=tag) for text in texts]
+    caption = message.caption or ""
+    fits = visible_length(caption) + 20 <= MAX_CAPTION
+    copy = CopyMessage(
+        chat_id=chat_id,
+        from_chat_id=message.chat_id,
+        message_id=message.message_id,
+        caption=team_caption(caption if fits else None, t),
+        tag=tag,
+    )
+    if fits:
+        return [copy]
+    return [copy, *team_messages(chat_id, _as_text(message, caption), tag, t)]
+
+
+def person_messages(
+    chat_id: int,
+    thread_id: int | None,
+    name: str,
+    message: TextMessage | MediaMessage,
+    tag: str | None,
+) -> list[Effect]:
+    """A person's message as staff read it in the case, after their name: a long text in
+    several messages; a caption too long with the name, in a text after the copy."""
+    if isinstance(message, TextMessage):
+        return [
+            SendText(chat_id=chat_id, text=from_person(name, p), thread_id=thread_id, tag=tag)
+            for p in pieces(message.text)
+        ]
+    caption = message.caption or ""
+    fits = visible_length(name) + visible_length(caption) + 2 <= MAX_CAPTION
+    copy = CopyMessage(
+        chat_id=chat_id,
+        from_chat_id=message.chat_id,
+        message_id=message.message_id,
+        caption=from_person_caption(name, caption if fits else None),
+        thread_id=thread_id,
+        tag=tag,
+    )
+    if fits:
+        return [copy]
+    return [copy, *person_messages(chat_id, thread_id, name, _as_text(message, caption), tag)]
+
+
+def _as_text(message: MediaMessage, caption: str) -> TextMessage:
+    """A medium's caption as a text of its own (sent after the copy)."""
+    return TextMessage(
+        update_id=message.update_id,
+        user=message.user,
+        chat_id=message.chat_id,
+        at=message.at,
+        message_id=message.message_id,
+        text=caption,
+    )
 
 
 def from_person(name: str, text: str) -> str:

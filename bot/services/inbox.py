@@ -17,6 +17,7 @@ case (the person's pseudonym and the case's number), never the words.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -49,6 +50,8 @@ log = logging.getLogger(__name__)
 CASE_TAG = "case:"  # + a case id: the outbox tag of a team message (its id is noted once sent,
 # so that the person's reply to it goes to the case: `note_sent`)
 
+TOPIC_TIMEOUT = 3.0  # seconds: createForumTopic within a turn (a crisis alert waits no longer)
+
 Message = TextMessage | MediaMessage
 Threaded = SendText | SendDocument | SendPhoto | CopyMessage | CopyMessages  # can go to a topic
 
@@ -61,14 +64,23 @@ class Desk:
     thread_id: int | None = None
 
 
-def placed(effects: Sequence[Effect], desks: Sequence[Desk]) -> list[Effect]:
-    """Effects built for the desks' chats, each sent into its desk's topic."""
+def placed(effects: Sequence[Effect], desks: Sequence[Desk], case: Case) -> list[Effect]:
+    """Effects built for the desks' chats, each sent into its desk's topic; one posted in the
+    staff group's general chat (no topic) carries the case's tag, so that a staff member's
+    reply to it there goes to the case (`note_sent`)."""
     threads = {d.chat_id: d.thread_id for d in desks}
     out: list[Effect] = []
     for effect in effects:
-        thread = threads.get(getattr(effect, "chat_id", 0))
+        chat = getattr(effect, "chat_id", 0)
+        thread = threads.get(chat)
         if thread is not None and isinstance(effect, Threaded):
             effect = replace(effect, thread_id=thread)
+        elif (
+            chat == case.staff_chat_id
+            and isinstance(effect, SendText | CopyMessage)
+            and effect.tag is None
+        ):
+            effect = replace(effect, tag=f"{CASE_TAG}{case.id}")
         out.append(effect)
     return out
 
@@ -134,17 +146,9 @@ class CaseDesk:
         own first message there, as before the inbox)."""
         found = await uow.cases.open_case(person.id, kind)
         if found is not None:
-            return found, []
+            return await self.current(uow, found, now, private)
         group = await uow.cases.staff_group(person.program) if person.program else None
-        t = self.staff_t
-        thread: int | None = None
-        if group is not None:
-            try:
-                thread = await self.forums.open_topic(
-                    group.chat_id, words.topic_name(kind, person, t)
-                )
-            except DeliveryError as error:
-                log.warning("staff group of %s: no topic for a case (%s)", person.program, error)
+        thread = await self._topic(group.chat_id, kind, person) if group else None
         case = await uow.cases.add(
             Case(
                 person_id=person.id,
@@ -159,6 +163,35 @@ class CaseDesk:
         if case.thread_id is None and kind is not CaseKind.TEAM:
             return case, []
         return case, await self._first_messages(uow, case, person, now, private)
+
+    async def _topic(self, chat_id: int, kind: CaseKind, person: Person) -> int | None:
+        """A new topic for a case (its thread id), or None when Telegram refuses or takes
+        longer than `TOPIC_TIMEOUT` (the case's next post tries again: `current`)."""
+        name = words.topic_name(kind, person, self.staff_t)
+        try:
+            return await asyncio.wait_for(self.forums.open_topic(chat_id, name), TOPIC_TIMEOUT)
+        except (DeliveryError, TimeoutError) as error:
+            log.warning("staff group %s: no topic for a case (%r)", chat_id, error)
+            return None
+
+    async def current(
+        self, uow: UnitOfWork, case: Case, now: datetime, private: Staff | None = None
+    ) -> tuple[Case, list[Effect]]:
+        """The open case routed through its program's *current* staff group: moved to it (or
+        to the private chats, when the program has none now); its topic opened when it has
+        none yet, with the case's first messages there."""
+        group = await uow.cases.staff_group(case.program) if case.program else None
+        chat = group.chat_id if group else None
+        if not case.is_open or (case.staff_chat_id == chat and (chat is None or case.in_topic)):
+            return case, []
+        person = await uow.persons.get(case.person_id)
+        thread = await self._topic(chat, case.kind, person) if chat and person else None
+        moved = replace(case, staff_chat_id=chat, thread_id=thread)
+        if moved != case:
+            await uow.cases.update(moved)
+        if thread is None or person is None:
+            return moved, []
+        return moved, await self._first_messages(uow, moved, person, now, private)
 
     async def _first_messages(
         self, uow: UnitOfWork, case: Case, person: Person, now: datetime, private: Staff | None
@@ -177,8 +210,9 @@ class CaseDesk:
         for d in await self.desks(uow, case, private):
             if d.thread_id is None:
                 buttons = words.case_buttons(case, t)
+                tag = f"{CASE_TAG}{case.id}" if d.chat_id == case.staff_chat_id else None
                 effects.append(
-                    SendText(chat_id=d.chat_id, text=head, buttons=buttons, safety=crisis)
+                    SendText(chat_id=d.chat_id, text=head, buttons=buttons, safety=crisis, tag=tag)
                 )
                 continue
             card, card_buttons = await case_card(uow, self.programs, person, t, now)
@@ -212,7 +246,7 @@ class CaseDesk:
         ids = private.chat_ids
         if case.staff_chat_id is not None:
             return [Desk(case.staff_chat_id), *(Desk(i) for i in ids)]
-        if case.staff_id is not None:
+        if case.staff_id is not None and case.staff_id in ids:  # still staff of the program
             return [Desk(case.staff_id)]
         return [Desk(i) for i in ids]
 
@@ -231,7 +265,7 @@ class CaseDesk:
         case, effects = await self.open(uow, person, kind, now, private)
         desks = await self.desks(uow, case, private)
         staff = replace(self.staff, chat_ids=tuple(dict.fromkeys(d.chat_id for d in desks)))
-        return [*effects, *placed(build(staff), desks)]
+        return [*effects, *placed(build(staff), desks, case)]
 
     # -- messages both ways ----------------------------------------------------------------
 
@@ -247,51 +281,22 @@ class CaseDesk:
         """A staff member's message, to the person, signed "Program team" (never as their
         partner); a team message they can reply to."""
         t = self.catalogs.translator(person.language)
-        effect: Effect
-        if isinstance(message, TextMessage):
-            effect = SendText(
-                chat_id=person.chat_id,
-                text=words.team_text(message.text, t),
-                tag=f"{CASE_TAG}{case.id}",
-            )
-        else:
-            effect = CopyMessage(
-                chat_id=person.chat_id,
-                from_chat_id=message.chat_id,
-                message_id=message.message_id,
-                caption=words.team_caption(message.caption, t),
-                tag=f"{CASE_TAG}{case.id}",
-            )
+        effects = words.team_messages(person.chat_id, message, f"{CASE_TAG}{case.id}", t)
         if not case.in_topic and case.staff_id != staff_id:
             await uow.cases.update(replace(case, staff_id=staff_id))
         await self.audit(uow, case, staff_id, "team message", person, now)
-        return [effect]
+        return effects
 
     async def to_team(
         self, uow: UnitOfWork, case: Case, person: Person, message: Message, now: datetime
     ) -> list[Effect]:
         """The person's message, copied (never forwarded) into the case, after their name."""
         name = words.pseudonym(person, self.staff_t)
-        effects: list[Effect] = []
+        case, effects = await self.current(uow, case, now)
         for desk in await self.desks(uow, case):
-            if isinstance(message, TextMessage):
-                effects.append(
-                    SendText(
-                        chat_id=desk.chat_id,
-                        text=words.from_person(name, message.text),
-                        thread_id=desk.thread_id,
-                    )
-                )
-            else:
-                effects.append(
-                    CopyMessage(
-                        chat_id=desk.chat_id,
-                        from_chat_id=message.chat_id,
-                        message_id=message.message_id,
-                        caption=words.from_person_caption(name, message.caption),
-                        thread_id=desk.thread_id,
-                    )
-                )
+            general = desk.chat_id == case.staff_chat_id and desk.thread_id is None
+            tag = f"{CASE_TAG}{case.id}" if general else None  # a reply there: to the case
+            effects += words.person_messages(desk.chat_id, desk.thread_id, name, message, tag)
         await self.audit(uow, case, person.id, "message to team", person, now)
         return effects
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.cases import StaffGroup
 from bot.core.effects import AnswerButton, EditText, SendText
 from bot.core.events import Command, addressed_bot, parse_command
 from bot.core.models import Role
@@ -60,6 +61,8 @@ def bot() -> Bot:
     bot.store.persons[MENTEE] = onboarded_person(
         MENTEE, Role.MENTEE, "college", T0, display_name="Mia"
     )
+    # staff commands and buttons run only in a program's registered staff group
+    bot.store.cases.groups["college"] = StaffGroup("college", GROUP, ADMIN, T0)
     return bot
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.cases import CaseKind, CaseStatus, StaffGroup
+from bot.core.cases import Case, CaseKind, CaseStatus, StaffGroup
 from bot.core.effects import CloseTopic, CopyMessage, SendText
 from bot.core.errors import RejectedRequest
 from bot.core.events import MediaKind, MediaMessage, TextMessage, UserRef
@@ -226,7 +226,8 @@ async def test_closing_and_reopening(store: MemoryStore, forums: FakeForums) -> 
 
 def test_placed_puts_each_effect_in_its_desks_topic() -> None:
     effects = [SendText(chat_id=GROUP, text="a"), SendText(chat_id=ADMIN, text="b")]
-    out = placed(effects, [Desk(GROUP, 9), Desk(ADMIN)])
+    case = Case(PERSON, CaseKind.TEAM, "college", T0, id=3, staff_chat_id=GROUP, thread_id=9)
+    out = placed(effects, [Desk(GROUP, 9), Desk(ADMIN)], case)
     assert [(e.chat_id, e.thread_id) for e in out if isinstance(e, SendText)] == [
         (GROUP, 9),
         (ADMIN, None),

@@ -184,7 +184,8 @@ async def _show(call: StaffCall, rest: list[str]) -> None:
         raise call.refuse(t._("No relayed messages of this pair are left to show."))
     people = {p.id: p for p in await call.uow.persons.get_many({pair.mentee_id, pair.mentor_id})}
     names = {i: pseudonym(people.get(i), t) for i in (pair.mentee_id, pair.mentor_id)}
-    chat, alert = call.turn.person.chat_id, call.message_id
+    # where the alert was pressed: the staff member's private chat, or the case's topic
+    chat, thread, alert = call.turn.reply_chat, call.turn.reply_thread, call.message_id
     effects: list[Effect] = []
     for n, link in enumerate(shown, 1):
         label = t._(
@@ -197,13 +198,16 @@ async def _show(call: StaffCall, rest: list[str]) -> None:
             reader=names.get(pair.partner_of(link.sender_id), "?"),
             when=when(link.created_at, t.language),
         )
-        effects.append(SendText(chat_id=chat, text=label, reply_to_message_id=alert))
+        effects.append(
+            SendText(chat_id=chat, text=label, reply_to_message_id=alert, thread_id=thread)
+        )
         effects.append(
             CopyMessage(
                 chat_id=chat,
                 from_chat_id=link.source_chat_id,
                 message_id=link.source_message_id,
                 reply_to_message_id=alert,
+                thread_id=thread,
             )
         )
     await call.audit("reports show", code, f"report {report.id}", f"{len(shown)} messages")

@@ -7,8 +7,9 @@ A message written in a case's topic is not a command: `bot.handlers.inbox` carri
 from __future__ import annotations
 
 from bot.core.cases import Case, CaseKind
-from bot.core.effects import Effect
+from bot.core.effects import Effect, SendText
 from bot.core.events import TextMessage
+from bot.core.models import Person
 from bot.handlers.staff.kit import StaffCall
 from bot.messages.inbox import closed_notice, esc, pseudonym, staff_name
 from bot.services.alerts import Staff
@@ -72,4 +73,25 @@ async def msg_press(call: StaffCall, rest: list[str]) -> None:
     desk = desk_of(call)
     effects = await desk.close(call.uow, case, call.actor.user_id, call.now, close_topic=True)
     call.say(closed_notice(staff_name(call.turn), call.t))  # before the topic closes
+    call.turn.effects.extend(effects)
+
+
+async def close_approval(call: StaffCall, person: Person, approved: bool) -> None:
+    """The mentor was approved or turned down: their approval case closes, with a line in its
+    topic saying who decided what, and the topic closes."""
+    case = await call.uow.cases.open_case(person.id, CaseKind.APPROVAL)
+    if case is None:
+        return
+    desk = desk_of(call)
+    t, name = desk.staff_t, esc(pseudonym(person, desk.staff_t))
+    who = esc(staff_name(call.turn))
+    line = (
+        t._("✅ {staff} approved {name}.", staff=who, name=name)
+        if approved
+        else t._("✖️ {staff} turned {name} down.", staff=who, name=name)
+    )
+    effects: list[Effect] = []
+    if case.staff_chat_id is not None and case.thread_id is not None:
+        effects.append(SendText(chat_id=case.staff_chat_id, text=line, thread_id=case.thread_id))
+    effects += await desk.close(call.uow, case, call.actor.user_id, call.now, close_topic=True)
     call.turn.effects.extend(effects)

@@ -19,6 +19,7 @@ from bot.core.models import (
 from bot.core.parsing.arguments import NameAndText, person_id
 from bot.core.staff import BANNED, REJECTED, Access, PersonFlag, StaffNote
 from bot.handlers.registry import Group, SlashCommand
+from bot.handlers.staff.cases import close_approval
 from bot.handlers.staff.kit import StaffCall
 from bot.i18n import N_, Html, Translator
 from bot.messages.case_file import NOTE_CAP, program_name, training_words
@@ -133,6 +134,7 @@ async def _approve(call: StaffCall, person: Person) -> None:
         ),
     )
     call.say(call.t._("✅ {name} is approved.", name=name_of(person)))
+    await close_approval(call, person, approved=True)
 
 
 async def reject(call: StaffCall) -> None:
@@ -195,6 +197,7 @@ async def _reject(call: StaffCall, person: Person, reason: str) -> None:
         ),
     )
     call.say(call.t._("{name} was told that they are not approved.", name=name_of(person)))
+    await close_approval(call, person, approved=False)
 
 
 def reject_reason_buttons(person_id: int, t: Translator) -> Keyboard:
