@@ -288,11 +288,21 @@ class CaseDesk:
         return effects
 
     async def to_team(
-        self, uow: UnitOfWork, case: Case, person: Person, message: Message, now: datetime
+        self,
+        uow: UnitOfWork,
+        case: Case,
+        person: Person,
+        message: Message,
+        now: datetime,
+        *,
+        routed: bool = False,
     ) -> list[Effect]:
-        """The person's message, copied (never forwarded) into the case, after their name."""
+        """The person's message, copied (never forwarded) into the case, after their name;
+        `routed`: the case was just brought to its current staff group (`current`)."""
         name = words.pseudonym(person, self.staff_t)
-        case, effects = await self.current(uow, case, now)
+        effects: list[Effect] = []
+        if not routed:
+            case, effects = await self.current(uow, case, now)
         for desk in await self.desks(uow, case):
             general = desk.chat_id == case.staff_chat_id and desk.thread_id is None
             tag = f"{CASE_TAG}{case.id}" if general else None  # a reply there: to the case
@@ -311,13 +321,15 @@ class CaseDesk:
         """The person writes to the team (after /team, or a reply to a team message): into
         that case, else their open "talk to the team" case, else a new one."""
         effects: list[Effect] = []
+        routed = case is None or not case.is_open
         if case is None or not case.is_open:
             reply_to = case
             case, effects = await self.open(uow, person, CaseKind.TEAM, now)
             if reply_to is not None and reply_to.staff_id is not None and not case.in_topic:
                 case = replace(case, staff_id=reply_to.staff_id)
                 await uow.cases.update(case)
-        return [*effects, *await self.to_team(uow, case, person, message, now)]
+        sent = await self.to_team(uow, case, person, message, now, routed=routed)
+        return [*effects, *sent]
 
     # -- closing ---------------------------------------------------------------------------
 

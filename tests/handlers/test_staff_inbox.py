@@ -54,6 +54,12 @@ def forums() -> FakeForums:
 
 @pytest.fixture
 def bot(forums: FakeForums) -> Bot:
+    return make_bot(forums)
+
+
+def make_bot(forums: FakeForums) -> Bot:
+    """The bot over fakes: a coordinator of the college's organisation, an outsider of another
+    one, and a mentee and mentor of the college, paired."""
     bot = Bot()
     bot.conversations._dispatcher.staff.services.forums.fill(forums)  # type: ignore[attr-defined]
     bot.store.staff.members[COORDINATOR] = StaffMember(
