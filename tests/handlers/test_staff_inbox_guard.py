@@ -8,6 +8,7 @@ when the mentor is decided."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -49,7 +50,7 @@ def register(bot: Bot, chat_id: int = GROUP) -> None:
     bot.store.cases.groups["college"] = StaffGroup("college", chat_id, COORDINATOR, T0)
 
 
-def sends(effects: list[object], chat_id: int) -> list[SendText]:
+def sends(effects: Sequence[object], chat_id: int) -> list[SendText]:
     return [e for e in effects if isinstance(e, SendText) and e.chat_id == chat_id]
 
 
@@ -232,6 +233,7 @@ async def test_an_approval_case_closes_when_the_mentor_is_decided(
             )
         await uow.commit()
     ona, ben = sorted(bot.store.cases.cases.values(), key=lambda c: c.person_id)
+    assert ona.thread_id is not None and ben.thread_id is not None
     topic = GroupDialog(bot, COORDINATOR, thread=ona.thread_id)
     effects = await topic.press("", data="st:approve:3")
     assert CloseTopic(chat_id=GROUP, thread_id=ona.thread_id) in effects
