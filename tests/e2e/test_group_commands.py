@@ -5,6 +5,9 @@ the transport about the group (`Forums`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from bot.core.cases import StaffGroup
 from bot.core.models import GroupRights
 from bot.core.staff import StaffRole
 from bot.sandbox.client import SandboxClient
@@ -26,12 +29,22 @@ __all__ = ["staff_bot", "world"]  # the fixtures
 STRANGER = 7777
 
 
+async def register(bot: BotProcess, group_id: int, by: int) -> None:
+    """Make the group the college's staff group (as /program staffgroup does): staff commands
+    run only in a program's registered staff group."""
+    assert bot.core is not None
+    async with bot.core.conversations.uows() as uow:
+        await uow.cases.set_staff_group(StaffGroup("college", group_id, by, datetime.now(UTC)))
+        await uow.commit()
+
+
 async def test_pending_in_a_topic_is_answered_in_that_topic(
     world: World, client: SandboxClient
 ) -> None:
     assert "What I can do" in await world.ask(COORD_A, "/help")  # known to the bot
     await client.create_user("Stranger", id=STRANGER)
     group = await staff_group(client, [ADMIN_A, COORD_A, STRANGER])
+    await register(world.bot, group.id, COORD_A)
     topic = (await client.create_topic(group.id, ADMIN_A, "Approvals")).message_id
     private_before = await client.messages(COORD_A)
 
@@ -99,6 +112,7 @@ async def test_in_webhook_mode_too(hooked: BotProcess, client: SandboxClient) ->
     await client.send_text(ADMIN_A, "/help")
     await client.wait_for_messages(ADMIN_A, timeout=REPLY_TIMEOUT)  # known to the bot
     group = await staff_group(client, [ADMIN_A])
+    await register(hooked, group.id, ADMIN_A)
     topic = (await client.create_topic(group.id, ADMIN_A, "Approvals")).message_id
     await post(client, group.id, ADMIN_A, "/pending", topic=topic)
     await wait_in_topic(
