@@ -6,9 +6,11 @@ staff group is answered there, charts included."""
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from PIL import Image
 
+from bot.core.cases import StaffGroup
 from bot.sandbox.client import SandboxClient
 from bot.sandbox.server import RunningSandbox
 from tests.e2e.forum import post, staff_group, wait_in_topic
@@ -16,6 +18,7 @@ from tests.e2e.harness import REPLY_TIMEOUT, User, seed_pair
 from tests.e2e.staff_world import COORD_A, MIA, NED, World, staff_bot, world
 
 __all__ = ["staff_bot", "world"]  # the fixtures
+T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 
 
 async def test_the_panel_opens_the_approval_list(world: World, client: SandboxClient) -> None:
@@ -69,6 +72,10 @@ async def test_stats_typed_in_a_staff_group_answers_there_with_its_charts(
 ) -> None:
     await world.ask(COORD_A, "/panel")  # known to the bot (a group alone creates nobody)
     group = await staff_group(client, [COORD_A])
+    assert world.bot.core is not None  # staff commands run only in a registered staff group
+    async with world.bot.core.conversations.uows() as uow:
+        await uow.cases.set_staff_group(StaffGroup("college", group.id, COORD_A, T0))
+        await uow.commit()
     await post(client, group.id, COORD_A, "/stats")
     summary, *charts = await wait_in_topic(client, group.id, None, count=4)
     assert "Figures for College First Year" in summary.content
