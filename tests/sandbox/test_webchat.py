@@ -184,3 +184,28 @@ def test_a_quote_closed_by_an_earlier_marker_leaves_no_stray_marker() -> None:
     tree = from_markdown("*x\n>y* z", version=2)
     assert tree == [b("x\n", {"tag": "blockquote", "children": ["y"]}), " z"]
     assert plain_text(tree) == "x\ny z"
+
+
+async def test_a_pin_is_a_line_across_the_chat_not_an_empty_bubble(
+    running: RunningSandbox,
+) -> None:
+    async with SandboxClient(running.url) as control:
+        user = await control.create_user("Ivy")
+    bot = f"{running.url}/bot{TOKEN}"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"{bot}/sendMessage", json={"chat_id": user.id, "text": "Your partner: Grace"}
+        ) as response:
+            sent = (await response.json())["result"]
+        async with session.post(
+            f"{bot}/pinChatMessage",
+            json={"chat_id": user.id, "message_id": sent["message_id"]},
+        ) as response:
+            assert (await response.json())["ok"]
+        async with session.get(f"{running.url}/chat/api/chats/{user.id}") as response:
+            shown = (await response.json())["messages"]
+        async with session.get(f"{running.url}/chat/api/state") as response:
+            people = (await response.json())["users"]
+    assert [m["service"] for m in shown] == [None, "📌 Mentorbot pinned “Your partner: Grace”"]
+    [ivy] = [p for p in people if p["id"] == user.id]
+    assert ivy["last_message"] == "Your partner: Grace"

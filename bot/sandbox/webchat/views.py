@@ -29,7 +29,8 @@ INLINE_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/w
 def user_view(sandbox: Sandbox, user: SandboxUser) -> dict[str, Any]:
     chat = sandbox.chats.get(user.id)
     messages = chat.all() if chat else []
-    last = messages[-1] if messages else None
+    said = [m for m in messages if m.service is None]  # a pin notice is no last message
+    last = said[-1] if said else None
     return {
         "id": user.id,
         "first_name": user.first_name,
@@ -132,6 +133,7 @@ def message_view(sandbox: Sandbox, chat: ChatLog, message: StoredMessage) -> dic
         "location": message.media.get("location"),
         "protected": message.protect_content,
         "reply_to": None,
+        "service": _service_line(sandbox, chat, message),
     }
     if message.reply_to_message_id is not None:
         target = chat.get(message.reply_to_message_id)
@@ -146,6 +148,18 @@ def message_view(sandbox: Sandbox, chat: ChatLog, message: StoredMessage) -> dic
             "snippet": snippet(target) if target else "Deleted message",
         }
     return view
+
+
+def _service_line(sandbox: Sandbox, chat: ChatLog, message: StoredMessage) -> str | None:
+    """What a service message says as a line across the chat (None: not a service message)."""
+    if message.service is None:
+        return None
+    if "pinned_message" in message.service:
+        who = sandbox.bot_first_name if message.from_bot else chat.user.first_name
+        pinned = chat.get(int(message.service["pinned_message"].get("message_id", 0)))
+        shown = snippet(pinned) if pinned else "a message"
+        return f"📌 {who} pinned “{shown[:60]}”"
+    return None
 
 
 def chat_messages(sandbox: Sandbox, chat: ChatLog) -> list[dict[str, Any]]:

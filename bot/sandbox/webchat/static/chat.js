@@ -145,6 +145,10 @@ export class ChatView {
   }
 
   renderMessage(message) {
+    if (message.service) {  // a pin and the like: a line across the chat, not a bubble
+      return el("li", { class: "message service", role: "note", "data-id": message.id, "data-date": message.date },
+        el("span", {}, message.service));
+    }
     const mine = !message.from_bot;
     const bubble = el("div", { class: "bubble" });
     if (message.reply_to) {
