@@ -238,7 +238,7 @@ STAFF_COMMANDS: tuple[Staff, ...] = (
         C,
         N_("PERSON TEXT"),
         press=staff_cases.msg_press,  # a case's "Close case"
-        args=Fields(2, problem=N_("Please give the person and the message.")),
+        args=NameAndText(N_("Please give the person and the message.")),
         group=Group.PEOPLE,
     ),
     staff_people.NOTE,

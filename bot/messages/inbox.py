@@ -10,6 +10,7 @@ from bot.core.cases import Case, CaseKind
 from bot.core.effects import Button, CopyMessage, Effect, Keyboard, SendText
 from bot.core.events import MediaMessage, TextMessage
 from bot.core.models import GroupRights, Person, Role
+from bot.core.parsing.arguments import typed_name
 from bot.core.turn import Turn
 from bot.i18n import Translator
 
@@ -93,7 +94,7 @@ def answer_hint(case: Case, name: str, t: Translator) -> str:
         )
     return t._(
         "<i>To answer: /msg {name} and your message. Their answers come back to you.</i>",
-        name=esc(name if " " not in name else f'"{name}"'),
+        name=esc(typed_name(name)),
     )
 
 

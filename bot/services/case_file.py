@@ -12,6 +12,7 @@ from datetime import datetime
 from bot.core.effects import Keyboard
 from bot.core.health import health, latest_ratings
 from bot.core.models import Pair, Person, Report, RequestStatus, Role, StepStatus
+from bot.core.parsing.arguments import typed_name
 from bot.core.ports import UnitOfWork
 from bot.core.programs import HealthThresholds, ProgramCatalog
 from bot.core.staff import BANNED, REJECTED
@@ -139,6 +140,6 @@ async def case_card(
     if len(whole) == 1:
         return whole[0], buttons
     more = "\n\n" + t._(
-        "… the rest of the case file: /user {name}", name=person.display_name or ""
+        "… the rest of the case file: /user {name}", name=typed_name(person.display_name or "")
     )
     return pages(sections, MAX_TEXT - len(more))[0] + more, buttons

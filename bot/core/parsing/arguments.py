@@ -26,6 +26,7 @@ __all__ = [
     "person_id",
     "report_ref",
     "split_arguments",
+    "typed_name",
     "whole_number",
 ]
 
@@ -101,6 +102,13 @@ class NameAndText:
         if not name or not rest:
             raise BadShape(self.problem)
         return [name, rest]
+
+
+def typed_name(name: str) -> str:
+    """A person's name as staff type it after a command: in double quotes when it has white
+    space (`"Mia Rossi"`), so /msg, /note and /user read the whole name, not its first word."""
+    name = " ".join(name.replace('"', "").split())
+    return f'"{name}"' if " " in name else name
 
 
 def nothing(text: str) -> list[str]:

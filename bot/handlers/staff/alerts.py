@@ -19,7 +19,7 @@ from typing import Any
 
 from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.models import Report, ReportStatus
-from bot.core.parsing.arguments import Words
+from bot.core.parsing.arguments import Words, typed_name
 from bot.core.staff import DraftKind
 from bot.handlers.staff import pairs as staff_pairs
 from bot.handlers.staff import people as staff_people
@@ -107,7 +107,7 @@ async def pick_confirmed(call: StaffCall, data: dict[str, Any]) -> None:
 async def _how_to(call: StaffCall, what: str, person_id: int) -> None:
     person = await call.person(str(person_id))
     name = person.display_name or ""
-    word = name  # as /msg and /note read it: the name first
+    word = typed_name(name)  # as /msg and /note read it: the name first, quoted if several words
     if what == "msg":
         text = call.t._(
             "To write to {name}, send: /msg {word} your message. They read it as from the "

@@ -15,6 +15,7 @@ from datetime import datetime
 from bot.core.effects import Button, Keyboard
 from bot.core.health import HealthBucket, health
 from bot.core.models import Pair, PairStatus, Person
+from bot.core.parsing.arguments import typed_name
 from bot.core.programs import Program
 from bot.handlers.staff.kit import StaffCall
 from bot.i18n import Html, Translator
@@ -180,7 +181,7 @@ async def _how_to_write(call: StaffCall, pair_id: int) -> None:
 
 
 def _word(person: Person) -> str:
-    return person.display_name or ""  # as /msg reads it: the name first
+    return typed_name(person.display_name or "")  # as /msg reads it: the name first
 
 
 def end_reason_buttons(pair_id: int, t: Translator) -> Keyboard:

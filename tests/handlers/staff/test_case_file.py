@@ -157,3 +157,26 @@ async def test_a_pending_mentor_can_be_approved_from_the_case_file(bot: Bot) -> 
     await coordinator.press("✅ Approve")
     coordinator.hears("is approved")
     assert bot.store.persons[2].approved_at is not None
+
+
+async def test_a_hint_with_a_two_word_name_reaches_that_person_not_a_namesake(bot: Bot) -> None:
+    bot.store.persons[4] = onboarded_person(
+        4, Role.MENTEE, "college", T0, display_name="Mia Rossi"
+    )
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say('/user "Mia Rossi"')
+    await coordinator.press("💬 Message")
+    hint = coordinator.hears("Mia Rossi")
+    typed = hint[hint.index("/msg") :].split(" your message")[0].replace("&quot;", '"')
+    assert typed == '/msg "Mia Rossi"'
+    replies = await coordinator.say(typed + " hello there")
+    assert any("Sent to Mia Rossi" in reply for reply in replies)
+    told = [e for e in bot.store.pending_effects() if isinstance(e, SendText)]
+    assert [e.chat_id for e in told if "hello there" in e.text] == [4]
+    await coordinator.press("", data="st:user:note:4")
+    hint = coordinator.hears("/note")
+    typed = hint[hint.index("/note") :].split(" your note")[0].replace("&quot;", '"')
+    assert typed == '/note "Mia Rossi"'
+    await coordinator.say(typed + " called her")
+    [note] = bot.store.staff.notes.values()
+    assert (note.person_id, note.text) == (4, "called her")
