@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.core.clock import SystemClock
 from bot.core.conversations import Conversations
+from bot.core.effects import Effect
 from bot.core.engine import FlowEngine
 from bot.core.ports import ChatApi, Clock, Forums, UnitOfWorkFactory
 from bot.core.privacy import Retention
@@ -31,6 +33,7 @@ from bot.i18n import Catalogs
 from bot.services.alerts import Staff
 from bot.services.broadcasts import BroadcastProgress
 from bot.services.curriculum import CurriculumDelivery
+from bot.services.inbox_groups import CaseFallback
 from bot.services.matchmaking import Matchmaker, matching_round
 from bot.services.relay_links import RelayLinks
 from bot.storage import migrate
@@ -97,18 +100,20 @@ async def build_core(
         uows, clock, catalogs, dispatcher, idle_expiry=settings.flow_idle_expiry
     )
     broadcasts = BroadcastProgress(uows, clock, catalogs)
+    case_fallback = CaseFallback(uows, clock, dispatcher.inbox.desk)
     sender = Sender(
         uows,
         api,
         clock,
         on_blocked=conversations.recipient_blocked,
         on_sent=broadcasts,
-        on_failed=broadcasts.undelivered,
+        on_failed=on_failed(broadcasts, case_fallback),
         record_sent=RelayLinks(clock),
         limits=RateLimits(overall_limit=settings.send_rate),
     )
     conversations.on_committed = sender.wake
     broadcasts.on_queued = sender.wake
+    case_fallback.on_queued = sender.wake
     await queue_staff_menus(uows, staff_services, clock)
     delivery = CurriculumDelivery(uows, clock, programs, catalogs, on_queued=sender.wake)
     log.info("core ready: %d programs, languages %s", len(programs), ",".join(catalogs.languages))
@@ -128,6 +133,18 @@ async def build_core(
         matchmaker,
         staff_services,
     )
+
+
+def on_failed(
+    *hooks: BroadcastProgress | CaseFallback,
+) -> Callable[[Effect], Awaitable[None]]:
+    """The sender's `on_failed` hook: each service's, in turn (none of them raises)."""
+
+    async def undelivered(effect: Effect) -> None:
+        for hook in hooks:
+            await hook.undelivered(effect)
+
+    return undelivered
 
 
 def staff_services_of(

@@ -66,8 +66,9 @@ class Desk:
 
 def placed(effects: Sequence[Effect], desks: Sequence[Desk], case: Case) -> list[Effect]:
     """Effects built for the desks' chats, each sent into its desk's topic; one posted in the
-    staff group's general chat (no topic) carries the case's tag, so that a staff member's
-    reply to it there goes to the case (`note_sent`)."""
+    staff group carries the case's tag: a staff member's reply to it in the general chat goes
+    to the case (`note_sent`), and one Telegram rejects for good goes to the staff's private
+    chats instead (`bot.services.inbox_groups.CaseFallback`)."""
     threads = {d.chat_id: d.thread_id for d in desks}
     out: list[Effect] = []
     for effect in effects:
@@ -75,7 +76,7 @@ def placed(effects: Sequence[Effect], desks: Sequence[Desk], case: Case) -> list
         thread = threads.get(chat)
         if thread is not None and isinstance(effect, Threaded):
             effect = replace(effect, thread_id=thread)
-        elif (
+        if (
             chat == case.staff_chat_id
             and isinstance(effect, SendText | CopyMessage)
             and effect.tag is None
@@ -304,8 +305,8 @@ class CaseDesk:
         if not routed:
             case, effects = await self.current(uow, case, now)
         for desk in await self.desks(uow, case):
-            general = desk.chat_id == case.staff_chat_id and desk.thread_id is None
-            tag = f"{CASE_TAG}{case.id}" if general else None  # a reply there: to the case
+            group = desk.chat_id == case.staff_chat_id  # a reply in the general chat: the case's
+            tag = f"{CASE_TAG}{case.id}" if group else None
             effects += words.person_messages(desk.chat_id, desk.thread_id, name, message, tag)
         await self.audit(uow, case, person.id, "message to team", person, now)
         return effects

@@ -7,17 +7,19 @@ fix it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
-from bot.core.effects import Effect, SendText
+from bot.core.effects import CopyMessage, Effect, SendText
 from bot.core.events import BotGroupStatus
-from bot.core.ports import UnitOfWork
+from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from bot.core.programs import Program
 from bot.core.staff import AuditEntry
 from bot.i18n import Translator
 from bot.messages.inbox import esc
 from bot.services.alerts import with_organisation
-from bot.services.inbox import CaseDesk
+from bot.services.inbox import CASE_TAG, CaseDesk
 
 log = logging.getLogger(__name__)
 
@@ -82,3 +84,54 @@ async def group_status(
         staff = await with_organisation(uow, desk.staff, desk.programs, program.code)
         effects += [SendText(chat_id=c, text=text) for c in staff.chat_ids]
     return effects
+
+
+class CaseFallback:
+    """The sender's `on_failed` hook for the inbox: a case's message that Telegram rejects for
+    good in the staff group (its topic deleted, the bot removed) goes to the case's staff
+    privately, and the case loses its topic, so that its next post opens a new one
+    (`CaseDesk.current`). Never raises."""
+
+    def __init__(
+        self,
+        uows: UnitOfWorkFactory,
+        clock: Clock,
+        desk: CaseDesk,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._uows = uows
+        self._clock = clock
+        self._desk = desk
+        self.on_queued = on_queued
+
+    async def undelivered(self, effect: Effect) -> None:
+        if not isinstance(effect, SendText | CopyMessage):
+            return
+        tag = effect.tag
+        if not tag or not tag.startswith(CASE_TAG) or effect.chat_id > 0:  # groups: < 0
+            return
+        try:
+            if await self._instead(effect, int(tag.removeprefix(CASE_TAG))):
+                self.on_queued()
+        except Exception:
+            log.exception("could not carry a case's undelivered message to the staff")
+
+    async def _instead(self, effect: SendText | CopyMessage, case_id: int) -> bool:
+        async with self._uows() as uow:
+            case = await uow.cases.get(case_id)
+            if case is None or case.staff_chat_id != effect.chat_id:
+                return False
+            if case.thread_id is not None:
+                await uow.cases.update(replace(case, thread_id=None))
+            desk = self._desk
+            staff = await with_organisation(uow, desk.staff, desk.programs, case.program)
+            common = {"thread_id": None, "tag": None, "reply_to_message_id": None}
+            copies: list[Effect] = [
+                replace(effect, chat_id=c, **common)  # type: ignore[arg-type]
+                for c in staff.chat_ids
+            ]
+            copies = [replace(e, pin=False) if isinstance(e, SendText) else e for e in copies]
+            await uow.outbox.add(copies, self._clock.now())
+            await uow.commit()
+        log.warning("case #%s: a message the staff group refused went to private chats", case_id)
+        return bool(copies)

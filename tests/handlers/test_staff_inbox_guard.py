@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -20,6 +21,7 @@ from bot.core.models import AgeStatus, Person, RelayLink, Report, Role
 from bot.core.staff import StaffMember, StaffRole
 from bot.messages.inbox import MAX_CAPTION, MAX_TEXT, visible_length
 from bot.services import inbox as inbox_service
+from bot.services.inbox_groups import CaseFallback
 from tests.dialog import Bot, Dialog
 from tests.factories import onboarded_person
 from tests.fakes.forums import FakeForums, rights_of
@@ -272,3 +274,26 @@ async def test_show_messages_pressed_in_a_topic_sends_the_copies_into_the_topic(
     assert len(shown) == 2
     assert all((e.chat_id, e.thread_id) == (GROUP, 100) for e in shown)
     assert not [e for e in bot.store.pending_effects() if getattr(e, "chat_id", 0) == COORDINATOR]
+
+
+async def test_a_message_the_topic_refuses_goes_to_the_staff_privately_and_a_new_topic_opens(
+    bot: Bot, forums: FakeForums
+) -> None:
+    register(bot)
+    mentee = Dialog(bot, MENTEE)
+    await mentee.say("/team Are you there?")
+    [case] = bot.store.cases.cases.values()
+    [posted] = [e for e in sends(bot.store.pending_effects(), GROUP) if "Are you" in e.text]
+    assert posted.thread_id == 100 and posted.tag == f"case:{case.id}"
+    inbox = bot.conversations._dispatcher.inbox  # type: ignore[attr-defined]
+    fallback = CaseFallback(bot.store.uow, bot.clock, inbox.desk)
+    coordinator = Dialog(bot, COORDINATOR)
+    coordinator.new_effects()
+    await fallback.undelivered(posted)  # Telegram: "message thread not found"
+    [instead] = sends(coordinator.new_effects(), COORDINATOR)
+    assert (instead.text, instead.thread_id, instead.tag) == (posted.text, None, None)
+    assert bot.store.cases.cases[case.id].thread_id is None
+    await fallback.undelivered(replace(posted, tag=None))  # not a case's: nothing
+    assert not coordinator.new_effects()
+    await mentee.say("/team Hello?")
+    assert bot.store.cases.cases[case.id].thread_id == 101, "the next post opens a new topic"
