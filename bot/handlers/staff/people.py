@@ -16,13 +16,13 @@ from bot.core.models import (
     Person,
     Role,
 )
-from bot.core.parsing.arguments import NameAndText, person_id
+from bot.core.parsing.arguments import NameAndText, person_id, typed_name
 from bot.core.staff import BANNED, REJECTED, Access, PersonFlag, StaffNote
 from bot.handlers.registry import Group, SlashCommand
 from bot.handlers.staff.cases import close_approval
-from bot.handlers.staff.kit import StaffCall
+from bot.handlers.staff.kit import StaffCall, staff_names
 from bot.i18n import N_, Html, Translator
-from bot.messages.case_file import NOTE_CAP, program_name, training_words
+from bot.messages.case_file import NOTE_CAP, day, program_name, training_words
 from bot.messages.reasons import REJECT_REASONS, reason_in_words
 from bot.messages.staff import (
     PAGE_SIZE,
@@ -35,6 +35,7 @@ from bot.messages.staff import (
 )
 from bot.services.bans import ban as ban_person
 from bot.services.case_file import case_file, training_of
+from bot.services.panel import awaiting
 from flows import reject_reason
 
 
@@ -103,7 +104,21 @@ async def approve_press(call: StaffCall, rest: list[str]) -> None:
     if len(rest) != 1 or not rest[0].isdigit():
         call.turn.answer_stale(call.callback_id or "")
         return
-    await _approve(call, await call.person(rest[0]))
+    person = await call.person(rest[0])
+    flags = {f.kind: f for f in await call.uow.staff.flags([person.id])}
+    decided = flags.get(BANNED) or flags.get(REJECTED)
+    if decided is not None:  # a stale press never reverses a decision
+        raise call.refuse(
+            call.t._(
+                "{name} was turned down on {when} by {who}; type /approve {typed} to approve "
+                "them anyway. Nothing changed.",
+                name=name_of(person),
+                when=day(decided.at, call.t),
+                who=await staff_names(call, [decided.by]),
+                typed=typed_name(person.display_name or ""),
+            )
+        )
+    await _approve(call, person)
 
 
 async def _approve(call: StaffCall, person: Person) -> None:
@@ -150,6 +165,8 @@ async def reject_press(call: StaffCall, rest: list[str]) -> None:
         return
     person = await call.person(rest[0])
     name = name_of(person)
+    if rest[1:] != ["keep"]:
+        await _still_waiting(call, person)
     if len(rest) == 1:
         call.say(
             call.t._(
@@ -172,7 +189,38 @@ async def reject_press(call: StaffCall, rest: list[str]) -> None:
 
 async def reject_answer(call: StaffCall, data: dict[str, Any]) -> None:
     """The reason typed after "Type a reason" (the staff router checked the access again)."""
-    await _reject(call, await call.person(str(data.get("person", ""))), str(data["reason"]))
+    person = await call.person(str(data.get("person", "")))
+    await _still_waiting(call, person)
+    await _reject(call, person, str(data["reason"]))
+
+
+async def _still_waiting(call: StaffCall, person: Person) -> None:
+    """A ✖️ Reject press (or its typed reason) only turns down a mentor still waiting: a stale
+    or repeated press never withdraws an approval or repeats a rejection."""
+    if person.role is not Role.MENTOR or await awaiting(call.uow, [person]):
+        return  # not a mentor: `_reject` says so
+    flags = {f.kind: f for f in await call.uow.staff.flags([person.id])}
+    decided = flags.get(BANNED) or flags.get(REJECTED)
+    if decided is not None:
+        text = call.t._(
+            "{name} was turned down on {when} by {who}: nothing changed.",
+            name=name_of(person),
+            when=day(decided.at, call.t),
+            who=await staff_names(call, [decided.by]),
+        )
+    elif person.approved_at is not None:
+        text = call.t._(
+            "{name} was approved on {when}: nothing changed. To withdraw the approval, type "
+            "/reject {typed} and a reason.",
+            name=name_of(person),
+            when=day(person.approved_at, call.t),
+            typed=typed_name(person.display_name or ""),
+        )
+    else:
+        text = call.t._(
+            "{name} hasn't finished signing up: nothing changed.", name=name_of(person)
+        )
+    raise call.refuse(text)
 
 
 async def _reject(call: StaffCall, person: Person, reason: str) -> None:
@@ -180,6 +228,7 @@ async def _reject(call: StaffCall, person: Person, reason: str) -> None:
     mentor reads it in their own language."""
     if person.role is not Role.MENTOR:
         raise call.refuse(call.t._("{name} is not a mentor.", name=name_of(person)))
+    withdrawn = person.approved_at is not None  # only typed /reject gets here for them
     await call.uow.persons.update(replace(person, approved_at=None, updated_at=call.now))
     await call.uow.staff.flag(
         PersonFlag(
@@ -196,7 +245,14 @@ async def _reject(call: StaffCall, person: Person, reason: str) -> None:
             reason=reason_in_words(reason, REJECT_REASONS, t),
         ),
     )
-    call.say(call.t._("{name} was told that they are not approved.", name=name_of(person)))
+    call.say(
+        call.t._(
+            "{name} was told that they are not approved; their approval is withdrawn.",
+            name=name_of(person),
+        )
+        if withdrawn
+        else call.t._("{name} was told that they are not approved.", name=name_of(person))
+    )
     await close_approval(call, person, approved=False)
 
 

@@ -244,3 +244,46 @@ async def test_audit_and_reports_read_names_and_words(bot: Bot) -> None:
     )
     [reports] = await coordinator.say("/reports")
     assert "College First Year · Harassment or threats" in reports and "by Mia → Ned" in reports
+
+
+async def test_a_stale_or_repeated_reject_press_never_undoes_a_decision(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/pending")
+    await coordinator.press("✖️ Reject Ona")
+    await coordinator.press("✍️ Type a reason")  # the reason is still being typed …
+    await coordinator.press("", data=f"st:approve:{ONA}")  # … when Ona is approved
+    approved = bot.store.persons[ONA].approved_at
+    assert approved is not None
+    for data in (f"st:reject:{ONA}", f"st:reject:{ONA}:places", f"st:reject:{ONA}:type"):
+        await coordinator.press("", data=data)
+        assert "Ona was approved on 21 Nov 2026: nothing changed." in coordinator.toast()
+        assert "/reject Ona" in coordinator.toast()
+    await coordinator.say("We are full")  # the typed reason arrives late
+    coordinator.hears("Ona was approved on 21 Nov 2026: nothing changed.")
+    assert bot.store.persons[ONA].approved_at == approved
+    assert (ONA, REJECTED) not in bot.store.staff.flags
+    await coordinator.press("", data=f"st:reject:{OLA}:places")
+    await coordinator.press("", data=f"st:reject:{OLA}:fit")  # pressed twice
+    assert "Ola was turned down on 21 Nov 2026 by" in coordinator.toast()
+    assert bot.store.staff.flags[(OLA, REJECTED)].reason == "places"
+
+
+async def test_a_stale_approve_press_never_reverses_a_rejection(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.press("", data=f"st:reject:{ONA}:places")
+    await coordinator.press("", data=f"st:approve:{ONA}")
+    toast = coordinator.toast()
+    assert "Ona was turned down on 21 Nov 2026 by" in toast
+    assert "type /approve Ona to approve them anyway" in toast
+    assert bot.store.persons[ONA].approved_at is None
+    assert (ONA, REJECTED) in bot.store.staff.flags
+    await coordinator.say("/approve Ona")  # typed: on purpose
+    coordinator.hears("Ona is approved")
+    assert (ONA, REJECTED) not in bot.store.staff.flags
+
+
+async def test_typed_reject_withdraws_an_approval_and_says_so(bot: Bot) -> None:
+    coordinator = Dialog(bot, COORDINATOR)
+    await coordinator.say("/reject Ned not a good fit")
+    coordinator.hears("Ned was told that they are not approved; their approval is withdrawn.")
+    assert bot.store.persons[NED].approved_at is None
