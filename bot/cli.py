@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--database-url",
         default=None,
-        help="database to use instead of a fresh var/demo.sqlite3 (DATABASE_URL and .env are "
+        help="database to use instead of a fresh var/demo-PORT.sqlite3 (DATABASE_URL and .env are "
         "ignored: they are the real bot's)",
     )
     sandbox = sub.add_parser("sandbox", help="run only the local Bot API sandbox")

@@ -24,8 +24,21 @@ from bot.sandbox.webchat.routes import WEBCHAT_KEY
 
 log = logging.getLogger(__name__)
 DEMO_TOKEN = "123456:mentorbot-demo-token"
-DEMO_DATABASE_FILE = Path("var/demo.sqlite3")
-DEMO_DATABASE = f"sqlite+aiosqlite:///./{DEMO_DATABASE_FILE}"
+DEMO_PORT = 8081
+
+
+def demo_database_file(port: int = DEMO_PORT) -> Path:
+    """The demo's database, named after its port (var/demo-8081.sqlite3 by default): a demo on
+    another port (`--port 8082`, as the busy-port message suggests) never touches its files."""
+    return Path(f"var/demo-{port}.sqlite3")
+
+
+def demo_database(port: int = DEMO_PORT) -> str:
+    return f"sqlite+aiosqlite:///./{demo_database_file(port)}"
+
+
+DEMO_DATABASE_FILE = demo_database_file()
+DEMO_DATABASE = demo_database()
 DEMO_ZONE = ZoneInfo("Europe/Rome")
 DEMO_MORNING = 9
 DEMO_TITLE = "mentorbot demo"
@@ -134,13 +147,15 @@ def demo_base_settings() -> Settings:
     return load_settings(_env_file=None)
 
 
-def demo_settings(base: Settings, *, database_url: str | None, api_url: str) -> Settings:
+def demo_settings(
+    base: Settings, *, database_url: str | None, api_url: str, port: int = DEMO_PORT
+) -> Settings:
     """The demo's settings: its own token, the sandbox, a one-second tick unless SCHEDULE_TICK is
-    set, and var/demo.sqlite3 unless `--database-url` names another database. A DATABASE_URL in
-    the environment is ignored: it is the real bot's."""
+    set, and the port's var/demo-PORT.sqlite3 unless `--database-url` names another database.
+    A DATABASE_URL in the environment is ignored: it is the real bot's."""
     overrides: dict[str, object] = {
         "bot_token": SecretStr(DEMO_TOKEN),
-        "database_url": database_url or DEMO_DATABASE,
+        "database_url": database_url or demo_database(port),
         "telegram_api_url": api_url,
     }
     if "schedule_tick" not in base.model_fields_set:
@@ -178,8 +193,8 @@ def busy_port_message(port: int, reason: str, demo_process: int | None) -> str:
     return (
         f"mentorbot demo: another mentorbot demo{which} is already running on port {port}, "
         f"its web chat at http://127.0.0.1:{port}/chat/. Nothing was changed: its database is "
-        f"untouched. Stop it with Ctrl-C in its terminal{kill}; or run this one beside it on "
-        f"another port: mentorbot demo --port {port + 1}"
+        f"untouched (each port has its own). Stop it with Ctrl-C in its terminal{kill}; or run "
+        f"this one beside it on another port: mentorbot demo --port {port + 1}"
     )
 
 
@@ -196,7 +211,7 @@ async def claim_port(port: int) -> RunningSandbox:
 
 
 async def run_demo(
-    settings: Settings, *, port: int = 8081, database_url: str | None = None
+    settings: Settings, *, port: int = DEMO_PORT, database_url: str | None = None
 ) -> None:
     """Take the port (the sandbox), then start from a fresh database, start the bot against the
     sandbox, seed the demo, and run until Ctrl-C."""
@@ -206,10 +221,10 @@ async def run_demo(
         webchat.title = DEMO_TITLE
         webchat.process = os.getpid()
         if database_url is None:
-            await asyncio.to_thread(fresh_database)
+            await asyncio.to_thread(fresh_database, demo_database_file(port))
         clock = sandbox.sandbox.clock
         clock.set(morning_after(clock.now()))
-        chosen = demo_settings(settings, database_url=database_url, api_url=sandbox.url)
+        chosen = demo_settings(settings, database_url=database_url, api_url=sandbox.url, port=port)
         async with running_bot(chosen, clock=clock) as core:
             await seed_demo(core, sandbox.sandbox)
             webchat.guide = walkthrough()

@@ -36,7 +36,7 @@ def count(database: Path, table: str) -> int:
 
 async def test_demo_prints_the_web_chat_first_seeds_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     port = free_port()
-    stale = tmp_path / "var" / "demo.sqlite3"
+    stale = tmp_path / "var" / f"demo-{port}.sqlite3"
     stale.parent.mkdir()
     stale.write_bytes(b"left over from an earlier demo")
     real = tmp_path / "real.sqlite3"  # an operator's .env names the real database: not used
@@ -71,7 +71,7 @@ async def test_demo_prints_the_web_chat_first_seeds_and_stops_on_ctrl_c(tmp_path
         )
         assert names == set(everyone)
         assert state["title"] == "mentorbot demo" and len(state["guide"]) == 6
-        database = tmp_path / "var" / "demo.sqlite3"
+        database = tmp_path / "var" / f"demo-{port}.sqlite3"
         assert count(database, "persons") == len(MENTORS)  # a fresh database, then the seed
         assert count(database, "staff_members") == len(STAFF)
         assert count(database, "training_results") > len(MENTORS)
@@ -139,8 +139,9 @@ async def test_a_second_demo_stops_before_touching_the_running_ones_database(
     assert message == (
         f"mentorbot demo: another mentorbot demo (process 4242) is already running on port "
         f"{port}, its web chat at http://127.0.0.1:{port}/chat/. Nothing was changed: its "
-        "database is untouched. Stop it with Ctrl-C in its terminal, or run `kill 4242`; or "
-        f"run this one beside it on another port: mentorbot demo --port {port + 1}"
+        "database is untouched (each port has its own). Stop it with Ctrl-C in its terminal, "
+        "or run `kill 4242`; or run this one beside it on another port: "
+        f"mentorbot demo --port {port + 1}"
     )
     assert "Traceback" not in err and "Unclosed" not in err
 

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot.cli import _parser
-from bot.demo import DEMO_DATABASE, DEMO_TOKEN, demo_base_settings, demo_settings
+from bot.demo import (
+    DEMO_DATABASE,
+    DEMO_DATABASE_FILE,
+    DEMO_TOKEN,
+    demo_base_settings,
+    demo_database_file,
+    demo_settings,
+    fresh_database,
+)
 
 REAL = "postgresql+asyncpg://mentorbot@db.example.org/production"
 SANDBOX = "http://127.0.0.1:8081"
@@ -57,3 +65,21 @@ def test_an_explicit_schedule_tick_in_the_environment_is_kept(
     monkeypatch.setenv("SCHEDULE_TICK", "5")
     settings = demo_settings(demo_base_settings(), database_url=None, api_url=SANDBOX)
     assert settings.schedule_tick == timedelta(seconds=5)
+
+
+def test_two_demos_on_two_ports_never_touch_each_others_files(operator_env: Path) -> None:
+    first, second = demo_database_file(8081), demo_database_file(8082)
+    assert first == DEMO_DATABASE_FILE == Path("var/demo-8081.sqlite3") and first != second
+    fresh_database(first)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{first}{suffix}").write_bytes(b"the first demo's data")
+    fresh_database(second)  # `mentorbot demo --port 8082`, beside the running one
+    for suffix in ("", "-wal", "-shm"):
+        assert Path(f"{first}{suffix}").read_bytes() == b"the first demo's data"
+    urls = {
+        demo_settings(
+            demo_base_settings(), database_url=None, api_url=SANDBOX, port=p
+        ).database_url
+        for p in (8081, 8082)
+    }
+    assert urls == {DEMO_DATABASE, "sqlite+aiosqlite:///./var/demo-8082.sqlite3"}
