@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.core.effects import Effect, SendText
-from bot.core.events import BotBlocked, BotUnblocked, Inbound, UnreadableUpdate
+from bot.core.events import BotBlocked, BotGroupStatus, BotUnblocked, Inbound, UnreadableUpdate
 from bot.core.locks import KeyedLocks
 from bot.core.models import FlowState, Person
 from bot.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -82,10 +82,13 @@ class Conversations:
                     await uow.commit()
                     self.on_committed()
                     return
+                # the bot's own membership of a group counts whoever changed it (a staff group
+                # lost); anything else from someone we do not know, in a group: ignored
                 if stored is None and (
-                    event.group or isinstance(event, BotBlocked | BotUnblocked)
+                    (event.group and not isinstance(event, BotGroupStatus))
+                    or isinstance(event, BotBlocked | BotUnblocked)
                 ):
-                    await uow.commit()  # someone we do not know, in a group: ignored
+                    await uow.commit()
                     return
                 person = stored or Person(
                     id=event.user.id,
@@ -105,8 +108,8 @@ class Conversations:
                     turn.person = replace(
                         turn.person, chat_id=stored.chat_id, language=stored.language
                     )
-                if not turn.forgotten:
-                    await self._store(uow, turn, stored, flow)
+                if not turn.forgotten and not (stored is None and event.group):
+                    await self._store(uow, turn, stored, flow)  # nobody is created in a group
                 await uow.outbox.add(turn.effects, now)
                 await uow.commit()
         if turn.effects:

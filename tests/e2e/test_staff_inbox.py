@@ -144,3 +144,23 @@ async def test_staffgroup_says_what_the_group_lacks(
     assert bot.core is not None
     async with bot.core.conversations.uows() as uow:
         assert await uow.cases.staff_group("college") is None
+
+
+async def test_a_removed_bot_clears_the_staff_group_and_tells_the_staff_privately(
+    client: SandboxClient, bot: BotProcess
+) -> None:
+    await pair_and_staff(bot, client)
+    group = await staff_group(client, [STAFF])
+    await post(client, group.id, STAFF, "/program staffgroup college")
+    await wait_in_topic(client, group.id, None, containing("now holds the cases"))
+    await client.remove_bot(group.id, kicked=True)
+    await client.wait_for_messages(
+        STAFF, containing("I was removed from the staff group"), timeout=REPLY_TIMEOUT
+    )
+    assert bot.core is not None
+    async with bot.core.conversations.uows() as uow:
+        assert await uow.cases.staff_group("college") is None
+    await client.send_text(MIA, "/team Is anyone there?")
+    await client.wait_for_messages(
+        STAFF, containing("<b>Mia</b>: Is anyone there?"), timeout=REPLY_TIMEOUT
+    )

@@ -297,3 +297,16 @@ async def test_a_message_the_topic_refuses_goes_to_the_staff_privately_and_a_new
     assert not coordinator.new_effects()
     await mentee.say("/team Hello?")
     assert bot.store.cases.cases[case.id].thread_id == 101, "the next post opens a new topic"
+
+
+async def test_the_bot_removed_by_someone_it_does_not_know_still_clears_the_group(
+    bot: Bot,
+) -> None:
+    register(bot)
+    stranger = GroupDialog(bot, 4242, thread=None)
+    coordinator = Dialog(bot, COORDINATOR)
+    coordinator.new_effects()
+    await stranger._send(BotGroupStatus(status="left", **stranger._base()))
+    assert bot.store.cases.groups == {} and bot.person(4242) is None, "nobody created"
+    [told] = sends(coordinator.new_effects(), COORDINATOR)
+    assert "I was removed from the staff group" in told.text
