@@ -62,23 +62,31 @@ class Inbox:
     # -- the staff group -------------------------------------------------------------------
 
     async def group_event(self, turn: Turn, uow: UnitOfWork) -> None:
-        """Handle one event from a group: in a registered staff group, staff commands and
-        buttons, a staff member's typed answer to a staff question, case messages, topics
-        closed and reopened; in any other group only `/program staffgroup`; nothing else."""
+        """Handle one event from a group: in a registered staff group, from the staff of its
+        programs' organisation (a super-admin too), staff commands and buttons, a staff
+        member's typed answer to a staff question, case messages, topics closed and reopened;
+        in any other group only `/program staffgroup`; nothing else."""
         event = turn.event
         if isinstance(event, BotGroupStatus):
             turn.effects.extend(await group_status(self.desk, uow, event, turn.now))
             return
-        if not await staff_group_programs(self.desk, uow, event.chat_id):
+        programs = await staff_group_programs(self.desk, uow, event.chat_id)
+        if not programs:
             await self._elsewhere(turn, uow)
+            return
+        actor = await self.staff.actor(uow, turn.person.id)
+        if not any(actor.reaches(p) for p in programs):  # not staff of this group's programs:
+            if isinstance(event, ButtonPress):  # nothing of theirs is shown to this group
+                turn.answer(
+                    event.callback_id,
+                    turn.t._("These buttons are for the staff of this group's programs."),
+                )
             return
         if isinstance(event, ButtonPress):
             if event.data.startswith(STAFF_PREFIX):
                 await self.staff.press(turn, event, uow)
             else:  # a button of ours that means nothing in a group: stop its spinner
                 turn.answer(event.callback_id)
-            return
-        if not (await self.staff.actor(uow, turn.person.id)).is_staff:
             return
         if await self._staff_answer(turn, uow):
             return

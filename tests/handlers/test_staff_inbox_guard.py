@@ -30,6 +30,7 @@ from tests.handlers.test_staff_inbox import (
     GROUP,
     MENTEE,
     MENTOR,
+    OUTSIDER,
     T0,
     GroupDialog,
     make_bot,
@@ -310,3 +311,16 @@ async def test_the_bot_removed_by_someone_it_does_not_know_still_clears_the_grou
     assert bot.store.cases.groups == {} and bot.person(4242) is None, "nobody created"
     [told] = sends(coordinator.new_effects(), COORDINATOR)
     assert "I was removed from the staff group" in told.text
+
+
+async def test_staff_of_another_organisation_get_nothing_in_this_staff_group(bot: Bot) -> None:
+    register(bot)
+    outsider = GroupDialog(bot, OUTSIDER, thread=None)
+    assert await outsider.say("/panel") == []
+    assert await outsider.say("/pending") == []
+    assert not outsider.last_effects, "nothing of their organisation is posted to this group"
+    effects = await outsider.press("", data="st:pending:*:0")
+    [toast] = [e for e in effects if isinstance(e, AnswerButton)]
+    assert toast.text == "These buttons are for the staff of this group's programs."
+    assert len(effects) == 1
+    assert await GroupDialog(bot, COORDINATOR, thread=None).say("/pending"), "its own staff"
