@@ -100,13 +100,15 @@ async def test_batch_matching_draft_publish_and_discard(
             goals=("financial_aid",),
         )
     draft = await world.ask(COORD_A, "/match college")
-    assert "Matching draft for college" in draft and "Ned" in draft and "1502" not in draft
+    assert (
+        "Matching draft for College First Year" in draft and "Ned" in draft and "1502" not in draft
+    )
     assert "Publish with /match publish" in draft
     assert "discarded" in await world.ask(COORD_A, "/match discard")
     assert "no matching draft" in await world.ask(COORD_A, "/match publish")
     await world.ask(COORD_A, "/match college")
     published = await world.ask(COORD_A, "/match publish")
-    assert "2 pairs started in college" in published  # Ned has 2 places
+    assert "2 pairs started in College First Year" in published  # Ned has 2 places
     assert world.bot.core is not None
     async with world.bot.core.conversations.uows() as uow:
         pairs = await uow.pairs.of_person(NED)

@@ -132,7 +132,7 @@ async def test_match_leaves_out_and_pair_confirms_an_ended_couple(
     assert old is not None and old.status is PairStatus.ENDED
     entry = (await world.audit())[0]
     assert (entry.action, entry.target) == ("pair", f"#{again.id}")
-    assert "confirmed after: ended 2026-05-04" in entry.detail
+    assert "confirmed after: ended on 4 May 2026" in entry.detail
 
 
 async def test_pair_shows_a_decline_and_a_couple_without_history_pairs_at_once(

@@ -98,7 +98,12 @@ async def send_broadcast(call: StaffCall, data: dict[str, Any]) -> None:
             record, people, esc(str(data["text"])), program, call.services.catalogs, call.t
         )
     )
-    await call.audit("broadcast", program.code, audience, f"{len(people)} people")
+    await call.audit(
+        "broadcast",
+        program.code,
+        audience_label(audience, call.t),
+        call.t.n_("{n} person", "{n} people", len(people)),
+    )
     if call.callback_id is not None:
         call.turn.answer(call.callback_id, call.t._("Sending…"))
         call.turn.edit(
@@ -198,7 +203,7 @@ def _draft_lines(
             "<b>Matching draft for {program}</b>: {matched} of {n} mentees paired, "
             "total score {score}.",
             total,
-            program=code,
+            program=call.program(code).name.get(call.t.language),
             matched=result.matched,
             score=f"{result.total_score:.2f}",
         )
@@ -239,7 +244,14 @@ async def publish(call: StaffCall, data: dict[str, Any]) -> None:
         mentee = await call.uow.persons.get(int(mentee_id))
         mentor = await call.uow.persons.get(int(mentor_id))
         if mentee is None or mentor is None:
-            skipped.append(call.t._("#{id}: no longer signed up", id=mentee_id))
+            left = call.t._("someone who left")
+            skipped.append(
+                call.t._(
+                    "{a} and {b}: one of them is no longer signed up",
+                    a=name_of(mentee) if mentee is not None else left,
+                    b=name_of(mentor) if mentor is not None else left,
+                )
+            )
             continue
         if await past_of(call, mentee, mentor):  # ended or declined since the draft
             skipped.append(
@@ -266,7 +278,7 @@ async def publish(call: StaffCall, data: dict[str, Any]) -> None:
             "✅ {n} pair started in {program}.",
             "✅ {n} pairs started in {program}.",
             made,
-            program=program.code,
+            program=program.name.get(call.t.language),
         )
     ]
     if skipped:

@@ -200,7 +200,9 @@ async def show_figures(
                 content=png,
             )
         )
-    await call.audit("stats", _one(programs), ", ".join(p.code for p in programs), period.value)
+    await call.audit(
+        "stats", _one(programs), names_of(programs, call.t), period_words(period, call.t)
+    )
 
 
 def _one(programs: Sequence[Program]) -> str | None:

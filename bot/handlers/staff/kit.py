@@ -9,6 +9,7 @@ A reader that cannot resolve its argument says why, with the command's usage lin
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -320,6 +321,8 @@ async def audit_lines(call: StaffCall, entries: Sequence[AuditEntry]) -> list[st
             )
         elif e.target.isdigit():
             target = name_of(people.get(int(e.target)))
+        elif (report := re.fullmatch(r"report (\d+)", e.target)) is not None:
+            target = call.t._("report #{id}", id=report[1])  # the number staff type back
         else:
             target = e.target
         action = e.action if " " in e.action else f"/{e.action}"

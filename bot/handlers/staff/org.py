@@ -95,7 +95,7 @@ async def _add(call: StaffCall, who: str, role_word: str, org: str | None) -> No
         added_by=call.actor.user_id,
     )
     await call.uow.staff.save_member(member)
-    await call.audit_org("staff add", org, str(user_id), role.value)
+    await call.audit_org("staff add", org, str(user_id), role_label(role, call.t))
     call.turn.effects.append(await menu_effect(call.uow, call.services, user_id, member))
     person = await call.uow.persons.get(user_id)
     if person is not None:
@@ -129,7 +129,9 @@ async def _remove(call: StaffCall, who: str) -> None:
     if user_id == call.actor.user_id:
         raise call.refuse(t._("You can't remove yourself; ask another admin."))
     await call.uow.staff.remove_member(user_id)
-    await call.audit_org("staff remove", member.organisation, str(user_id), member.role.value)
+    await call.audit_org(
+        "staff remove", member.organisation, str(user_id), role_label(member.role, call.t)
+    )
     call.turn.effects.append(SetCommands(chat_id=user_id))
     call.say(
         t._(

@@ -24,7 +24,7 @@ from bot.core.staff import DraftKind
 from bot.handlers.staff.confirming import ask_to_confirm
 from bot.handlers.staff.kit import StaffCall
 from bot.handlers.staff.pair_list import end_reason_buttons
-from bot.messages.pair_history import history_lines
+from bot.messages.pair_history import history_line, history_lines
 from bot.messages.reasons import END_REASONS
 from bot.messages.staff import (
     couple,
@@ -137,7 +137,7 @@ async def _pair_now(
         raise call.refuse(made)
     detail = f"{name_of(mentee)} + {name_of(mentor)}"
     if past:  # the audit says staff saw their history and chose to pair them again
-        history = ", ".join(f"{c.outcome.value} {c.at:%Y-%m-%d}" for c in past)
+        history = ", ".join(history_line(c, mentee, mentor, call.t) for c in past)
         detail += f" · confirmed after: {history}"
     await call.audit("pair", program.code, f"#{made.id}", detail)
     call.say(
@@ -274,7 +274,7 @@ async def push(call: StaffCall) -> None:
     due = [r for r in rows if r.position == first]
     # the delivery round sends it (exactly once, outside each person's quiet hours)
     await call.uow.schedule.reschedule([(r.id, call.now) for r in due])
-    await call.audit("push", found.program, f"#{found.id}", due[0].step_id)
+    await call.audit("push", found.program, f"#{found.id}", call.t._("step {n}", n=first + 1))
     call.say(
         call.t._(
             "Step {n} for {pair} is on its way (people in their quiet hours get it when "

@@ -4,6 +4,8 @@ and a name several people share (staff are asked which one, with buttons)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +15,7 @@ from bot.core.models import Pair, PairStatus, Report, Role
 from bot.core.staff import REJECTED, StaffMember, StaffRole
 from tests.dialog import Bot, Dialog, answers
 from tests.factories import onboarded_person
+from tests.staff_words import problems
 
 T0 = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 COORDINATOR = 901
@@ -244,6 +247,35 @@ async def test_audit_and_reports_read_names_and_words(bot: Bot) -> None:
     )
     [reports] = await coordinator.say("/reports")
     assert "College First Year · Harassment or threats" in reports and "by Mia → Ned" in reports
+
+
+async def test_audit_shows_words_for_pairing_figures_broadcasts_and_resolved_reports(
+    bot: Bot,
+) -> None:
+    _pairs(bot)
+    coordinator = Dialog(bot, COORDINATOR)
+    ola = bot.store.persons[OLA]
+    bot.store.persons[OLA] = replace(ola, approved_at=T0, training_passed_at=T0)
+    ended = bot.clock.now() - timedelta(days=1)
+    bot.store.pairs[8] = replace(bot.store.pairs[8], status=PairStatus.ENDED, ended_at=ended)
+    await coordinator.say("/pair Kai Ola")  # they ended before: confirmed after their history
+    await coordinator.press("Pair them again")
+    await coordinator.say("/stats")
+    await coordinator.say("/broadcast college all Hello")
+    await coordinator.press("Send to")
+    bot.store.reports[3] = Report(
+        id=3, reporter_id=MIA, pair_id=7, reported_id=NED, reason="harassment", created_at=T0
+    )
+    await coordinator.say("/reports resolve 3 talked to both")
+    [log] = await coordinator.say("/audit")
+    assert "confirmed after: ended on" in log and "by the mentee" in log
+    assert "/stats → College First Year · 30 days" in log
+    assert "/broadcast → all · 5 people" in log
+    assert "report #3" in log
+    codes = [p.code for p in bot.programs] + ["DAYS_30", "mentees_only"]
+    found = problems(log, set(bot.store.persons) | set(bot.store.pairs), ["Kai", "Ola"])
+    found += [c for c in codes if re.search(rf"(?<![\w.-]){re.escape(c)}(?![\w.-])", log)]
+    assert found == [], log
 
 
 async def test_a_stale_or_repeated_reject_press_never_undoes_a_decision(bot: Bot) -> None:

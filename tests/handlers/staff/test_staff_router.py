@@ -279,3 +279,15 @@ async def test_a_ban_of_a_mentee_withdraws_the_proposal_made_for_them(bot: Bot) 
     assert "is banned" in (await Dialog(bot, ADMIN).say("/ban P1 spam"))[0]
     [proposal] = bot.store.proposals.values()
     assert proposal.status is ProposalStatus.WITHDRAWN
+
+
+async def test_publishing_a_draft_names_the_program_and_whoever_left(bot: Bot) -> None:
+    bot.store.persons[2] = replace(bot.store.persons[2], approved_at=T0)
+    admin = Dialog(bot, ADMIN)
+    [draft] = await admin.say("/match college")
+    assert "Matching draft for College First Year" in draft and "P1" in draft
+    del bot.store.persons[1]  # the mentee left before the draft was published
+    [reply] = await admin.say("/match publish")
+    assert "0 pairs started in College First Year" in reply
+    assert "someone who left and P2: one of them is no longer signed up" in reply
+    assert bot.store.pairs == {}
