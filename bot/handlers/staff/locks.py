@@ -16,7 +16,7 @@ from bot.core.models import AgeStatus, Person
 from bot.core.parsing.arguments import whole_number
 from bot.handlers.staff.kit import StaffCall
 from bot.i18n import Html
-from bot.messages.staff import PAGE_SIZE, STAFF_PREFIX, name_of, page_buttons, paginate, who
+from bot.messages.staff import PAGE_SIZE, STAFF_PREFIX, page_buttons, paginate, who
 from flows import age_lift
 
 LIFT = "lift"
@@ -126,7 +126,7 @@ async def lift(call: StaffCall, person: Person, reason: str) -> None:
             updated_at=call.now,
         )
     )
-    await call.audit("ageoverride", person.program, name_of(person), reason)
+    await call.audit("ageoverride", person.program, who(person, call.t), reason)
     call.tell(
         person,
         lambda t: t._(
