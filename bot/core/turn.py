@@ -29,6 +29,7 @@ class Turn:
     ) -> None:
         self.event = event
         self.person = person
+        self.loaded = person  # the person as the turn began (what `set_person` changes from)
         self.flow = flow
         self.now = now
         self.effects: list[Effect] = []

@@ -224,10 +224,8 @@ class Inbox:
         if flow is not None and flow.state == team.SENT and isinstance(event, TextMessage):
             turn.set_flow(None)
             await self._send(turn, uow, event)
-        if self._waits(turn.person):
-            before = await uow.persons.get(turn.person.id)
-            if before is None or not self._waits(before):
-                turn.effects.extend(await self._approval(uow, turn.person, turn))
+        if self._waits(turn.person) and not self._waits(turn.loaded):  # became so this turn
+            turn.effects.extend(await self._approval(uow, turn.person, turn))
 
     def _waits(self, person: Person) -> bool:
         """A mentor who finished signing up (and the training, if any) and waits for the

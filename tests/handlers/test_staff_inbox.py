@@ -230,7 +230,8 @@ async def test_a_mentor_now_waiting_for_approval_opens_a_case(
         update_id=1, user=UserRef(id=3), chat_id=3, at=T0, message_id=1, text="quiz answer"
     )
     async with bot.store.uow() as uow:
-        turn = Turn(event, replace(ona, training_passed_at=T0), None, Catalogs(), T0)
+        turn = Turn(event, ona, None, Catalogs(), T0)
+        turn.set_person(replace(ona, training_passed_at=T0))
         await inbox.complete(turn, uow)  # the training was passed in this turn
         again = Turn(event, replace(ona, training_passed_at=T0), None, Catalogs(), T0)
         await uow.persons.update(again.person)
